@@ -1,0 +1,12 @@
+package io.xcomposer.inference.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class CpuInferenceServerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(CpuInferenceServerApplication.class, args);
+    }
+}
