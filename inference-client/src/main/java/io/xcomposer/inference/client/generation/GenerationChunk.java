@@ -1,0 +1,18 @@
+package io.xcomposer.inference.client.generation;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One streamed response of a generation.
+ *
+ * @param textDelta text produced since the previous chunk (complete UTF-8 characters; may be empty)
+ * @param last whether this is the final response ({@code triton_final_response})
+ * @param finishReason {@code stop}, {@code length} or {@code cancelled}; null unless last
+ * @param promptTokens tokens in the spliced prompt; only on the last chunk
+ * @param completionTokens tokens generated; only on the last chunk
+ * @param requestId the request id echoed by the server; null when the request carried none
+ */
+public record GenerationChunk(String textDelta, boolean last, @Nullable String finishReason,
+		@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable String requestId) {
+
+}

@@ -1,0 +1,21 @@
+package io.xcomposer.inference.client.model;
+
+import io.xcomposer.inference.grpc.ModelConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An embedder of the retrieval space ({@code image_embedder} or {@code text_embedder}).
+ *
+ * @param embeddingDim E, length of the L2-normalised embedding
+ * @param vision image preprocessing; null for {@code text_embedder}
+ */
+public record EmbedderSpec(int embeddingDim, @Nullable VisionSpec vision) {
+
+	/** The image preprocessing keys are read when the config has {@code image_size}. */
+	public static EmbedderSpec fromConfig(ModelConfig config) {
+		ModelDescription description = ModelDescription.of(config);
+		VisionSpec vision = description.has("image_size") ? VisionSpec.preprocessingFrom(description) : null;
+		return new EmbedderSpec(description.requireInt("embedding_dim"), vision);
+	}
+
+}

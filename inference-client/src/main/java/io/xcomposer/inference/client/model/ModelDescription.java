@@ -1,0 +1,109 @@
+package io.xcomposer.inference.client.model;
+
+import io.xcomposer.inference.grpc.ModelConfig;
+import io.xcomposer.inference.grpc.ModelParameter;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A model's config with typed, fail-fast access to its string parameters. Parameter values arrive with pbtxt
+ * escapes already decoded by protobuf (a {@code "\n"} in config.pbtxt is a real newline here), so they are used as
+ * they are.
+ */
+public final class ModelDescription {
+
+	private final ModelConfig config;
+
+	private ModelDescription(ModelConfig config) {
+		this.config = config;
+	}
+
+	public static ModelDescription of(ModelConfig config) {
+		return new ModelDescription(config);
+	}
+
+	public String name() {
+		return this.config.getName();
+	}
+
+	/** 0 when the model takes no batch dimension. */
+	public int maxBatchSize() {
+		return this.config.getMaxBatchSize();
+	}
+
+	public boolean decoupled() {
+		return this.config.hasModelTransactionPolicy() && this.config.getModelTransactionPolicy().getDecoupled();
+	}
+
+	public boolean has(String key) {
+		return this.config.getParametersMap().containsKey(key);
+	}
+
+	public @Nullable String optionalString(String key) {
+		ModelParameter parameter = this.config.getParametersMap().get(key);
+		return parameter == null ? null : parameter.getStringValue();
+	}
+
+	public String requireString(String key) {
+		String value = optionalString(key);
+		if (value == null) {
+			throw missing(key);
+		}
+		return value;
+	}
+
+	public int requireInt(String key) {
+		String value = requireString(key).trim();
+		try {
+			return Integer.parseInt(value);
+		}
+		catch (NumberFormatException notANumber) {
+			throw invalid(key, value, "an integer");
+		}
+	}
+
+	/** A comma-separated list of exactly {@code count} floats, e.g. {@code image_mean}. */
+	public float[] requireFloats(String key, int count) {
+		String value = requireString(key);
+		String[] parts = value.split(",");
+		if (parts.length != count) {
+			throw invalid(key, value, count + " comma-separated numbers");
+		}
+		float[] floats = new float[count];
+		try {
+			for (int i = 0; i < count; i++) {
+				floats[i] = Float.parseFloat(parts[i].trim());
+			}
+		}
+		catch (NumberFormatException notANumber) {
+			throw invalid(key, value, count + " comma-separated numbers");
+		}
+		return floats;
+	}
+
+	/** A JSON array of strings, e.g. {@code stop_strings}. */
+	public List<String> requireStringList(String key) {
+		String value = requireString(key);
+		try {
+			return JsonStringArray.parse(value);
+		}
+		catch (IllegalArgumentException malformed) {
+			throw invalid(key, value, "a JSON array of strings (" + malformed.getMessage() + ")");
+		}
+	}
+
+	public ModelConfig config() {
+		return this.config;
+	}
+
+	private IllegalStateException missing(String key) {
+		return new IllegalStateException("model '" + name() + "' config lacks parameter '" + key
+				+ "' (see docs/model-contract.md)");
+	}
+
+	private IllegalStateException invalid(String key, String value, String expected) {
+		return new IllegalStateException("model '" + name() + "' parameter '" + key + "' is '" + value
+				+ "', expected " + expected);
+	}
+
+}
