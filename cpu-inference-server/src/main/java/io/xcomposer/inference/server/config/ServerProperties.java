@@ -1,0 +1,34 @@
+package io.xcomposer.inference.server.config;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the CPU inference server, bound from {@code xcomposer.server.*}.
+ *
+ * @param repository Triton-layout model repository to serve.
+ * @param grpcPort port of the Triton gRPC endpoint; 0 picks a free port (tests).
+ * @param maxConcurrentGenerations decoder generations that may run at once; further ones are refused with
+ *     UNAVAILABLE rather than queued, because a queued generation holds a client stream open without progress.
+ * @param maxQueuedRequests unary requests that may wait for execution per model; beyond that UNAVAILABLE.
+ * @param intraOpThreads ONNX Runtime intra-op threads per session. Small by default: the server runs several
+ *     sessions concurrently on few cores, and oversubscription costs more than it gains.
+ * @param unaryWorkers threads executing unary (non-batched) inference.
+ * @param dynamicBatching whether models whose config has {@code dynamic_batching} batch concurrent requests.
+ * @param maxInboundMessageBytes largest gRPC request accepted (images and embedding tables exceed gRPC's 4 MiB).
+ */
+@ConfigurationProperties(prefix = ServerProperties.PREFIX)
+public record ServerProperties(
+        @DefaultValue("model-repository/tiny") Path repository,
+        @DefaultValue("8001") int grpcPort,
+        @DefaultValue("4") int maxConcurrentGenerations,
+        @DefaultValue("64") int maxQueuedRequests,
+        @DefaultValue("1") int intraOpThreads,
+        @DefaultValue("2") int unaryWorkers,
+        @DefaultValue("true") boolean dynamicBatching,
+        @DefaultValue("67108864") int maxInboundMessageBytes) {
+
+    public static final String PREFIX = "xcomposer.server";
+}

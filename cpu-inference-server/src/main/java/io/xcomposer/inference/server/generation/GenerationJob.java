@@ -1,0 +1,78 @@
+package io.xcomposer.inference.server.generation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.onnxruntime.OrtException;
+import io.xcomposer.inference.server.tokenizer.StreamDecoder;
+
+/**
+ * The decoding loop of one accepted generation: prefill the spliced prompt, then one decoder step per token
+ * until a stop string, EOS, the token limit or cancellation.
+ */
+final class GenerationJob {
+
+    private final DecoderModel model;
+    private final Prompt prompt;
+    private final int maxTokens;
+    private final SamplingSettings sampling;
+    private final List<String> stopStrings;
+    private final GenerationListener listener;
+    private int completionTokens;
+
+    GenerationJob(DecoderModel model, Prompt prompt, int maxTokens, GenerationInput input,
+            GenerationListener listener) {
+        this.model = model;
+        this.prompt = prompt;
+        this.maxTokens = maxTokens;
+        this.sampling = input.sampling();
+        List<String> stops = new ArrayList<>(model.settings().stopStrings());
+        stops.addAll(input.stopWords());
+        this.stopStrings = stops;
+        this.listener = listener;
+    }
+
+    int completionTokens() {
+        return completionTokens;
+    }
+
+    /** Runs to the end and reports it to the listener. */
+    FinishReason run() throws OrtException {
+        StreamDecoder decoder = model.tokenizer().newStreamDecoder();
+        StopStringFilter filter = new StopStringFilter(stopStrings);
+        Sampler sampler = new Sampler(sampling, model.tokenizer().vocabularySize(), prompt.textIds());
+        int hiddenSize = model.settings().hiddenSize();
+        try (DecoderPass pass = model.newPass()) {
+            if (maxTokens == 0) {
+                return finish(FinishReason.LENGTH, "");
+            }
+            float[] logits = pass.run(prompt.embed(model, hiddenSize));
+            while (true) {
+                if (listener.isCancelled()) {
+                    return finish(FinishReason.CANCELLED, filter.accept(decoder.flush()) + filter.flush());
+                }
+                int token = sampler.next(logits);
+                completionTokens++;
+                if (token == model.tokenizer().eosId()) {
+                    return finish(FinishReason.STOP, filter.accept(decoder.flush()) + filter.flush());
+                }
+                String delta = filter.accept(decoder.next(token));
+                if (filter.stopped()) {
+                    return finish(FinishReason.STOP, delta);
+                }
+                if (completionTokens == maxTokens) {
+                    return finish(FinishReason.LENGTH, delta + filter.accept(decoder.flush()) + filter.flush());
+                }
+                if (!delta.isEmpty()) {
+                    listener.onText(delta);
+                }
+                logits = pass.run(model.embed(new int[] {token}));
+            }
+        }
+    }
+
+    private FinishReason finish(FinishReason reason, String text) {
+        listener.onFinished(text, reason, prompt.length(), completionTokens);
+        return reason;
+    }
+}

@@ -1,0 +1,111 @@
+package io.xcomposer.inference.server.generation;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.grpc.ModelInferRequest;
+import io.xcomposer.inference.server.InferenceException;
+import io.xcomposer.inference.server.config.ServerProperties;
+import io.xcomposer.inference.server.metrics.InferenceMetrics;
+import io.xcomposer.inference.server.repository.ModelRepository;
+import io.xcomposer.inference.server.tensor.InputValidator;
+import io.xcomposer.inference.server.tensor.RequestInputs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+/**
+ * Admits generations and runs them on a bounded worker pool. At most {@code max-concurrent-generations} run at
+ * once; a further one is refused with UNAVAILABLE instead of waiting, so that clients can back off or go to
+ * another replica rather than hold an idle stream.
+ */
+@Service
+public class GenerationService implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationService.class);
+
+    private final InferenceMetrics metrics;
+    private final int maxConcurrent;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+
+    public GenerationService(ServerProperties properties, InferenceMetrics metrics, ModelRepository repository) {
+        this.metrics = metrics;
+        this.maxConcurrent = properties.maxConcurrentGenerations();
+        this.slots = new Semaphore(maxConcurrent);
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(maxConcurrent, runnable -> {
+            Thread thread = new Thread(runnable, "generation-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        repository.servedModels(DecoderModel.class)
+                .forEach(model -> metrics.registerGenerationModel(model.config().getName()));
+    }
+
+    /**
+     * Validates the request and starts decoding it in the background.
+     *
+     * @throws InferenceException INVALID_ARGUMENT for a bad request (including a prompt over the context length),
+     *     UNAVAILABLE when all generation slots are busy. The listener is called only if this returns normally.
+     */
+    public void start(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
+        long received = System.nanoTime();
+        String name = model.config().getName();
+        GenerationJob job;
+        try {
+            job = prepare(model, request, listener);
+        } catch (InferenceException e) {
+            metrics.requestFailed(name, model.version());
+            throw e;
+        }
+        if (!slots.tryAcquire()) {
+            metrics.requestFailed(name, model.version());
+            throw InferenceException.unavailable("all " + maxConcurrent + " generation slots are busy; retry later");
+        }
+        metrics.generationStarted(name);
+        workers.execute(() -> run(model, job, listener, received));
+    }
+
+    @Override
+    public void destroy() {
+        workers.shutdownNow();
+    }
+
+    private static GenerationJob prepare(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
+        Map<String, Tensor> inputs = RequestInputs.read(request);
+        InputValidator.validate(model.config(), inputs);
+        DecoderModel.DecoderSettings settings = model.settings();
+        GenerationInput input = GenerationInput.from(inputs, settings.defaultMaxTokens());
+        Prompt prompt = Prompt.build(input, model.tokenizer(), settings.imagePlaceholder(), settings.hiddenSize());
+        if (prompt.length() > settings.contextLength()) {
+            throw InferenceException.invalidArgument("context length exceeded: prompt has " + prompt.length()
+                    + " tokens, context_length is " + settings.contextLength());
+        }
+        int maxTokens = Math.min(input.maxTokens(), settings.contextLength() - prompt.length());
+        return new GenerationJob(model, prompt, maxTokens, input, listener);
+    }
+
+    private void run(DecoderModel model, GenerationJob job, GenerationListener listener, long received) {
+        String name = model.config().getName();
+        long start = System.nanoTime();
+        try {
+            job.run();
+            metrics.executed(name, model.version());
+            metrics.requestSucceeded(name, model.version(), 1, start - received, System.nanoTime() - start);
+        } catch (Exception e) {
+            log.error("Generation on model '{}' failed", name, e);
+            metrics.requestFailed(name, model.version());
+            listener.onFailed("generation failed: " + e.getMessage());
+        } finally {
+            metrics.tokensGenerated(name, model.version(), job.completionTokens());
+            metrics.generationEnded(name);
+            slots.release();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.xcomposer.inference.server.generation;
+
+import io.xcomposer.inference.server.InferenceException;
+
+/**
+ * How the next token is chosen.
+ *
+ * @param temperature 0 means greedy.
+ * @param topK 0 means no top-k cut.
+ * @param topP 1 means no nucleus cut.
+ * @param repetitionPenalty 1 means none; HF/CTRL semantics over prompt and generated ids.
+ * @param seed seeds the per-request random generator, so the same seed and input give the same text.
+ */
+record SamplingSettings(float temperature, int topK, float topP, float repetitionPenalty, long seed) {
+
+    SamplingSettings {
+        if (!(temperature >= 0) || Float.isInfinite(temperature)) {
+            throw InferenceException.invalidArgument("temperature must be >= 0, got " + temperature);
+        }
+        if (topK < 0) {
+            throw InferenceException.invalidArgument("top_k must be >= 0, got " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw InferenceException.invalidArgument("top_p must be in (0, 1], got " + topP);
+        }
+        if (!(repetitionPenalty > 0) || Float.isInfinite(repetitionPenalty)) {
+            throw InferenceException.invalidArgument("repetition_penalty must be > 0, got " + repetitionPenalty);
+        }
+    }
+
+    boolean greedy() {
+        return temperature == 0;
+    }
+}

@@ -1,0 +1,68 @@
+package io.xcomposer.inference.server.grpc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.xcomposer.inference.server.config.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.jspecify.annotations.Nullable;
+
+/** Starts the Triton gRPC endpoint with the application context and drains it on shutdown. */
+@Component
+public class GrpcServerLifecycle implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(GrpcServerLifecycle.class);
+
+    private final ServerProperties properties;
+    private final InferenceGrpcService service;
+    private volatile @Nullable Server server;
+
+    public GrpcServerLifecycle(ServerProperties properties, InferenceGrpcService service) {
+        this.properties = properties;
+        this.service = service;
+    }
+
+    @Override
+    public void start() {
+        try {
+            server = Grpc.newServerBuilderForPort(properties.grpcPort(), InsecureServerCredentials.create())
+                    .addService(service)
+                    .maxInboundMessageSize(properties.maxInboundMessageBytes())
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start gRPC server on port " + properties.grpcPort(), e);
+        }
+        log.info("Started GRPCInferenceService at 0.0.0.0:{}", server.getPort());
+    }
+
+    @Override
+    public void stop() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null && !server.isShutdown();
+    }
+
+    /** The bound port; differs from the configured one when that is 0. */
+    public int port() {
+        return server.getPort();
+    }
+}

@@ -1,0 +1,161 @@
+package io.xcomposer.inference.server.grpc;
+
+import java.util.concurrent.CompletionException;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.xcomposer.inference.grpc.ModelInferRequest;
+import io.xcomposer.inference.grpc.ModelStreamInferResponse;
+import io.xcomposer.inference.server.InferenceException;
+import io.xcomposer.inference.server.generation.DecoderModel;
+import io.xcomposer.inference.server.generation.FinishReason;
+import io.xcomposer.inference.server.generation.GenerationListener;
+import io.xcomposer.inference.server.generation.GenerationService;
+import io.xcomposer.inference.server.repository.ModelRepository;
+import io.xcomposer.inference.server.repository.ServedModel;
+import io.xcomposer.inference.server.unary.UnaryInferenceService;
+import io.xcomposer.inference.server.unary.UnaryModel;
+
+/**
+ * One ModelStreamInfer call. Requests may interleave; each response echoes its request's id. Request errors go in
+ * {@code error_message} and the stream stays open (Triton's default), with one exception: when every generation
+ * slot is busy the call ends with status UNAVAILABLE, so that clients see the standard retryable code (the
+ * contract's "one call per generation" makes this end only the refused generation's call).
+ */
+final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
+
+    private final ServerCallStreamObserver<ModelStreamInferResponse> responses;
+    private final ModelRepository repository;
+    private final GenerationService generations;
+    private final UnaryInferenceService unary;
+    private final Object lock = new Object();
+    private volatile boolean cancelled;
+    private int active;
+    private boolean halfClosed;
+    private boolean closed;
+
+    StreamInferHandler(ServerCallStreamObserver<ModelStreamInferResponse> responses, ModelRepository repository,
+            GenerationService generations, UnaryInferenceService unary) {
+        this.responses = responses;
+        this.repository = repository;
+        this.generations = generations;
+        this.unary = unary;
+        responses.setOnCancelHandler(() -> cancelled = true);
+    }
+
+    @Override
+    public void onNext(ModelInferRequest request) {
+        synchronized (lock) {
+            active++;
+        }
+        try {
+            ServedModel model = repository.require(request.getModelName(), request.getModelVersion());
+            if (model instanceof DecoderModel decoder) {
+                generations.start(decoder, request, new Listener(request, decoder.version()));
+            } else {
+                unary.infer((UnaryModel) model, request).whenComplete((response, error) -> {
+                    if (error == null) {
+                        send(StreamResponses.unary(response));
+                        requestDone();
+                    } else {
+                        fail(request, error);
+                    }
+                });
+            }
+        } catch (InferenceException e) {
+            if (e.code() == Status.Code.UNAVAILABLE) {
+                endCall(e);
+            } else {
+                fail(request, e);
+            }
+        }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        cancelled = true;
+    }
+
+    @Override
+    public void onCompleted() {
+        synchronized (lock) {
+            halfClosed = true;
+            completeIfIdle();
+        }
+    }
+
+    private void fail(ModelInferRequest request, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        send(StreamResponses.error(request, cause.getMessage()));
+        requestDone();
+    }
+
+    private void endCall(InferenceException error) {
+        synchronized (lock) {
+            cancelled = true;
+            if (!closed) {
+                closed = true;
+                responses.onError(error.toStatusException());
+            }
+        }
+    }
+
+    private void send(ModelStreamInferResponse response) {
+        synchronized (lock) {
+            if (!closed && !cancelled) {
+                responses.onNext(response);
+            }
+        }
+    }
+
+    private void requestDone() {
+        synchronized (lock) {
+            active--;
+            completeIfIdle();
+        }
+    }
+
+    private void completeIfIdle() {
+        if (halfClosed && active == 0 && !closed) {
+            closed = true;
+            if (!cancelled) {
+                responses.onCompleted();
+            }
+        }
+    }
+
+    /** Streams one generation's output as responses to its request. */
+    private final class Listener implements GenerationListener {
+
+        private final ModelInferRequest request;
+        private final String version;
+
+        Listener(ModelInferRequest request, String version) {
+            this.request = request;
+            this.version = version;
+        }
+
+        @Override
+        public void onText(String delta) {
+            send(StreamResponses.textDelta(request, version, delta));
+        }
+
+        @Override
+        public void onFinished(String text, FinishReason reason, int promptTokens, int completionTokens) {
+            send(StreamResponses.finished(request, version, text, reason, promptTokens, completionTokens));
+            requestDone();
+        }
+
+        @Override
+        public void onFailed(String message) {
+            send(StreamResponses.error(request, message));
+            requestDone();
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.xcomposer.inference.server.unary;
+
+import java.util.List;
+
+import io.xcomposer.inference.client.tensor.Tensor;
+
+/** Outputs of one request plus where its time went, for the queue and compute metrics. */
+record Execution(List<Tensor> outputs, long queueNanos, long computeNanos) {
+}
