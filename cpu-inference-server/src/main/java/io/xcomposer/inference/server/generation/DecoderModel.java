@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -26,6 +27,8 @@ public final class DecoderModel implements ServedModel {
 
     static final String EMBED_FILE = "embed.onnx";
     static final String DECODER_FILE = "model.onnx";
+    private static final List<String> DECODER_INPUTS = List.of("inputs_embeds", "past_key", "past_value");
+    private static final List<String> DECODER_OUTPUTS = List.of("logits", "present_key", "present_value");
 
     private final ModelConfig config;
     private final String version;
@@ -48,6 +51,9 @@ public final class DecoderModel implements ServedModel {
         this.decoderSession = decoderSession;
         this.tokenizer = tokenizer;
         this.settings = settings;
+        requireNames("model.onnx inputs", decoderSession.getInputNames(), DECODER_INPUTS);
+        requireNames("model.onnx outputs", decoderSession.getOutputNames(), DECODER_OUTPUTS);
+        requireNames("embed.onnx inputs", embedSession.getInputNames(), List.of("input_ids"));
         long[] pastShape = ((TensorInfo) decoderSession.getInputInfo().get("past_key").getInfo()).getShape();
         if (pastShape.length != 5) {
             throw new IllegalArgumentException("past_key must be [L,B,Hh,P,hd], graph has rank " + pastShape.length);
@@ -68,8 +74,14 @@ public final class DecoderModel implements ServedModel {
         }
         OrtSession embed = OrtSessions.open(environment, versionDir.resolve(EMBED_FILE), intraOpThreads);
         OrtSession decoder = OrtSessions.open(environment, versionDir.resolve(DECODER_FILE), intraOpThreads);
-        return new DecoderModel(config, versionDir.getFileName().toString(), environment, embed, decoder, tokenizer,
-                settings);
+        try {
+            return new DecoderModel(config, versionDir.getFileName().toString(), environment, embed, decoder,
+                    tokenizer, settings);
+        } catch (RuntimeException | OrtException e) {
+            embed.close();
+            decoder.close();
+            throw e;
+        }
     }
 
     @Override
@@ -118,6 +130,12 @@ public final class DecoderModel implements ServedModel {
             decoderSession.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing sessions of " + config.getName(), e);
+        }
+    }
+
+    private static void requireNames(String what, Set<String> actual, List<String> required) {
+        if (!actual.containsAll(required)) {
+            throw new IllegalArgumentException(what + " must include " + required + ", graph has " + actual);
         }
     }
 

@@ -45,6 +45,10 @@ public class GrpcServerLifecycle implements SmartLifecycle {
 
     @Override
     public void stop() {
+        Server server = this.server;
+        if (server == null) {
+            return;
+        }
         server.shutdown();
         try {
             if (!server.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -69,6 +69,9 @@ final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
             } else {
                 fail(request, e);
             }
+        } catch (RuntimeException e) {
+            // Anything unexpected is still this request's error; the stream and its other requests go on.
+            fail(request, e);
         }
     }
 

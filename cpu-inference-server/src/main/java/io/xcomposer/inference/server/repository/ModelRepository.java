@@ -99,7 +99,8 @@ public class ModelRepository implements DisposableBean {
             return RepositoryEntry.ready(loader.load(config, folder.resolve(version)));
         } catch (Exception e) {
             log.warn("Model '{}' is unavailable: {}", name, e.toString());
-            return RepositoryEntry.unavailable(name, version, config, e.getMessage());
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return RepositoryEntry.unavailable(name, version, config, reason);
         }
     }
 }

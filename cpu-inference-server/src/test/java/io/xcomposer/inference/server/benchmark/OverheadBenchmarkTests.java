@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.LongStream;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Per-call overhead of unary inference (client → server over loopback vs ONNX Runtime called directly on the same
@@ -44,15 +48,19 @@ import org.springframework.boot.test.context.SpringBootTest;
  */
 @Tag("benchmark")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "xcomposer.server.repository=src/test/resources/fixture-repo",
         "xcomposer.server.grpc-port=0",
         "xcomposer.server.dynamic-batching=false"})
 class OverheadBenchmarkTests {
 
+    /** The lead's tiny repository once exported (the build passes it as {@code model.repository}), else the fixture. */
+    private static final Path REPOSITORY = Files.isRegularFile(
+            Path.of(System.getProperty("model.repository", "none"), "llm", "config.pbtxt"))
+            ? Path.of(System.getProperty("model.repository"))
+            : FixtureRepository.ROOT;
+
     private static final int WARMUP = 500;
     private static final int CALLS = 3000;
-    private static final int TOKENS = 3000;
-    private static final long[] SHAPE = {1, 3, 8, 8};
+    private static final int GENERATIONS = 10;
 
     @Autowired
     private GrpcServerLifecycle grpcServer;
@@ -61,6 +69,11 @@ class OverheadBenchmarkTests {
     private MeterRegistry meterRegistry;
 
     private final List<String> report = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void repositoryProperty(DynamicPropertyRegistry registry) {
+        registry.add("xcomposer.server.repository", REPOSITORY::toString);
+    }
 
     @Test
     void measure() throws Exception {
@@ -72,18 +85,20 @@ class OverheadBenchmarkTests {
     }
 
     private void unaryOverhead(TritonClient client) throws OrtException {
-        float[] pixels = new float[3 * 8 * 8];
+        long[] shape = LongStream.concat(LongStream.of(1), client.modelConfig("vision_encoder").block(Duration
+                .ofSeconds(10)).getInput(0).getDimsList().stream().mapToLong(Long::longValue)).toArray();
+        float[] pixels = new float[(int) (shape[1] * shape[2] * shape[3])];
         Random random = new Random(1);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) random.nextGaussian();
         }
-        InferRequest request = InferRequest.of("vision_encoder", List.of(Tensor.fp32("pixel_values", SHAPE, pixels)));
+        InferRequest request = InferRequest.of("vision_encoder", List.of(Tensor.fp32("pixel_values", shape, pixels)));
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = OrtSessions.options(1);
                 OrtSession session = environment.createSession(
-                        FixtureRepository.file("vision_encoder", "model.onnx").toString(), options)) {
+                        REPOSITORY.resolve("vision_encoder/1/model.onnx").toString(), options)) {
             double directMicros = timePerCall(() -> {
-                try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels), SHAPE);
+                try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels), shape);
                         OrtSession.Result result = session.run(Map.of("pixel_values", input))) {
                     ((OnnxTensor) result.get(0)).getFloatBuffer();
                 }
@@ -96,43 +111,45 @@ class OverheadBenchmarkTests {
             var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
             double stubMicros = timePerCall(() -> stub.modelInfer(message.build()));
             channel.shutdownNow();
-            record("unary vision_encoder [1,3,8,8] (fixture), %d sequential calls: ORT direct %.1f us/call, "
+            record("repository %s", REPOSITORY.toAbsolutePath().normalize());
+            record("unary vision_encoder %s, %d sequential calls: ORT direct %.1f us/call, "
                     + "TritonClient->server %.1f us/call (overhead %.1f), plain blocking stub->server %.1f us/call "
-                    + "(overhead %.1f)", CALLS, directMicros, servedMicros, servedMicros - directMicros, stubMicros,
+                    + "(overhead %.1f)", Arrays.toString(shape), CALLS, directMicros, servedMicros, servedMicros - directMicros, stubMicros,
                     stubMicros - directMicros);
         }
     }
 
     private void streamingOverhead(TritonClient client) {
-        GenerationRequest warmup = GenerationRequest.text("llm", "hello",
-                new SamplingParams(500, 1f, null, null, null, 1L, List.of()));
-        client.generate(warmup).blockLast(Duration.ofSeconds(60));
+        int contextLength = Integer.parseInt(client.modelConfig("llm").block(Duration.ofSeconds(10))
+                .getParametersOrThrow("context_length").getStringValue());
+        int maxTokens = Math.min(3000, contextLength - 16);
+        client.generate(generation(maxTokens, 0)).blockLast(Duration.ofSeconds(60));
         double computeBefore = counter(InferenceMetrics.COMPUTE_INFER_DURATION);
         double tokensBefore = counter(InferenceMetrics.GENERATED_TOKENS);
 
-        GenerationRequest request = GenerationRequest.text("llm", "hello",
-                new SamplingParams(TOKENS, 1f, null, null, null, 2L, List.of()));
-        long start = System.nanoTime();
-        long[] firstChunkAt = {0};
-        List<GenerationChunk> chunks = client.generate(request)
-                .doOnNext(chunk -> {
-                    if (firstChunkAt[0] == 0) {
-                        firstChunkAt[0] = System.nanoTime();
-                    }
-                })
-                .collectList()
-                .block(Duration.ofSeconds(120));
-        long end = System.nanoTime();
+        long clientNanos = 0;
+        int chunks = 0;
+        for (int seed = 1; seed <= GENERATIONS; seed++) {
+            long start = System.nanoTime();
+            List<GenerationChunk> generated = client.generate(generation(maxTokens, seed)).collectList()
+                    .block(Duration.ofSeconds(120));
+            clientNanos += System.nanoTime() - start;
+            chunks += generated.size();
+        }
 
-        int tokens = chunks.get(chunks.size() - 1).completionTokens();
         double serverSeconds = (counter(InferenceMetrics.COMPUTE_INFER_DURATION) - computeBefore) / 1e6;
-        double serverTokens = counter(InferenceMetrics.GENERATED_TOKENS) - tokensBefore;
-        double clientSeconds = (end - start) / 1e9;
-        record("streaming llm (fixture), %d tokens, %d chunks: server %.0f tokens/s (%.1f us/token), "
-                + "client-observed %.0f tokens/s (%.1f us/token incl. prefill), first chunk after %.2f ms, "
-                + "per-token overhead %.1f us", tokens, chunks.size(), serverTokens / serverSeconds,
-                serverSeconds / serverTokens * 1e6, tokens / clientSeconds, clientSeconds / tokens * 1e6,
-                (firstChunkAt[0] - start) / 1e6, (clientSeconds - serverSeconds) / tokens * 1e6);
+        double tokens = counter(InferenceMetrics.GENERATED_TOKENS) - tokensBefore;
+        double clientSeconds = clientNanos / 1e9;
+        record("streaming llm, %d generations (max_tokens %d, temperature 1), %.0f tokens, %d chunks: server %.0f "
+                + "tokens/s (%.1f us/token incl. prefill), client-observed %.0f tokens/s (%.1f us/token), "
+                + "overhead %.1f us/token", GENERATIONS, maxTokens, tokens, chunks, tokens / serverSeconds,
+                serverSeconds / tokens * 1e6, tokens / clientSeconds, clientSeconds / tokens * 1e6,
+                (clientSeconds - serverSeconds) / tokens * 1e6);
+    }
+
+    private static GenerationRequest generation(int maxTokens, long seed) {
+        return GenerationRequest.text("llm", " <|User|>:hello\n<eoh> <|Bot|>:",
+                new SamplingParams(maxTokens, 1f, null, null, null, seed, List.of()));
     }
 
     private double counter(String name) {
