@@ -1,0 +1,192 @@
+package io.xcomposer.common.error;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import io.xcomposer.inference.client.error.ContextLengthExceededException;
+import io.xcomposer.inference.client.error.InferenceException;
+import io.xcomposer.inference.client.error.InferenceTimeoutException;
+import io.xcomposer.inference.client.error.InvalidInputException;
+import io.xcomposer.inference.client.error.ModelNotFoundException;
+import io.xcomposer.inference.client.error.ServerUnavailableException;
+import io.xcomposer.inference.client.image.ImageRejectedException;
+import io.xcomposer.inference.client.image.ImageTooLargeException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * The one mapping from any failure to an {@link ApiException}: the platform's own exceptions pass through; request
+ * decoding, validation, image and inference failures get their status, type, code and a message a client can act
+ * on. Anything else is a bug and becomes a 500 without internals in the message.
+ */
+public final class ApiErrors {
+
+	private ApiErrors() {
+	}
+
+	/** The client-facing form of {@code error}. */
+	public static ApiException toApiException(Throwable error) {
+		if (error instanceof ApiException api) {
+			return api;
+		}
+		if (causedBy(error, DataBufferLimitException.class) != null) {
+			return ApiException.payloadTooLarge("request_too_large",
+					"The request body is larger than this service accepts.", null);
+		}
+		if (error instanceof WebExchangeBindException binding) {
+			return fromBinding(binding);
+		}
+		if (error instanceof ServerWebInputException input) {
+			return fromInput(input);
+		}
+		if (error instanceof ResponseStatusException status) {
+			return fromStatus(status);
+		}
+		if (error instanceof ImageRejectedException image) {
+			return image instanceof ImageTooLargeException
+					? ApiException.payloadTooLarge(image.code(), image.getMessage(), null)
+					: ApiException.badRequest(image.code(), image.getMessage());
+		}
+		if (error instanceof InferenceException inference) {
+			return fromInference(inference);
+		}
+		return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ApiException.SERVER_ERROR, "internal_error",
+				"The server had an error while processing your request.", null);
+	}
+
+	/** Whether {@code error} is one the platform did not anticipate: logged at ERROR with its stack. */
+	public static boolean isUnexpected(Throwable error) {
+		return !(error instanceof ApiException || error instanceof ResponseStatusException
+				|| error instanceof ImageRejectedException || error instanceof InferenceException
+				|| causedBy(error, DataBufferLimitException.class) != null);
+	}
+
+	private static ApiException fromBinding(WebExchangeBindException binding) {
+		FieldError field = binding.getFieldError();
+		if (field == null) {
+			return ApiException.badRequest("invalid_request", "The request is invalid: " + binding.getReason());
+		}
+		return ApiException.badRequest("invalid_value",
+				"Invalid '" + field.getField() + "': " + field.getDefaultMessage() + ".", field.getField());
+	}
+
+	private static ApiException fromInput(ServerWebInputException input) {
+		StreamReadException malformed = causedBy(input, StreamReadException.class);
+		if (malformed != null) {
+			return ApiException.badRequest("invalid_json", "The request body is not valid JSON: "
+					+ malformed.getOriginalMessage() + location(malformed) + ".");
+		}
+		MismatchedInputException mismatched = causedBy(input, MismatchedInputException.class);
+		if (mismatched != null) {
+			String param = path(mismatched);
+			String expected = describe(mismatched.getTargetType());
+			return ApiException.badRequest("invalid_type",
+					param.isEmpty() ? "The request body must be " + expected + "."
+							: "Invalid type for '" + param + "': expected " + expected + ".",
+					param.isEmpty() ? null : param);
+		}
+		JacksonException other = causedBy(input, JacksonException.class);
+		if (other != null) {
+			String param = path(other);
+			return ApiException.badRequest("invalid_value", "Invalid request body"
+					+ (param.isEmpty() ? "" : " at '" + param + "'") + ": " + other.getOriginalMessage() + ".",
+					param.isEmpty() ? null : param);
+		}
+		String reason = input.getReason() == null ? "The request could not be read." : input.getReason();
+		return ApiException.badRequest("invalid_request", reason.endsWith(".") ? reason : reason + ".");
+	}
+
+	private static ApiException fromStatus(ResponseStatusException status) {
+		HttpStatus resolved = HttpStatus.resolve(status.getStatusCode().value());
+		HttpStatus httpStatus = resolved == null ? HttpStatus.BAD_REQUEST : resolved;
+		String reason = status.getReason() == null ? httpStatus.getReasonPhrase() : status.getReason();
+		String type = httpStatus.is5xxServerError() ? ApiException.SERVER_ERROR : ApiException.INVALID_REQUEST;
+		String code = httpStatus.name().toLowerCase();
+		return new ApiException(httpStatus, type, code, reason, null);
+	}
+
+	private static ApiException fromInference(InferenceException inference) {
+		if (inference instanceof ContextLengthExceededException) {
+			return ApiException.badRequest("context_length_exceeded",
+					"The prompt is longer than the model's context: " + inference.getMessage(), "messages");
+		}
+		if (inference instanceof ServerUnavailableException unavailable) {
+			return ApiException.unavailable(unavailable.retryAfter(),
+					"The model server is busy or unavailable; retry later.");
+		}
+		if (inference instanceof InferenceTimeoutException) {
+			return ApiException.gatewayTimeout("The model did not answer in time.");
+		}
+		if (inference instanceof ModelNotFoundException) {
+			return ApiException.unavailable(Duration.ofSeconds(30), "The model is not loaded on the model server.");
+		}
+		if (inference instanceof InvalidInputException) {
+			return ApiException.badRequest("invalid_model_input", "The model refused the input: " + inference.getMessage());
+		}
+		return new ApiException(HttpStatus.BAD_GATEWAY, ApiException.SERVER_ERROR, "model_server_error",
+				"The model server failed: " + inference.getMessage(), null);
+	}
+
+	private static String describe(@Nullable Class<?> type) {
+		if (type == null) {
+			return "a different type";
+		}
+		if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+			return "a number";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "a boolean";
+		}
+		if (type == String.class) {
+			return "a string";
+		}
+		if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+			return "an array";
+		}
+		return Map.class.isAssignableFrom(type) || type.isRecord() ? "an object" : "a different type";
+	}
+
+	private static String path(JacksonException error) {
+		StringBuilder path = new StringBuilder();
+		List<JacksonException.Reference> references = error.getPath();
+		for (JacksonException.Reference reference : references) {
+			if (reference.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	private static String location(JacksonException error) {
+		if (error.getLocation() == null || error.getLocation().getLineNr() < 0) {
+			return "";
+		}
+		return " (line " + error.getLocation().getLineNr() + ", column " + error.getLocation().getColumnNr() + ")";
+	}
+
+	private static <T extends Throwable> @Nullable T causedBy(Throwable error, Class<T> type) {
+		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}

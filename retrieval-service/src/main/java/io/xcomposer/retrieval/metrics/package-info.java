@@ -1,0 +1,5 @@
+/** Gallery metrics. */
+@NullMarked
+package io.xcomposer.retrieval.metrics;
+
+import org.jspecify.annotations.NullMarked;
