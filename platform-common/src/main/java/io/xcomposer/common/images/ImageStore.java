@@ -1,0 +1,78 @@
+package io.xcomposer.common.images;
+
+import java.util.regex.Pattern;
+
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.inference.client.image.ImagePreprocessor;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import reactor.core.publisher.Mono;
+
+/**
+ * Uploaded image bytes in Redis under {@code xc:img:{id}} with a TTL, so an id returned by one replica works in
+ * chat, composition and search on every replica. The id is content-derived ({@code img_} + first 24 hex of
+ * SHA-256): uploading the same bytes twice gives the same id and renews its TTL. The store keeps bytes only;
+ * callers check that they are an image before storing.
+ */
+public class ImageStore {
+
+	public static final String KEY_PREFIX = "xc:img:";
+
+	private static final Pattern ID = Pattern.compile("img_[0-9a-f]{24}");
+
+	private final ReactiveRedisTemplate<String, byte[]> redis;
+
+	private final ImageStoreProperties properties;
+
+	public ImageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties) {
+		RedisSerializationContext<String, byte[]> serialization = RedisSerializationContext
+			.<String, byte[]>newSerializationContext(RedisSerializer.string())
+			.value(RedisSerializer.byteArray())
+			.build();
+		this.redis = new ReactiveRedisTemplate<>(connectionFactory, serialization);
+		this.properties = properties;
+	}
+
+	/** Whether {@code text} has the form of an image id (it may still be unknown or expired). */
+	public static boolean isImageId(String text) {
+		return ID.matcher(text).matches();
+	}
+
+	public static String idOf(String sha256) {
+		return "img_" + sha256.substring(0, 24);
+	}
+
+	/** Stores {@code bytes} (413 {@code image_too_large} above the cap) and emits their id. */
+	public Mono<StoredImage> put(byte[] bytes) {
+		long maxBytes = this.properties.maxBytes().toBytes();
+		if (bytes.length > maxBytes) {
+			return Mono.error(ApiException.payloadTooLarge("image_too_large",
+					"The image has " + bytes.length + " bytes, at most " + maxBytes + " are accepted.", null));
+		}
+		String sha256 = ImagePreprocessor.sha256(bytes);
+		StoredImage image = new StoredImage(idOf(sha256), sha256, bytes);
+		return this.redis.opsForValue()
+			.set(key(image.id()), bytes, this.properties.ttl())
+			.thenReturn(image);
+	}
+
+	/** The image with this id; 404 {@code image_not_found} when it is unknown or expired. */
+	public Mono<StoredImage> get(String id, String param) {
+		if (!isImageId(id)) {
+			return Mono.error(ApiException.badRequest("invalid_image_id",
+					"'" + id + "' is not an image id (img_ followed by 24 hex digits).", param));
+		}
+		return this.redis.opsForValue()
+			.get(key(id))
+			.map(bytes -> new StoredImage(id, ImagePreprocessor.sha256(bytes), bytes))
+			.switchIfEmpty(Mono.error(() -> ApiException.notFound("image_not_found",
+					"No uploaded image has the id '" + id + "'; it may have expired. Upload it again.", param)));
+	}
+
+	private static String key(String id) {
+		return KEY_PREFIX + id;
+	}
+
+}

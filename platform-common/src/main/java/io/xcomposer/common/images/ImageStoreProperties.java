@@ -1,0 +1,20 @@
+package io.xcomposer.common.images;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Uploaded images in Redis ({@code xcomposer.images.*}).
+ *
+ * @param ttl how long an uploaded image stays; each new upload of the same bytes renews it
+ * @param maxBytes largest image accepted
+ */
+@ConfigurationProperties(ImageStoreProperties.PREFIX)
+public record ImageStoreProperties(@DefaultValue("24h") Duration ttl, @DefaultValue("20MB") DataSize maxBytes) {
+
+	public static final String PREFIX = "xcomposer.images";
+
+}

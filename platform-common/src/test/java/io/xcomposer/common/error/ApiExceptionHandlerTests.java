@@ -1,0 +1,110 @@
+package io.xcomposer.common.error;
+
+import java.time.Duration;
+
+import io.grpc.Status;
+import io.xcomposer.inference.client.error.ContextLengthExceededException;
+import io.xcomposer.inference.client.error.InferenceTimeoutException;
+import io.xcomposer.inference.client.error.ServerUnavailableException;
+import io.xcomposer.inference.client.image.UnsupportedImageException;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpStatus;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class ApiExceptionHandlerTests {
+
+	private final ObjectMapper json = JsonMapper.builder().build();
+
+	private final ApiExceptionHandler handler = new ApiExceptionHandler(this.json);
+
+	@Test
+	void rendersApiExceptionsWithRetryAfter() {
+		MockServerWebExchange exchange = handle(ApiException.unavailable(Duration.ofMillis(1500), "Busy."));
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("2");
+		JsonNode error = body(exchange).get("error");
+		assertThat(error.get("message").asString()).isEqualTo("Busy.");
+		assertThat(error.get("type").asString()).isEqualTo("service_unavailable_error");
+		assertThat(error.get("code").asString()).isEqualTo("server_is_overloaded");
+		assertThat(error.has("param")).isTrue();
+		assertThat(error.get("param").isNull()).isTrue();
+	}
+
+	@Test
+	void malformedJsonIsABadRequestWithTheParserReason() {
+		Throwable parseError = catchThrowable(() -> this.json.readTree("{\"messages\": [}"));
+		ServerWebInputException input = new ServerWebInputException("Failed to read HTTP message", null,
+				new DecodingException("JSON decoding error", parseError));
+
+		JsonNode error = body(handle(input)).get("error");
+
+		assertThat(error.get("code").asString()).isEqualTo("invalid_json");
+		assertThat(error.get("message").asString()).startsWith("The request body is not valid JSON: ").contains("line 1");
+	}
+
+	@Test
+	void wrongTypesNameTheField() {
+		record Body(double temperature) {
+		}
+		Throwable typeError = catchThrowable(() -> this.json.readValue("{\"temperature\": \"hot\"}", Body.class));
+		ServerWebInputException input = new ServerWebInputException("Failed to read HTTP message", null,
+				new DecodingException("JSON decoding error", typeError));
+
+		MockServerWebExchange exchange = handle(input);
+
+		JsonNode error = body(exchange).get("error");
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(error.get("message").asString()).isEqualTo("Invalid type for 'temperature': expected a number.");
+		assertThat(error.get("param").asString()).isEqualTo("temperature");
+	}
+
+	@Test
+	void mapsImageAndInferenceFailures() {
+		assertThat(status(new UnsupportedImageException("not a PNG, JPEG, WebP or GIF image")))
+			.isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(status(new ContextLengthExceededException("llm", "context length exceeded: prompt has 600")))
+			.isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(body(handle(new ContextLengthExceededException("llm", "x"))).at("/error/code").asString())
+			.isEqualTo("context_length_exceeded");
+		MockServerWebExchange busy = handle(new ServerUnavailableException(Status.Code.UNAVAILABLE, "llm", "full",
+				Duration.ofSeconds(3), null));
+		assertThat(busy.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(busy.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("3");
+		assertThat(status(new InferenceTimeoutException("llm", "late", null))).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+	}
+
+	@Test
+	void unexpectedFailuresAre500WithoutInternals() {
+		JsonNode error = body(handle(new IllegalStateException("secret internal detail"))).get("error");
+
+		assertThat(error.get("type").asString()).isEqualTo("server_error");
+		assertThat(error.get("message").asString()).doesNotContain("secret");
+		assertThat(ApiErrors.isUnexpected(new IllegalStateException())).isTrue();
+		assertThat(ApiErrors.isUnexpected(ApiException.badRequest("x", "y"))).isFalse();
+	}
+
+	private HttpStatus status(Throwable error) {
+		return HttpStatus.valueOf(handle(error).getResponse().getStatusCode().value());
+	}
+
+	private MockServerWebExchange handle(Throwable error) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+		this.handler.handle(exchange, error).block(Duration.ofSeconds(5));
+		return exchange;
+	}
+
+	private JsonNode body(MockServerWebExchange exchange) {
+		return this.json.readTree(exchange.getResponse().getBodyAsString().block(Duration.ofSeconds(5)));
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.xcomposer.common.images;
+
+import java.time.Duration;
+
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.inference.client.image.ImagePreprocessor;
+import io.xcomposer.testsupport.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ImageStoreIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(5);
+
+	private static RedisServerProcess redis;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private final ImageStore store = new ImageStore(connectionFactory,
+			new ImageStoreProperties(Duration.ofMinutes(10), DataSize.ofKilobytes(1)));
+
+	@BeforeAll
+	static void connect() {
+		redis = RedisServerProcess.shared();
+		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
+		connectionFactory.afterPropertiesSet();
+		connectionFactory.start();
+	}
+
+	@AfterAll
+	static void disconnect() {
+		connectionFactory.destroy();
+	}
+
+	@Test
+	void storesUnderAContentIdWithTtlAndReadsBack() {
+		byte[] bytes = "some image bytes".getBytes();
+
+		StoredImage stored = this.store.put(bytes).block(WAIT);
+
+		String sha256 = ImagePreprocessor.sha256(bytes);
+		assertThat(stored.id()).isEqualTo("img_" + sha256.substring(0, 24)).matches("img_[0-9a-f]{24}");
+		assertThat(stored.sha256()).isEqualTo(sha256);
+		long ttl = Long.parseLong(redis.command("TTL", "xc:img:" + stored.id()).substring(1));
+		assertThat(ttl).isBetween(590L, 600L);
+		StoredImage read = this.store.get(stored.id(), "image").block(WAIT);
+		assertThat(read.bytes()).isEqualTo(bytes);
+		assertThat(read.sha256()).isEqualTo(sha256);
+		assertThat(this.store.put(bytes).block(WAIT).id()).as("same bytes, same id").isEqualTo(stored.id());
+	}
+
+	@Test
+	void unknownIdIsNotFound() {
+		ApiException missing = catchThrowableOfType(ApiException.class,
+				() -> this.store.get("img_000000000000000000000000", "messages[0]").block(WAIT));
+
+		assertThat(missing.status()).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(missing.code()).isEqualTo("image_not_found");
+		assertThat(missing.param()).isEqualTo("messages[0]");
+	}
+
+	@Test
+	void malformedIdIsABadRequest() {
+		ApiException malformed = catchThrowableOfType(ApiException.class,
+				() -> this.store.get("img_../../etc", "image").block(WAIT));
+
+		assertThat(malformed.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(malformed.code()).isEqualTo("invalid_image_id");
+	}
+
+	@Test
+	void refusesImagesOverTheCap() {
+		ApiException tooLarge = catchThrowableOfType(ApiException.class,
+				() -> this.store.put(new byte[2048]).block(WAIT));
+
+		assertThat(tooLarge.status()).isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE);
+		assertThat(tooLarge.code()).isEqualTo("image_too_large");
+	}
+
+}
