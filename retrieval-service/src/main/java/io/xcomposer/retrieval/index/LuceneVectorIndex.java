@@ -1,0 +1,230 @@
+package io.xcomposer.retrieval.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.xcomposer.retrieval.catalog.IndexEntry;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link VectorIndex} on an on-disk Lucene index: HNSW graph over {@link KnnFloatVectorField} with
+ * {@link VectorSimilarityFunction#DOT_PRODUCT} (the vectors are unit length, so this is cosine), ids and tags as
+ * keyword fields for filters. Each commit stores the catalog checkpoint in the commit user data; an index that
+ * cannot be opened is wiped and reported as never committed, so the caller rebuilds it from the catalog.
+ */
+public final class LuceneVectorIndex implements VectorIndex {
+
+	private static final Logger logger = LoggerFactory.getLogger(LuceneVectorIndex.class);
+
+	static final String ID = "id";
+
+	static final String TAG = "tag";
+
+	static final String VECTOR = "vector";
+
+	private static final String EPOCH_KEY = "catalog.epoch";
+
+	private static final String GENERATION_KEY = "catalog.generation";
+
+	private final Directory directory;
+
+	private final IndexWriter writer;
+
+	private final SearcherManager searchers;
+
+	private volatile @Nullable Checkpoint lastCommit;
+
+	private LuceneVectorIndex(Directory directory, IndexWriter writer, @Nullable Checkpoint lastCommit)
+			throws IOException {
+		this.directory = directory;
+		this.writer = writer;
+		this.searchers = new SearcherManager(writer, null);
+		this.lastCommit = lastCommit;
+	}
+
+	/** Opens the index at {@code path}, creating it when missing and recreating it when unreadable. */
+	public static LuceneVectorIndex open(Path path) {
+		try {
+			Files.createDirectories(path);
+			Directory directory = FSDirectory.open(path);
+			Checkpoint committed = null;
+			try {
+				if (DirectoryReader.indexExists(directory)) {
+					committed = checkpointOf(SegmentInfos.readLatestCommit(directory).getUserData());
+				}
+			}
+			catch (IOException | RuntimeException unreadable) {
+				// A torn or foreign index is derived data: start empty and let the catalog refill it.
+				logger.warn("Vector index at {} is unreadable ({}); it will be rebuilt", path, unreadable.toString());
+			}
+			IndexWriterConfig config = new IndexWriterConfig()
+				.setOpenMode(committed == null ? IndexWriterConfig.OpenMode.CREATE
+						: IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+				// Only explicit commits carry a checkpoint; an unplanned close must look like a crash.
+				.setCommitOnClose(false);
+			return new LuceneVectorIndex(directory, new IndexWriter(directory, config), committed);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot open the vector index at " + path, ex);
+		}
+	}
+
+	@Override
+	public void add(IndexEntry entry) {
+		Document document = new Document();
+		document.add(new StringField(ID, entry.id(), Field.Store.YES));
+		document.add(new KnnFloatVectorField(VECTOR, entry.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+		for (String tag : entry.tags()) {
+			document.add(new StringField(TAG, tag, Field.Store.NO));
+		}
+		run(() -> this.writer.updateDocument(new Term(ID, entry.id()), document));
+	}
+
+	@Override
+	public void delete(String id) {
+		run(() -> this.writer.deleteDocuments(new Term(ID, id)));
+	}
+
+	@Override
+	public List<IndexHit> search(float[] vector, int k, SearchFilter filter) {
+		try {
+			IndexSearcher searcher = this.searchers.acquire();
+			try {
+				TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, toQuery(filter)), k);
+				List<IndexHit> hits = new ArrayList<>(top.scoreDocs.length);
+				for (ScoreDoc scoreDoc : top.scoreDocs) {
+					String id = searcher.storedFields().document(scoreDoc.doc, Set.of(ID)).get(ID);
+					// Lucene scores DOT_PRODUCT as (1 + dot) / 2; callers want the dot product itself.
+					hits.add(new IndexHit(id, 2 * scoreDoc.score - 1));
+				}
+				return hits;
+			}
+			finally {
+				this.searchers.release(searcher);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public int size() {
+		try {
+			IndexSearcher searcher = this.searchers.acquire();
+			try {
+				return searcher.getIndexReader().numDocs();
+			}
+			finally {
+				this.searchers.release(searcher);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void rebuild(Iterator<IndexEntry> entries, Checkpoint checkpoint) {
+		run(this.writer::deleteAll);
+		entries.forEachRemaining(this::add);
+		commit(checkpoint);
+		refresh();
+	}
+
+	@Override
+	public void refresh() {
+		run(this.searchers::maybeRefreshBlocking);
+	}
+
+	@Override
+	public void commit(Checkpoint checkpoint) {
+		this.writer.setLiveCommitData(Map.of(EPOCH_KEY, checkpoint.epoch(), GENERATION_KEY,
+				String.valueOf(checkpoint.generation())).entrySet());
+		run(this.writer::commit);
+		this.lastCommit = checkpoint;
+	}
+
+	@Override
+	public @Nullable Checkpoint lastCommit() {
+		return this.lastCommit;
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.searchers.close();
+		this.writer.close();
+		this.directory.close();
+	}
+
+	private static @Nullable Query toQuery(SearchFilter filter) {
+		if (filter.isEmpty()) {
+			return null;
+		}
+		BooleanQuery.Builder query = new BooleanQuery.Builder();
+		if (filter.anyOfTags().isEmpty()) {
+			query.add(new MatchAllDocsQuery(), Occur.MUST);
+		}
+		else {
+			BooleanQuery.Builder anyTag = new BooleanQuery.Builder();
+			filter.anyOfTags().forEach(tag -> anyTag.add(new TermQuery(new Term(TAG, tag)), Occur.SHOULD));
+			query.add(anyTag.build(), Occur.FILTER);
+		}
+		filter.excludeIds().forEach(id -> query.add(new TermQuery(new Term(ID, id)), Occur.MUST_NOT));
+		return query.build();
+	}
+
+	private static @Nullable Checkpoint checkpointOf(Map<String, String> userData) {
+		String epoch = userData.get(EPOCH_KEY);
+		String generation = userData.get(GENERATION_KEY);
+		return epoch == null || generation == null ? null : new Checkpoint(epoch, Long.parseLong(generation));
+	}
+
+	private static void run(IoAction action) {
+		try {
+			action.run();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface IoAction {
+
+		void run() throws IOException;
+
+	}
+
+}

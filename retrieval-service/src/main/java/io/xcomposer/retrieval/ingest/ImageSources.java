@@ -1,0 +1,83 @@
+package io.xcomposer.retrieval.ingest;
+
+import java.util.Base64;
+
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.fetch.SafeImageFetcher;
+import io.xcomposer.retrieval.catalog.GalleryCatalog;
+import io.xcomposer.retrieval.config.RetrievalProperties;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where image bytes come from: base64 (optionally a {@code data:} URL), a URL fetched under the platform's SSRF
+ * rules ({@link SafeImageFetcher}), or a stored gallery image. The bytes are not trusted here: the image
+ * preprocessor decides whether they are an image.
+ */
+@Component
+public class ImageSources {
+
+	private final SafeImageFetcher fetcher;
+
+	private final GalleryCatalog catalog;
+
+	private final long maxBytes;
+
+	public ImageSources(SafeImageFetcher fetcher, GalleryCatalog catalog, RetrievalProperties properties) {
+		this.fetcher = fetcher;
+		this.catalog = catalog;
+		this.maxBytes = properties.maxImageBytes().toBytes();
+	}
+
+	public Mono<byte[]> fromBase64(String data, String param) {
+		return Mono.fromCallable(() -> decode(data, param));
+	}
+
+	public Mono<byte[]> fromUrl(String url) {
+		return this.fetcher.fetch(url);
+	}
+
+	public Mono<byte[]> fromId(String id, String param) {
+		return this.catalog.content(id)
+			.map(content -> content.bytes())
+			.switchIfEmpty(Mono.error(() -> unknownImage(id, param)));
+	}
+
+	/** A string that is an id, a URL or base64, as the embeddings endpoint accepts. */
+	public Mono<byte[]> fromAny(String reference, String param) {
+		if (reference.startsWith("img_") && reference.length() == 28) {
+			return fromId(reference, param);
+		}
+		if (reference.startsWith("https://") || reference.startsWith("http://")) {
+			return fromUrl(reference);
+		}
+		return fromBase64(reference, param);
+	}
+
+	public static ApiException unknownImage(String id, String param) {
+		return ApiException.notFound("image_not_found", "No gallery image has id '" + id + "'.", param);
+	}
+
+	private byte[] decode(String data, String param) {
+		String payload = data;
+		if (payload.startsWith("data:")) {
+			int comma = payload.indexOf(',');
+			if (comma < 0 || !payload.substring(0, comma).endsWith(";base64")) {
+				throw ApiException.badRequest("invalid_base64", "A data URL must be base64-encoded.", param);
+			}
+			payload = payload.substring(comma + 1);
+		}
+		// 4 base64 characters carry 3 bytes: refuse oversized input before allocating the decoded copy.
+		if ((long) payload.length() / 4 * 3 > this.maxBytes + 3) {
+			throw ApiException.payloadTooLarge("image_too_large",
+					"The image is larger than " + this.maxBytes + " bytes.", param);
+		}
+		try {
+			return Base64.getMimeDecoder().decode(payload);
+		}
+		catch (IllegalArgumentException malformed) {
+			throw ApiException.badRequest("invalid_base64", "'" + param + "' is not valid base64.", param);
+		}
+	}
+
+}
