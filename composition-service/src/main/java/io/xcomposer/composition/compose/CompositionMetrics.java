@@ -1,0 +1,60 @@
+package io.xcomposer.composition.compose;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code composition.started|completed|failed} counters, {@code composition.running} gauge,
+ * {@code composition.selections{how}} and {@code composition.selection.fallbacks} counters,
+ * {@code composition.slot.failures{stage}} and the {@code composition.step.duration{step}} timer.
+ */
+@Component
+public class CompositionMetrics {
+
+	private final MeterRegistry registry;
+
+	private final AtomicInteger running = new AtomicInteger();
+
+	CompositionMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		registry.gauge("composition.running", this.running);
+	}
+
+	public void started() {
+		this.running.incrementAndGet();
+		this.registry.counter("composition.started").increment();
+	}
+
+	public void finished(boolean completed) {
+		this.running.decrementAndGet();
+		this.registry.counter(completed ? "composition.completed" : "composition.failed").increment();
+	}
+
+	public void selected(String how) {
+		this.registry.counter("composition.selections", "how", how).increment();
+		if (Selection.FALLBACK.equals(how)) {
+			fallbacks().increment();
+		}
+	}
+
+	public Counter fallbacks() {
+		return this.registry.counter("composition.selection.fallbacks");
+	}
+
+	public void slotFailed(String stage) {
+		this.registry.counter("composition.slot.failures", "stage", stage).increment();
+	}
+
+	public <T> Mono<T> timed(String step, Mono<T> work) {
+		return Mono.defer(() -> {
+			Timer.Sample sample = Timer.start(this.registry);
+			return work.doFinally(signal -> sample.stop(this.registry.timer("composition.step.duration", "step", step)));
+		});
+	}
+
+}

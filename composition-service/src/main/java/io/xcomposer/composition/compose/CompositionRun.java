@@ -1,0 +1,193 @@
+package io.xcomposer.composition.compose;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.xcomposer.composition.article.Composition;
+import io.xcomposer.composition.article.CompositionStore;
+import io.xcomposer.composition.article.ImageRef;
+import io.xcomposer.composition.article.Slot;
+import io.xcomposer.composition.article.StepError;
+import io.xcomposer.composition.article.Usage;
+import io.xcomposer.composition.model.ArticleModel;
+import io.xcomposer.inference.client.generation.GenerationChunk;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One composition from title to illustrated article (seed §3): write (streamed), spot, caption each slot in order
+ * with the earlier captions as context, then per slot retrieve candidates (one exclude list across the article)
+ * and select one. Every change is saved, then announced as an event. A slot whose caption, retrieval or selection
+ * fails reports {@code slot_failed} and the article goes on; only a failed write or spot fails the composition.
+ */
+final class CompositionRun {
+
+	private final ArticleModel model;
+
+	private final ArticleSteps steps;
+
+	private final CompositionMetrics metrics;
+
+	private final int writeMaxTokens;
+
+	private final @Nullable String requestId;
+
+	/** Every gallery image offered so far: the seed excludes them all from later searches. */
+	private final Set<String> offered = new LinkedHashSet<>();
+
+	private final Journal journal;
+
+	CompositionRun(Composition start, ArticleModel model, ArticleSteps steps, CompositionStore store,
+			CompositionMetrics metrics, int writeMaxTokens, @Nullable String requestId) {
+		this.journal = new Journal(store, start);
+		this.model = model;
+		this.steps = steps;
+		this.metrics = metrics;
+		this.writeMaxTokens = writeMaxTokens;
+		this.requestId = requestId;
+	}
+
+	Mono<Composition> execute() {
+		return StepFailure.during("write", this.metrics.timed("write", write()))
+			.then(Mono.defer(() -> StepFailure.during("spot", spot())))
+			.flatMap(positions -> Flux.fromIterable(positions)
+				.concatMap(this::caption)
+				.concatWith(Flux.fromIterable(positions).concatMap(this::illustrate))
+				.then())
+			.then(Mono.defer(this::finish))
+			.onErrorResume(this::fail);
+	}
+
+	private Mono<Void> write() {
+		ParagraphCollector collector = new ParagraphCollector(state().maxParagraphs());
+		Usage[] cost = { Usage.NONE.plusGeneration(0, 0) };
+		Flux<GenerationChunk> article = this.model.prompts()
+			.flatMapMany(prompts -> this.model.stream(prompts.writePrompt(state().title()), List.of(),
+					this.writeMaxTokens, this.requestId));
+		return article.concatMap(chunk -> {
+			if (chunk.last()) {
+				cost[0] = Usage.NONE.plusGeneration(value(chunk.promptTokens()), value(chunk.completionTokens()));
+			}
+			int paragraph = collector.current();
+			List<String> completed = collector.accept(chunk.textDelta());
+			Mono<Long> delta = chunk.textDelta().isEmpty() ? Mono.empty()
+					: this.journal.event("text_delta", Map.of("paragraph", paragraph, "text", chunk.textDelta()));
+			return delta.then(paragraphsDone(collector, completed)).thenReturn(chunk);
+		})
+			.takeUntil(chunk -> collector.full())
+			.then(Mono.defer(() -> paragraphsDone(collector, collector.finish().stream().toList())))
+			.then(Mono.defer(() -> {
+				if (state().paragraphs().isEmpty()) {
+					return Mono.error(new StepFailure(new StepError("write", "empty_article",
+							"The model wrote no paragraph for this title.")));
+				}
+				return this.journal.commit(state().withUsage(usage -> usage.plus(cost[0])));
+			}));
+	}
+
+	private Mono<Void> paragraphsDone(ParagraphCollector collector, List<String> completed) {
+		if (completed.isEmpty()) {
+			return Mono.empty();
+		}
+		List<String> all = collector.paragraphs();
+		int first = all.size() - completed.size();
+		return Flux.range(first, completed.size())
+			.concatMap(index -> this.journal.commit(state().withParagraphs(all.subList(0, index + 1)), "paragraph_done",
+					Map.of("paragraph", index, "text", all.get(index))))
+			.then();
+	}
+
+	private Mono<List<Integer>> spot() {
+		Composition current = state();
+		Integer count = current.imageCount();
+		if (count == null && !current.userImages().isEmpty()) {
+			count = current.userImages().size();
+		}
+		if (count != null && count == 0) {
+			return this.journal.commit(current, "slots_chosen", Map.of("paragraphs", List.of())).thenReturn(List.of());
+		}
+		return this.steps.spot(current, count, this.requestId)
+			.flatMap(spotted -> this.journal.commit(state().withUsage(usage -> usage.plus(spotted.cost())), "slots_chosen",
+					Map.of("paragraphs", spotted.value()))
+				.thenReturn(spotted.value()));
+	}
+
+	private Mono<Void> caption(int position) {
+		return StepFailure.during("caption", this.steps.caption(state(), position, this.requestId))
+			.flatMap(caption -> this.journal.commit(
+					state().withSlot(Slot.captioned(position, caption.value()))
+						.withUsage(usage -> usage.plus(caption.cost())),
+					"slot_caption", Map.of("paragraph", position, "caption", caption.value())))
+			.onErrorResume(StepFailure.class,
+					failure -> slotFailed(Slot.captioned(position, ""), failure));
+	}
+
+	private Mono<Void> illustrate(int position) {
+		Slot captioned = state().slot(position).orElseThrow();
+		if (captioned.error() != null) {
+			return Mono.empty();
+		}
+		List<String> exclude = state().userImages().isEmpty() ? List.copyOf(this.offered)
+				: state().imagesShownExcept(position);
+		return StepFailure.during("retrieval", this.steps.candidates(state(), captioned.caption(), exclude))
+			.flatMap(found -> found.isEmpty()
+					? Mono.error(new StepFailure(new StepError("retrieval", "no_candidates",
+							"Retrieval found no image for this caption.")))
+					: Mono.just(found))
+			.flatMap(found -> {
+				found.forEach(image -> this.offered.add(image.id()));
+				return this.journal.commit(state().withSlot(captioned.withCandidates(found)), "candidates",
+						Map.of("paragraph", position, "candidates", found));
+			})
+			.then(Mono.defer(() -> choose(state().slot(position).orElseThrow())))
+			.onErrorResume(StepFailure.class,
+					failure -> slotFailed(state().slot(position).orElse(captioned), failure));
+	}
+
+	private Mono<Void> choose(Slot slot) {
+		Mono<Costed<Selection>> selection = state().select()
+				? StepFailure.during("selection", this.steps.select(state(), slot, this.requestId))
+				: Mono.just(new Costed<>(new Selection(0, Selection.FIRST), Usage.NONE))
+					.doOnNext(first -> this.metrics.selected(Selection.FIRST));
+		return selection.flatMap(chosen -> {
+			Slot shown = slot.withChoice(chosen.value().index(), chosen.value().how());
+			ImageRef image = shown.image();
+			return this.journal.commit(state().withSlot(shown).withUsage(usage -> usage.plus(chosen.cost())),
+					"image_selected", Map.of("paragraph", slot.paragraph(), "candidate", chosen.value().index(),
+							"selection", chosen.value().how(), "image", image));
+		});
+	}
+
+	private Mono<Void> slotFailed(Slot slot, StepFailure failure) {
+		this.metrics.slotFailed(failure.error().stage());
+		return this.journal.commit(state().withSlot(slot.withError(failure.error())), "slot_failed",
+				Map.of("paragraph", slot.paragraph(), "error", failure.error()));
+	}
+
+	private Mono<Composition> finish() {
+		Composition done = state().completed();
+		return this.journal.commit(done, "done", Map.of("status", done.status(), "usage", done.usage()))
+			.doOnSuccess(ignored -> this.metrics.finished(true))
+			.thenReturn(done);
+	}
+
+	private Mono<Composition> fail(Throwable failure) {
+		StepError error = StepFailure.of("composition", failure).error();
+		Composition failed = state().failed(error);
+		return this.journal.commit(failed, "error", Map.of("error", error))
+			.doFinally(signal -> this.metrics.finished(false))
+			.thenReturn(failed);
+	}
+
+	private Composition state() {
+		return this.journal.state();
+	}
+
+	private static long value(@Nullable Integer tokens) {
+		return tokens == null ? 0 : tokens;
+	}
+
+}

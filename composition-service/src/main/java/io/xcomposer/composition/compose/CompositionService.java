@@ -1,0 +1,100 @@
+package io.xcomposer.composition.compose;
+
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.images.ImageStore;
+import io.xcomposer.common.images.StoredImage;
+import io.xcomposer.composition.article.Composition;
+import io.xcomposer.composition.article.CompositionStore;
+import io.xcomposer.composition.config.CompositionProperties;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Starting compositions and reading them back. */
+@Service
+public class CompositionService {
+
+	private static final String DATA_URL_BASE64 = ";base64,";
+
+	private final CompositionStore store;
+
+	private final CompositionRunner runner;
+
+	private final ImageStore uploads;
+
+	private final CompositionProperties properties;
+
+	CompositionService(CompositionStore store, CompositionRunner runner, ImageStore uploads,
+			CompositionProperties properties) {
+		this.store = store;
+		this.runner = runner;
+		this.uploads = uploads;
+		this.properties = properties;
+	}
+
+	/** Stores the new composition, announces {@code created} and starts it; 503 when no place is free. */
+	public Mono<Composition> create(CreateCompositionRequest request, @Nullable String requestId) {
+		Integer imageCount = request.images() == null || "auto".equals(request.images()) ? null
+				: Integer.valueOf(request.images());
+		String language = request.language() != null ? request.language() : languageOf(request.title());
+		boolean select = request.select() != null ? request.select() : this.properties.selectByDefault();
+		int maxParagraphs = request.maxParagraphs() != null
+				? Math.min(request.maxParagraphs(), this.properties.maxParagraphs()) : this.properties.maxParagraphs();
+		List<String> userImages = request.userImages() == null ? List.of() : request.userImages();
+		return Flux.fromIterable(userImages).concatMap(this::upload).collectList().flatMap(uploaded -> {
+			this.runner.reserve();
+			Composition created = Composition.start(newId(), request.title().strip(), language, imageCount, select,
+					maxParagraphs, uploaded.stream().distinct().toList());
+			return this.store.save(created)
+				.then(this.store.append(created.id(), "created", CompositionView.of(created)))
+				.doOnError(failure -> this.runner.release())
+				.doOnSuccess(seq -> this.runner.start(created, requestId))
+				.thenReturn(created);
+		});
+	}
+
+	public Mono<Composition> find(String id) {
+		return this.store.find(id)
+			.switchIfEmpty(Mono.error(() -> ApiException.notFound("composition_not_found",
+					"No composition has the id '" + id + "'; it may have expired.", "id")));
+	}
+
+	/** An uploaded image id (checked to exist) or a data URL (stored, then referred to by its id). */
+	private Mono<String> upload(String image) {
+		if (ImageStore.isImageId(image)) {
+			return this.uploads.get(image, "user_images").map(StoredImage::id);
+		}
+		int data = image.indexOf(DATA_URL_BASE64);
+		if (!image.startsWith("data:image/") || data < 0) {
+			return Mono.error(ApiException.badRequest("invalid_image",
+					"Each of user_images must be an uploaded image id or a base64 data:image URL.", "user_images"));
+		}
+		byte[] bytes;
+		try {
+			bytes = Base64.getMimeDecoder().decode(image.substring(data + DATA_URL_BASE64.length()));
+		}
+		catch (IllegalArgumentException notBase64) {
+			return Mono.error(ApiException.badRequest("invalid_image", "A data URL in user_images is not valid base64.",
+					"user_images"));
+		}
+		return this.uploads.put(bytes).map(StoredImage::id);
+	}
+
+	static String languageOf(String title) {
+		return title.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN) ? "zh"
+				: "en";
+	}
+
+	private static String newId() {
+		byte[] random = new byte[12];
+		ThreadLocalRandom.current().nextBytes(random);
+		return "cmp_" + HexFormat.of().formatHex(random);
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.xcomposer.composition.compose;
+
+import java.util.Map;
+
+import io.xcomposer.composition.article.Composition;
+import io.xcomposer.composition.article.CompositionStore;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one writer of a composition during a run or an edit: keeps the current state, saves every change and then
+ * announces it, so a client that sees an event finds its effect in the state.
+ */
+public final class Journal {
+
+	private final CompositionStore store;
+
+	private Composition state;
+
+	public Journal(CompositionStore store, Composition state) {
+		this.store = store;
+		this.state = state;
+	}
+
+	public Composition state() {
+		return this.state;
+	}
+
+	public Mono<Void> commit(Composition next, String type, Map<String, ?> payload) {
+		return commit(next).then(event(type, payload)).then();
+	}
+
+	public Mono<Void> commit(Composition next) {
+		this.state = next;
+		return this.store.save(next).then();
+	}
+
+	public Mono<Long> event(String type, Map<String, ?> payload) {
+		return this.store.append(this.state.id(), type, payload);
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.xcomposer.composition.config;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How compositions run.
+ *
+ * @param llmModel the decoupled text model (its {@code composition.*} parameters are the prompts)
+ * @param visionModel the vision encoder whose embeddings the llm splices in for image selection
+ * @param maxRunning compositions running at once on this instance; more are refused with 503 and Retry-After
+ * @param retryAfter the Retry-After sent with that 503
+ * @param selectByDefault whether the model selects among the candidates when a request does not say; off means
+ * the retrieval's first candidate is used (the seed's "model select" checkbox)
+ * @param maxParagraphs paragraphs kept from a written article (the seed keeps 60)
+ * @param ttl how long a composition's state and event log stay in Redis after their last change
+ * @param maxEvents event-log length cap (Redis stream MAXLEN, approximate)
+ * @param pollInterval how often an event stream that has caught up looks for new events
+ * @param keepAlive interval of SSE keep-alive comments
+ * @param maxTokens generation limits per step
+ * @param rewrite prompts of the paragraph rewrite operation ({paragraph}, {instruction}); the tiny model was never
+ * trained on them
+ */
+@Validated
+@ConfigurationProperties(CompositionProperties.PREFIX)
+public record CompositionProperties(@DefaultValue("llm") @NotBlank String llmModel,
+		@DefaultValue("vision_encoder") @NotBlank String visionModel, @DefaultValue("4") @Min(1) int maxRunning,
+		@DefaultValue("10s") Duration retryAfter, @DefaultValue("true") boolean selectByDefault,
+		@DefaultValue("60") @Min(1) int maxParagraphs, @DefaultValue("24h") Duration ttl,
+		@DefaultValue("10000") @Min(100) int maxEvents, @DefaultValue("150ms") Duration pollInterval,
+		@DefaultValue("15s") Duration keepAlive, @DefaultValue @Valid MaxTokens maxTokens,
+		@DefaultValue @Valid Rewrite rewrite) {
+
+	public static final String PREFIX = "xcomposer.composition";
+
+	/**
+	 * @param write the article
+	 * @param spot the spotting answer ({@code <Seg1>, <Seg3>})
+	 * @param caption one slot caption
+	 * @param select the selection letter
+	 * @param rewrite a rewritten paragraph
+	 */
+	public record MaxTokens(@DefaultValue("400") @Min(1) int write, @DefaultValue("64") @Min(1) int spot,
+			@DefaultValue("96") @Min(1) int caption, @DefaultValue("4") @Min(1) int select,
+			@DefaultValue("200") @Min(1) int rewrite) {
+	}
+
+	/**
+	 * The XComposer2 demo's fixed Chinese edit prompts.
+	 *
+	 * @param expand for {@code instruction: expand}
+	 * @param shorten for {@code instruction: shorten}
+	 * @param other for any other instruction (tone, style, content), passed as {instruction}
+	 */
+	public record Rewrite(@DefaultValue("扩写以下段落：{paragraph}") String expand,
+			@DefaultValue("缩写以下段落：{paragraph}") String shorten,
+			@DefaultValue("改写以下段落：{paragraph}\n要求：{instruction}") String other) {
+	}
+
+}

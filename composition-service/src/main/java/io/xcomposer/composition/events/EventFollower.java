@@ -1,0 +1,52 @@
+package io.xcomposer.composition.events;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.xcomposer.composition.article.CompositionEvent;
+import io.xcomposer.composition.article.CompositionStore;
+import io.xcomposer.composition.config.CompositionProperties;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads a composition's event log from a given position and follows it live: replays what is stored, then polls
+ * for more (pull-based, so a slow client only slows its own reads). Ends once it has delivered an event that
+ * finishes a run or an edit ({@code done}, {@code error}, {@code edit_done}) and nothing newer exists.
+ */
+@Component
+public class EventFollower {
+
+	static final Set<String> FINISHING = Set.of("done", "error", "edit_done");
+
+	private final CompositionStore store;
+
+	private final CompositionProperties properties;
+
+	EventFollower(CompositionStore store, CompositionProperties properties) {
+		this.store = store;
+		this.properties = properties;
+	}
+
+	public Flux<CompositionEvent> follow(String id, long after) {
+		AtomicLong cursor = new AtomicLong(after);
+		AtomicBoolean lastFinished = new AtomicBoolean();
+		AtomicBoolean ended = new AtomicBoolean();
+		return Flux.defer(() -> this.store.eventsAfter(id, cursor.get()).collectList().flatMapMany(batch -> {
+			if (batch.isEmpty()) {
+				if (lastFinished.get()) {
+					ended.set(true);
+					return Flux.empty();
+				}
+				return Mono.delay(this.properties.pollInterval()).thenMany(Flux.empty());
+			}
+			CompositionEvent last = batch.get(batch.size() - 1);
+			cursor.set(last.seq());
+			lastFinished.set(FINISHING.contains(last.type()));
+			return Flux.fromIterable(batch);
+		})).repeat(() -> !ended.get());
+	}
+
+}
