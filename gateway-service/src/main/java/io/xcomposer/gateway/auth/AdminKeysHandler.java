@@ -1,0 +1,94 @@
+package io.xcomposer.gateway.auth;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.xcomposer.gateway.config.GatewayProperties;
+import io.xcomposer.gateway.error.GatewayException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /admin/keys}: create (POST {name, requests_per_minute?, tokens_per_minute?}), list (GET), revoke
+ * (DELETE /admin/keys/{id}). Protected by {@code xcomposer.gateway.admin-token}; without one configured the
+ * endpoints do not exist (404), so a forgotten token never means an open admin API.
+ */
+@Component
+public class AdminKeysHandler {
+
+    private final ApiKeyStore store;
+    private final String adminToken;
+
+    public AdminKeysHandler(ApiKeyStore store, GatewayProperties properties) {
+        this.store = store;
+        this.adminToken = properties.adminToken() == null ? "" : properties.adminToken();
+    }
+
+    public Mono<ServerResponse> create(ServerRequest request) {
+        return authorize(request)
+                .then(request.bodyToMono(CreateKeyRequest.class).defaultIfEmpty(new CreateKeyRequest(null, null, null)))
+                .flatMap(body -> store.create(body.name() == null ? "unnamed" : body.name(),
+                        body.requests_per_minute() == null ? 0 : body.requests_per_minute(),
+                        body.tokens_per_minute() == null ? 0 : body.tokens_per_minute()))
+                .flatMap(created -> {
+                    Map<String, Object> json = view(created.key());
+                    json.put("key", created.secret());
+                    return ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(json);
+                });
+    }
+
+    public Mono<ServerResponse> list(ServerRequest request) {
+        return authorize(request)
+                .thenMany(store.list())
+                .map(AdminKeysHandler::view)
+                .collectList()
+                .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("object", "list", "data", keys)));
+    }
+
+    public Mono<ServerResponse> revoke(ServerRequest request) {
+        String id = request.pathVariable("id");
+        return authorize(request)
+                .then(store.revoke(id))
+                .filter(Boolean::booleanValue)
+                .switchIfEmpty(Mono.error(() -> GatewayException.notFound("key_not_found", "No key " + id + ".")))
+                .flatMap(ok -> ServerResponse.ok().bodyValue(Map.of("id", id, "revoked", true)));
+    }
+
+    private Mono<Void> authorize(ServerRequest request) {
+        if (adminToken.isBlank()) {
+            return Mono.error(GatewayException.notFound("not_found", "Admin API disabled: set "
+                    + GatewayProperties.PREFIX + ".admin-token."));
+        }
+        String given = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+        String token = given != null && given.startsWith("Bearer ") ? given.substring(7).trim() : "";
+        // Constant-time compare: the admin token is the most valuable secret here.
+        boolean ok = MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                adminToken.getBytes(StandardCharsets.UTF_8));
+        return ok ? Mono.empty() : Mono.error(GatewayException.unauthorized("invalid_admin_token",
+                "Admin endpoints need 'Authorization: Bearer <admin token>'."));
+    }
+
+    static Map<String, Object> view(ApiKey key) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", key.id());
+        json.put("object", "api_key");
+        json.put("name", key.name());
+        json.put("created", key.created().getEpochSecond());
+        json.put("revoked", key.revoked());
+        json.put("requests_per_minute", key.requestsPerMinute());
+        json.put("tokens_per_minute", key.tokensPerMinute());
+        return json;
+    }
+
+    /** Snake case like the rest of the public API. */
+    record CreateKeyRequest(String name, Integer requests_per_minute, Long tokens_per_minute) {
+    }
+}

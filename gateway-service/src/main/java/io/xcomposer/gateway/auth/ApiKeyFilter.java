@@ -1,0 +1,135 @@
+package io.xcomposer.gateway.auth;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.gateway.config.GatewayProperties;
+import io.xcomposer.gateway.error.GatewayException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates {@code /v1/**} with {@code Authorization: Bearer <key>} (or {@code api-key}/{@code x-api-key}, which
+ * some clients send). Missing, unknown and revoked keys get 401.
+ * <p>
+ * Redis down: auth fails <em>closed</em> except for keys this instance validated within
+ * {@code limits.auth-cache-ttl} — those keep working, so a Redis blip does not take every client down, while an
+ * unknown key is never let in (503 {@code auth_unavailable} with Retry-After, not 401: the key may well be valid).
+ * The cache is consulted only when Redis fails, so a revocation takes effect at once while Redis is up.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 30)
+public class ApiKeyFilter implements WebFilter {
+
+    public static final String ATTRIBUTE = ApiKeyFilter.class.getName() + ".key";
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+    private static final int CACHE_MAX = 10_000;
+
+    private final ApiKeyStore store;
+    private final Duration cacheTtl;
+    private final MeterRegistry meters;
+    private final Map<String, CachedKey> lastSeenValid = new ConcurrentHashMap<>();
+
+    public ApiKeyFilter(ApiKeyStore store, GatewayProperties properties, MeterRegistry meters) {
+        this.store = store;
+        this.cacheTtl = properties.limits().authCacheTtl();
+        this.meters = meters;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = exchange.getRequest().getPath().value();
+        if (!path.startsWith("/v1/") || exchange.getRequest().getMethod() == HttpMethod.OPTIONS
+                || isPublicImage(exchange)) {
+            return chain.filter(exchange);
+        }
+        String secret = secretOf(exchange.getRequest().getHeaders());
+        if (secret == null) {
+            return Mono.error(GatewayException.unauthorized("missing_api_key",
+                    "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."));
+        }
+        return lookup(secret)
+                .switchIfEmpty(Mono.error(() -> GatewayException.unauthorized("invalid_api_key",
+                        "Incorrect API key provided.")))
+                .flatMap(key -> {
+                    if (key.revoked()) {
+                        return Mono.error(GatewayException.unauthorized("invalid_api_key",
+                                "This API key has been revoked."));
+                    }
+                    exchange.getAttributes().put(ATTRIBUTE, key);
+                    return chain.filter(exchange);
+                });
+    }
+
+    private Mono<ApiKey> lookup(String secret) {
+        return store.findBySecret(secret)
+                .doOnNext(key -> remember(secret, key))
+                .onErrorResume(error -> !(error instanceof GatewayException), error -> fromCache(secret, error));
+    }
+
+    private Mono<ApiKey> fromCache(String secret, Throwable redisError) {
+        meters.counter("xcomposer.gateway.redis.failures", "operation", "auth").increment();
+        CachedKey cached = lastSeenValid.get(ApiKeyStore.sha256(secret));
+        if (cached != null && System.nanoTime() - cached.seenAt() < cacheTtl.toNanos()) {
+            log.warn("Redis unreachable ({}); accepting key {} from the auth cache", redisError.toString(),
+                    cached.key().id());
+            return Mono.just(cached.key());
+        }
+        log.warn("Redis unreachable ({}); rejecting a key not validated recently", redisError.toString());
+        return Mono.error(GatewayException.unavailable("auth_unavailable",
+                "API keys cannot be checked right now; retry shortly.", Duration.ofSeconds(5)));
+    }
+
+    private void remember(String secret, ApiKey key) {
+        if (lastSeenValid.size() >= CACHE_MAX) {
+            lastSeenValid.clear();
+        }
+        lastSeenValid.put(ApiKeyStore.sha256(secret), new CachedKey(key, System.nanoTime()));
+    }
+
+    /**
+     * Image bytes by id are public: markdown renderers (our page, Open WebUI) load {@code ![](.../content)} without
+     * an Authorization header, and ids are unguessable random ids handed out to key holders.
+     */
+    private static boolean isPublicImage(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().value();
+        return exchange.getRequest().getMethod() == HttpMethod.GET && path.endsWith("/content")
+                && (path.startsWith("/v1/gallery/images/") || path.startsWith("/v1/images/"));
+    }
+
+    static @Nullable String secretOf(HttpHeaders headers) {
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).trim();
+            return token.isEmpty() ? null : token;
+        }
+        String apiKey = headers.getFirst("api-key");
+        if (apiKey == null) {
+            apiKey = headers.getFirst("x-api-key");
+        }
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+
+    public static ApiKey keyOf(ServerWebExchange exchange) {
+        ApiKey key = exchange.getAttribute(ATTRIBUTE);
+        if (key == null) {
+            throw new IllegalStateException("ApiKeyFilter did not run for " + exchange.getRequest().getPath());
+        }
+        return key;
+    }
+
+    private record CachedKey(ApiKey key, long seenAt) {
+    }
+}

@@ -1,0 +1,58 @@
+package io.xcomposer.gateway.chat;
+
+import java.util.Set;
+
+import io.xcomposer.gateway.error.GatewayException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The parts of a chat request the gateway itself needs. The body is otherwise relayed as sent (comprehension owns
+ * validation of sampling parameters and images); the gateway checks what it must know to route and to meter:
+ * valid JSON, a known model, messages present, and whether it streams. For streams it always asks downstream for
+ * the usage chunk (to charge the token budget) and drops it again if the client did not ask for it.
+ *
+ * @param body the JSON to forward
+ * @param model the requested model id
+ * @param stream whether the client asked for SSE
+ * @param clientWantsUsage {@code stream_options.include_usage} as the client sent it
+ */
+public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage) {
+
+    static ChatRequest parse(JsonMapper json, byte[] bytes, Set<String> knownModels) {
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (RuntimeException e) {
+            throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON.", null);
+        }
+        if (!(root instanceof ObjectNode body)) {
+            throw GatewayException.badRequest("invalid_request", "The request body must be a JSON object.", null);
+        }
+        JsonNode model = body.get("model");
+        if (model == null || !model.isString() || model.asString().isBlank()) {
+            throw GatewayException.badRequest("missing_required_parameter", "You must provide a model parameter.",
+                    "model");
+        }
+        if (!knownModels.contains(model.asString())) {
+            throw GatewayException.notFound("model_not_found",
+                    "The model '" + model.asString() + "' does not exist or you do not have access to it.");
+        }
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw GatewayException.badRequest("missing_required_parameter",
+                    "'messages' must be a non-empty array.", "messages");
+        }
+        JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isBoolean() && !stream.isNull()) {
+            throw GatewayException.badRequest("invalid_type", "'stream' must be a boolean.", "stream");
+        }
+        boolean streaming = stream != null && stream.asBoolean();
+        boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        if (streaming) {
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return new ChatRequest(body, model.asString(), streaming, wantsUsage);
+    }
+}

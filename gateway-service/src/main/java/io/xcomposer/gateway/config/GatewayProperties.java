@@ -1,0 +1,111 @@
+package io.xcomposer.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything the gateway is configured with, under {@code xcomposer.gateway}. Defaults are the embedded-default
+ * deployment on one machine; each sub-record is one concern.
+ *
+ * @param comprehensionUrl base URL of comprehension-service (chat, image upload)
+ * @param compositionUrl base URL of composition-service
+ * @param retrievalUrl base URL of retrieval-service (gallery, embeddings)
+ * @param adminToken bearer token for {@code /admin/**}; admin endpoints answer 404 when it is blank
+ * @param bootstrapKey create one key, printed once to the log, when Redis holds no key at start-up
+ * @param models what {@code GET /v1/models} lists
+ */
+@ConfigurationProperties(GatewayProperties.PREFIX)
+public record GatewayProperties(
+        @DefaultValue("http://127.0.0.1:8081") String comprehensionUrl,
+        @DefaultValue("http://127.0.0.1:8082") String compositionUrl,
+        @DefaultValue("http://127.0.0.1:8083") String retrievalUrl,
+        @Nullable String adminToken,
+        @DefaultValue("false") boolean bootstrapKey,
+        @DefaultValue List<Model> models,
+        @DefaultValue Limits limits,
+        @DefaultValue Streams streams,
+        @DefaultValue Http http,
+        @DefaultValue Cors cors) {
+
+    public static final String PREFIX = "xcomposer.gateway";
+
+    public GatewayProperties {
+        if (models.isEmpty()) {
+            models = List.of(new Model("xcomposer-tiny", 512, true, List.of("vision", "composition")));
+        }
+    }
+
+    /**
+     * One served model as {@code /v1/models} describes it.
+     *
+     * @param id the model id clients send
+     * @param contextLength tokens of context (prompt + completion)
+     * @param vision whether image parts are accepted
+     * @param capabilities extension list, e.g. vision, composition
+     */
+    public record Model(String id, @DefaultValue("512") int contextLength, @DefaultValue("true") boolean vision,
+            @DefaultValue List<String> capabilities) {
+    }
+
+    /**
+     * Per-key limits (a key may override the two rates).
+     *
+     * @param requestsPerMinute steady request rate of the token bucket
+     * @param burst bucket capacity: how many requests may arrive at once
+     * @param tokensPerMinute usage tokens (prompt + completion) per fixed minute window; 0 = no budget
+     * @param chatMaxBody largest chat request body (base64 images make them big)
+     * @param maxBody largest body on other routes (uploads included)
+     * @param maxConcurrentStreams open streams per gateway instance before new ones get 503
+     * @param authCacheTtl how long a key seen valid may be accepted while Redis is unreachable
+     */
+    public record Limits(@DefaultValue("600") int requestsPerMinute, @DefaultValue("60") int burst,
+            @DefaultValue("0") long tokensPerMinute, @DefaultValue("25MB") DataSize chatMaxBody,
+            @DefaultValue("25MB") DataSize maxBody, @DefaultValue("4096") int maxConcurrentStreams,
+            @DefaultValue("5m") Duration authCacheTtl) {
+    }
+
+    /**
+     * Resumable streams.
+     *
+     * @param ttl how long a stream's event log stays in Redis after its last event
+     * @param keepAlive interval of {@code : ping} comments (load balancers cut idle connections at 30-60 s)
+     * @param detachedGrace how long the gateway keeps consuming a stream no client is attached to, waiting for a
+     *        resume, before it cancels the downstream (and with it the model's generation)
+     * @param resumePoll how often a resuming reader polls the log for new events
+     * @param maxEvents hard cap on events logged for one stream
+     */
+    public record Streams(@DefaultValue("10m") Duration ttl, @DefaultValue("15s") Duration keepAlive,
+            @DefaultValue("30s") Duration detachedGrace, @DefaultValue("25ms") Duration resumePoll,
+            @DefaultValue("20000") int maxEvents) {
+    }
+
+    /**
+     * Downstream HTTP behaviour.
+     *
+     * @param connectTimeout TCP connect timeout
+     * @param firstByteTimeout time to response headers; generation queues count here
+     * @param idleTimeout largest gap between two stream events
+     * @param requestTimeout total time of a non-streamed call
+     * @param retries attempts after the first, only before any byte came back
+     * @param breakerFailures consecutive failures that open a downstream's circuit
+     * @param breakerOpenFor how long an open circuit rejects calls before one trial
+     */
+    public record Http(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("60s") Duration firstByteTimeout,
+            @DefaultValue("120s") Duration idleTimeout, @DefaultValue("300s") Duration requestTimeout,
+            @DefaultValue("2") int retries, @DefaultValue("5") int breakerFailures,
+            @DefaultValue("10s") Duration breakerOpenFor) {
+    }
+
+    /**
+     * CORS for browser clients on other origins. Keys travel as bearer tokens, never cookies, so credentials stay off.
+     *
+     * @param allowedOrigins origins (patterns) allowed; {@code *} by default
+     */
+    public record Cors(@DefaultValue("*") List<String> allowedOrigins) {
+    }
+}

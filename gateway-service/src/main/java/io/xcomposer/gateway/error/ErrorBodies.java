@@ -1,0 +1,71 @@
+package io.xcomposer.gateway.error;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds and recognises OpenAI-shaped error bodies. */
+public final class ErrorBodies {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ErrorBodies() {
+    }
+
+    public static String json(String message, String type, @Nullable String code, @Nullable String param) {
+        Map<String, @Nullable Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", code);
+        return JSON.writeValueAsString(Map.of("error", error));
+    }
+
+    public static String json(GatewayException e) {
+        return json(e.getMessage(), e.type(), e.code(), e.param());
+    }
+
+    /**
+     * A downstream error body in the platform's shape, normalised if it is not one (LMDeploy-style flat bodies,
+     * plain text from a proxy): the client always gets {@code {"error":{...}}}.
+     */
+    public static String normalise(int status, String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node != null && node.path("error").isObject() && node.path("error").has("message")) {
+                return body;
+            }
+            if (node != null && node.has("message")) {
+                return json(node.path("message").asString(), typeFor(status), codeFor(status), null);
+            }
+        } catch (RuntimeException notJson) {
+            // fall through: wrap the text
+        }
+        String text = body.isBlank() ? "Downstream service answered " + status + "." : body.strip();
+        return json(text.length() > 500 ? text.substring(0, 500) : text, typeFor(status), codeFor(status), null);
+    }
+
+    static String typeFor(int status) {
+        if (status == 429) {
+            return "rate_limit_error";
+        }
+        if (status == 503) {
+            return "service_unavailable_error";
+        }
+        return status >= 500 ? "server_error" : "invalid_request_error";
+    }
+
+    static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "invalid_request";
+            case 404 -> "not_found";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_exceeded";
+            case 503 -> "overloaded";
+            default -> status >= 500 ? "server_error" : "invalid_request";
+        };
+    }
+}

@@ -1,0 +1,135 @@
+package io.xcomposer.gateway.limit;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.gateway.auth.ApiKey;
+import io.xcomposer.gateway.auth.ApiKeyFilter;
+import io.xcomposer.gateway.config.GatewayProperties;
+import io.xcomposer.gateway.error.GatewayErrorHandler;
+import io.xcomposer.gateway.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Per-key request rate (token bucket) on every authenticated {@code /v1/**} call except stream resumes (a client
+ * must always be able to pick up a stream it already paid for), and the token budget on the calls that spend model
+ * tokens. Answers 429 with {@code Retry-After} and OpenAI's {@code x-ratelimit-*} headers, which also go on every
+ * admitted response.
+ * <p>
+ * Redis down: limits fail <em>open</em> — the request goes through, {@code xcomposer.gateway.redis.failures
+ * {operation=ratelimit}} counts it and a warning is logged at most every 10 s. Losing limits briefly is better than
+ * losing the API; auth (see {@link ApiKeyFilter}) stays closed.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 40)
+public class RateLimitFilter implements WebFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+
+    private final RequestRateLimiter requests;
+    private final TokenBudget tokens;
+    private final GatewayProperties.Limits defaults;
+    private final MeterRegistry meters;
+    private final AtomicLong lastWarning = new AtomicLong();
+
+    public RateLimitFilter(RequestRateLimiter requests, TokenBudget tokens, GatewayProperties properties,
+            MeterRegistry meters) {
+        this.requests = requests;
+        this.tokens = tokens;
+        this.defaults = properties.limits();
+        this.meters = meters;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = exchange.getRequest().getPath().value();
+        ApiKey key = exchange.getAttribute(ApiKeyFilter.ATTRIBUTE);
+        if (key == null || path.startsWith("/v1/streams/")) {
+            return chain.filter(exchange);
+        }
+        KeyLimits limits = KeyLimits.of(key, defaults);
+        Mono<Void> checks = requestRate(exchange, key, limits);
+        if (limits.hasTokenBudget() && spendsTokens(exchange)) {
+            checks = checks.then(tokenBudget(exchange, key, limits));
+        }
+        return checks.then(chain.filter(exchange));
+    }
+
+    private Mono<Void> requestRate(ServerWebExchange exchange, ApiKey key, KeyLimits limits) {
+        return requests.acquire(key.id(), limits.requestsPerMinute(), limits.burst())
+                .flatMap(decision -> {
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    headers.put("x-ratelimit-limit-requests", String.valueOf(decision.limit()));
+                    headers.put("x-ratelimit-remaining-requests", String.valueOf(decision.remaining()));
+                    headers.put("x-ratelimit-reset-requests", resetValue(decision.reset()));
+                    if (!decision.allowed()) {
+                        meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "requests").increment();
+                        return Mono.<Void>error(GatewayException.rateLimited("rate_limit_exceeded",
+                                "Rate limit reached for requests: " + limits.requestsPerMinute()
+                                        + " per minute. Retry after the time in Retry-After.",
+                                decision.retryAfter(), headers));
+                    }
+                    headers.forEach(exchange.getResponse().getHeaders()::set);
+                    return Mono.<Void>empty();
+                })
+                .onErrorResume(error -> !(error instanceof GatewayException), this::failOpen);
+    }
+
+    private Mono<Void> tokenBudget(ServerWebExchange exchange, ApiKey key, KeyLimits limits) {
+        return tokens.check(key.id(), limits.tokensPerMinute())
+                .flatMap(state -> {
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    headers.put("x-ratelimit-limit-tokens", String.valueOf(state.limit()));
+                    headers.put("x-ratelimit-remaining-tokens", String.valueOf(state.remaining()));
+                    headers.put("x-ratelimit-reset-tokens", resetValue(state.reset()));
+                    if (!state.allowed()) {
+                        meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "tokens").increment();
+                        HttpHeaders already = exchange.getResponse().getHeaders();
+                        already.forEach((name, values) -> headers.putIfAbsent(name, values.get(0)));
+                        return Mono.<Void>error(GatewayException.rateLimited("tokens_exceeded",
+                                "Token budget reached: " + limits.tokensPerMinute()
+                                        + " tokens per minute. Retry after the time in Retry-After.",
+                                state.reset(), headers));
+                    }
+                    headers.forEach(exchange.getResponse().getHeaders()::set);
+                    return Mono.<Void>empty();
+                })
+                .onErrorResume(error -> !(error instanceof GatewayException), this::failOpen);
+    }
+
+    private Mono<Void> failOpen(Throwable redisError) {
+        meters.counter("xcomposer.gateway.redis.failures", "operation", "ratelimit").increment();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last > Duration.ofSeconds(10).toNanos() && lastWarning.compareAndSet(last, now)) {
+            log.warn("Redis unreachable, rate limits are not enforced (fail-open): {}", redisError.toString());
+        }
+        return Mono.empty();
+    }
+
+    private static boolean spendsTokens(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().value();
+        return exchange.getRequest().getMethod() == HttpMethod.POST
+                && (path.equals("/v1/chat/completions") || path.equals("/v1/compositions")
+                        || path.equals("/v1/embeddings"));
+    }
+
+    /** OpenAI writes resets as durations such as "1s" or "6m0s"; seconds with a unit is the readable subset. */
+    static String resetValue(Duration reset) {
+        long ms = reset.toMillis();
+        return ms < 1000 ? ms + "ms" : GatewayErrorHandler.retryAfterSeconds(reset) + "s";
+    }
+}

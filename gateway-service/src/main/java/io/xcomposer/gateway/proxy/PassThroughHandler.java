@@ -1,0 +1,90 @@
+package io.xcomposer.gateway.proxy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.xcomposer.gateway.downstream.Downstream;
+import io.xcomposer.gateway.downstream.DownstreamStatusException;
+import io.xcomposer.gateway.downstream.Forwarding;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Relays a native endpoint to its downstream under the same path: method, query, body and the headers that matter
+ * (content type, accept, Last-Event-ID for composition's own resumable events). The request body is read whole
+ * (bounded by the body-size filter) so a call refused before the first byte can be retried; the response streams
+ * back unbuffered, SSE included.
+ */
+public final class PassThroughHandler implements HandlerFunction<ServerResponse> {
+
+    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {
+    };
+    private static final List<String> REQUEST_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT,
+            "Last-Event-ID", HttpHeaders.IF_NONE_MATCH, HttpHeaders.IF_MODIFIED_SINCE);
+    private static final List<String> RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH,
+            HttpHeaders.CONTENT_DISPOSITION, HttpHeaders.CACHE_CONTROL, HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED,
+            HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER);
+
+    private final Downstream downstream;
+
+    public PassThroughHandler(Downstream downstream) {
+        this.downstream = downstream;
+    }
+
+    @Override
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        String target = request.exchange().getRequest().getURI().getRawPath()
+                + (request.exchange().getRequest().getURI().getRawQuery() == null ? ""
+                        : "?" + request.exchange().getRequest().getURI().getRawQuery());
+        Consumer<HttpHeaders> headers = Forwarding.baseHeaders(request.exchange()).andThen(out -> REQUEST_HEADERS
+                .forEach(name -> {
+                    List<String> values = request.headers().header(name);
+                    if (!values.isEmpty()) {
+                        out.put(name, values);
+                    }
+                }));
+        return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class))
+                .map(PassThroughHandler::bytes)
+                .defaultIfEmpty(new byte[0])
+                .flatMap(body -> downstream.exchange(request.method(), target, headers, body, BYTES))
+                .flatMap(this::respond)
+                .onErrorResume(DownstreamStatusException.class, Forwarding::relayError);
+    }
+
+    private Mono<ServerResponse> respond(ResponseEntity<Flux<DataBuffer>> entity) {
+        MediaType type = entity.getHeaders().getContentType();
+        boolean sse = type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
+        Duration limit = sse ? downstream.http().idleTimeout() : downstream.http().requestTimeout();
+        ServerResponse.BodyBuilder response = ServerResponse.status(entity.getStatusCode()).headers(out ->
+                RESPONSE_HEADERS.forEach(name -> {
+                    List<String> values = entity.getHeaders().get(name);
+                    if (values != null) {
+                        out.put(name, values);
+                    }
+                }));
+        if (sse) {
+            response.cacheControl(CacheControl.noCache().noTransform()).header("X-Accel-Buffering", "no");
+        }
+        Flux<DataBuffer> body = entity.getBody() == null ? Flux.empty() : entity.getBody();
+        return response.body(BodyInserters.fromDataBuffers(body.timeout(limit)));
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        byte[] bytes = new byte[buffer.readableByteCount()];
+        buffer.read(bytes);
+        DataBufferUtils.release(buffer);
+        return bytes;
+    }
+}

@@ -1,0 +1,79 @@
+package io.xcomposer.gateway.stream;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.xcomposer.gateway.config.GatewayProperties;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stream event logs in Redis Streams: {@code xc:stream:{id}} holds entries {@code 0-1, 0-2, ...} with field
+ * {@code d} (data) or {@code end}; {@code xc:stream:{id}:meta} holds the owner key id. Both share the hash tag
+ * {@code {id}} (Cluster: one slot) and expire {@code streams.ttl} after the stream ends (or after its start, for
+ * streams whose gateway died), so logs never accumulate.
+ */
+@Component
+public class StreamLog {
+
+    private final ReactiveStringRedisTemplate redis;
+    private final Duration ttl;
+
+    public StreamLog(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
+        this.redis = redis;
+        this.ttl = properties.streams().ttl();
+    }
+
+    public Mono<Void> open(String streamId, String ownerKeyId) {
+        String meta = metaKey(streamId);
+        return redis.opsForHash().putAll(meta, Map.of("owner", ownerKeyId, "created",
+                        String.valueOf(System.currentTimeMillis())))
+                .then(redis.expire(meta, ttl))
+                .then();
+    }
+
+    /** The owner key id of a stream; empty when unknown or expired. */
+    public Mono<String> owner(String streamId) {
+        return redis.<String, String>opsForHash().get(metaKey(streamId), "owner");
+    }
+
+    public Mono<Void> append(String streamId, LoggedEvent event) {
+        String key = logKey(streamId);
+        Map<String, String> fields = event.end() ? Map.of("end", "1") : Map.of("d", event.data());
+        MapRecord<String, String, String> record = StreamRecords.newRecord()
+                .in(key)
+                .withId(RecordId.of(0, event.seq()))
+                .ofMap(fields);
+        Mono<RecordId> added = redis.opsForStream().add(record);
+        // The first entry creates the key: give it a TTL at once, and refresh it at the end.
+        return event.seq() == 1 || event.end() ? added.then(redis.expire(key, ttl)).then() : added.then();
+    }
+
+    /** Up to {@code count} events with {@code seq >= fromSeq}, in order. */
+    public Flux<LoggedEvent> range(String streamId, long fromSeq, int count) {
+        return redis.<String, String>opsForStream()
+                .range(logKey(streamId), Range.rightUnbounded(Range.Bound.inclusive("0-" + fromSeq)), Limit.limit().count(count))
+                .map(StreamLog::toEvent);
+    }
+
+    private static LoggedEvent toEvent(MapRecord<String, String, String> record) {
+        long seq = record.getId().getSequence();
+        Map<String, String> fields = record.getValue();
+        return fields.containsKey("end") ? LoggedEvent.end(seq) : LoggedEvent.data(seq, fields.getOrDefault("d", ""));
+    }
+
+    static String logKey(String streamId) {
+        return "xc:stream:{" + streamId + "}";
+    }
+
+    static String metaKey(String streamId) {
+        return "xc:stream:{" + streamId + "}:meta";
+    }
+}
