@@ -53,7 +53,8 @@ public class ApiKeyStore {
 
     public Mono<Boolean> revoke(String id) {
         return redis.opsForValue().get(idKey(id))
-                .flatMap(hash -> redis.opsForHash().put(recordKey(hash), "revoked", "1"));
+                .flatMap(hash -> redis.opsForHash().put(recordKey(hash), "revoked", "1").thenReturn(true))
+                .defaultIfEmpty(false);
     }
 
     public Flux<ApiKey> list() {

@@ -21,7 +21,7 @@ public class Downstreams {
     private final Downstream composition;
     private final Downstream retrieval;
 
-    public Downstreams(GatewayProperties properties, WebClient.Builder builder) {
+    public Downstreams(GatewayProperties properties) {
         GatewayProperties.Http http = properties.http();
         int connections = properties.limits().maxConcurrentStreams() + 256;
         ConnectionProvider pool = ConnectionProvider.builder("downstreams")
@@ -36,7 +36,7 @@ public class Downstreams {
         ExchangeStrategies strategies = ExchangeStrategies.builder()
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) properties.limits().maxBody().toBytes()))
                 .build();
-        WebClient.Builder base = builder.clone()
+        WebClient.Builder base = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .exchangeStrategies(strategies);
         this.comprehension = create("comprehension", properties.comprehensionUrl(), base, http);
