@@ -1,0 +1,5 @@
+/** Micrometer metrics of chat generations. */
+@NullMarked
+package io.xcomposer.comprehension.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,95 @@
+package io.xcomposer.comprehension.prompt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.vision.ImageInput;
+import io.xcomposer.inference.client.model.ChatTemplate;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Renders turns with the model's chat template (from its ModelConfig) and fits them into
+ * {@code context_length − reserved}: the new turn always, then earlier turns newest first while they fit. History
+ * is {@code {user_prefix}{images}{text}{user_suffix}{assistant_prefix}{answer}{assistant_suffix}} per turn, the new
+ * turn ends with {@code {assistant_prefix}}, and the system text comes first.
+ */
+@Component
+public class PromptPlanner {
+
+	private final ChatTemplate template;
+
+	private final int contextLength;
+
+	private final TokenEstimator estimator;
+
+	public PromptPlanner(ModelSpecs specs, TokenEstimator estimator) {
+		this.template = specs.llm().template();
+		this.contextLength = specs.llm().contextLength();
+		this.estimator = estimator;
+	}
+
+	/**
+	 * @param system replaces the template's system text when not null
+	 * @param turns earlier turns (answered), then the new turn (answer null) last
+	 * @param reservedTokens room kept for the answer (max_tokens)
+	 * @param maxHistoryTurns at most this many earlier turns, even when more would fit
+	 * @throws ApiException 400 {@code context_length_exceeded} when the new turn alone does not fit
+	 */
+	public PromptPlan plan(@Nullable String system, List<PromptTurn> turns, int reservedTokens, int maxHistoryTurns) {
+		PromptTurn current = turns.get(turns.size() - 1);
+		String head = system == null ? this.template.system() : system;
+		String tail = this.template.userTurn(current.text(), current.images().size()) + this.template.assistantPrefix();
+		int codePoints = textCodePoints(head) + textCodePoints(tail);
+		int images = current.images().size();
+		int budget = this.contextLength - reservedTokens;
+		int needed = this.estimator.estimate(codePoints, images);
+		if (needed > budget) {
+			throw ApiException.badRequest("context_length_exceeded", "The last message needs about " + needed
+					+ " tokens but only " + Math.max(0, budget) + " of the model's " + this.contextLength
+					+ "-token context are left after reserving " + reservedTokens
+					+ " for the answer. Shorten the message, send fewer images or lower max_tokens.", "messages");
+		}
+		List<PromptTurn> history = turns.subList(0, turns.size() - 1);
+		int kept = 0;
+		while (kept < Math.min(maxHistoryTurns, history.size())) {
+			PromptTurn earlier = history.get(history.size() - 1 - kept);
+			int moreCodePoints = textCodePoints(historyText(earlier));
+			int moreImages = earlier.images().size();
+			if (this.estimator.estimate(codePoints + moreCodePoints, images + moreImages) > budget) {
+				break;
+			}
+			codePoints += moreCodePoints;
+			images += moreImages;
+			kept++;
+		}
+		return render(head, history.subList(history.size() - kept, history.size()), current, tail, codePoints,
+				history.size() - kept);
+	}
+
+	private PromptPlan render(String head, List<PromptTurn> history, PromptTurn current, String tail, int codePoints,
+			int dropped) {
+		StringBuilder prompt = new StringBuilder(head);
+		List<ImageInput> images = new ArrayList<>();
+		for (PromptTurn turn : history) {
+			prompt.append(historyText(turn));
+			images.addAll(turn.images());
+		}
+		prompt.append(tail);
+		images.addAll(current.images());
+		return new PromptPlan(prompt.toString(), images, codePoints, history.size(), dropped);
+	}
+
+	private String historyText(PromptTurn turn) {
+		return this.template.userTurn(turn.text(), turn.images().size())
+				+ this.template.assistantTurn(turn.answer() == null ? "" : turn.answer());
+	}
+
+	private int textCodePoints(String text) {
+		String withoutPlaceholders = text.replace(this.template.imagePlaceholder(), "");
+		return withoutPlaceholders.codePointCount(0, withoutPlaceholders.length());
+	}
+
+}
