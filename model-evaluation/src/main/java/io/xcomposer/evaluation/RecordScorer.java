@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /** Scores a generation against its held-out record, per task. */
 public final class RecordScorer {
 
-    // The letter must stand alone ("B." or "B"), so a sentence starting with "A large ..." is not read as "A".
-    private static final Pattern LEADING_LETTER = Pattern.compile("^([A-D])(?![A-Za-z])");
+    // The letter must stand alone ("B", "B." or "B)"), so a sentence starting with "A large ..." is not read as "A".
+    private static final Pattern LEADING_LETTER = Pattern.compile("^([A-D])(?:[.)．。:：,，]|$)");
 
     private RecordScorer() {
     }
@@ -15,8 +15,9 @@ public final class RecordScorer {
     public static RecordResult score(HeldOutRecord record, Generation generation) {
         String answer = normalised(record, generation.text());
         boolean exact = answer.equals(record.answer().strip());
-        boolean letter = RecordResult.LETTER_TASKS.contains(record.task()) && letterOf(answer).equals(letterOf(record.answer().strip()))
-                && !letterOf(answer).isEmpty();
+        String expectedLetter = answerLetter(record.answer().strip());
+        boolean letter = RecordResult.LETTER_TASKS.contains(record.task()) && !expectedLetter.isEmpty()
+                && expectedLetter.equals(answerLetter(answer));
         boolean wellFormed = "write".equals(record.task()) && ArticleCheck.theme(record.prompt(), record.lang())
                 .map(theme -> ArticleCheck.wellFormed(answer, theme, record.lang())).orElse(false);
         CaptionScore caption = "caption".equals(record.task())
@@ -37,7 +38,8 @@ public final class RecordScorer {
         return text;
     }
 
-    private static String letterOf(String text) {
+    /** The stand-alone option letter the trimmed text starts with, or "" when it starts with anything else. */
+    static String answerLetter(String text) {
         Matcher m = LEADING_LETTER.matcher(text);
         return m.find() ? m.group(1) : "";
     }
