@@ -103,6 +103,12 @@ public class IndexSynchronizer implements SmartLifecycle {
 		return this.executor != null;
 	}
 
+	/** After Redis (phase 0) and before the web server and the job runner; stops in the reverse order. */
+	@Override
+	public int getPhase() {
+		return 1000;
+	}
+
 	/** Completes once the index reflects the catalog at least up to {@code generation}. */
 	public Mono<Void> awaitApplied(long generation) {
 		if (this.applied >= generation) {

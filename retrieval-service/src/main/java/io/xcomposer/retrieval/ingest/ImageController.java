@@ -11,7 +11,6 @@ import io.xcomposer.common.error.ErrorResponse;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import io.xcomposer.retrieval.index.IndexSynchronizer;
-import io.xcomposer.retrieval.ingest.IngestionService.Candidate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
@@ -68,7 +67,7 @@ class ImageController {
 
 	@PostMapping(path = "/v1/gallery/images", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<ImageView>> addJson(@RequestBody IngestRequest request) {
-		return this.ingestion.ingest(candidate(request, "")).map(this::created);
+		return this.ingestion.ingest(this.sources.candidate(request, "")).map(this::created);
 	}
 
 	/** Multipart: part {@code file} holds the image; optional fields caption, tags (comma-separated or repeated), metadata (JSON). */
@@ -87,7 +86,7 @@ class ImageController {
 		}
 		List<Mono<Candidate>> candidates = new ArrayList<>();
 		for (int i = 0; i < items.size(); i++) {
-			candidates.add(candidate(items.get(i), "items[" + i + "]."));
+			candidates.add(this.sources.candidate(items.get(i), "items[" + i + "]."));
 		}
 		return this.ingestion.ingestAll(candidates).map(outcomes -> BatchResponse.of(outcomes, this.properties));
 	}
@@ -124,20 +123,6 @@ class ImageController {
 			.switchIfEmpty(Mono.error(() -> ImageSources.unknownImage(id, "id")))
 			.flatMap(generation -> this.synchronizer.awaitApplied(generation))
 			.thenReturn(Map.of("id", id, "deleted", true));
-	}
-
-	private Mono<Candidate> candidate(IngestRequest request, String paramPrefix) {
-		return Mono.defer(() -> {
-			ImageAttributes attributes = request.attributes();
-			boolean hasBase64 = request.imageBase64() != null;
-			if (hasBase64 == (request.url() != null)) {
-				return Mono.error(ApiException.badRequest("invalid_image_source",
-						"Give exactly one of 'image_base64' and 'url'.", paramPrefix + "image_base64"));
-			}
-			Mono<byte[]> bytes = hasBase64 ? this.sources.fromBase64(request.imageBase64(), paramPrefix + "image_base64")
-					: this.sources.fromUrl(request.url());
-			return bytes.map(data -> new Candidate(data, attributes));
-		});
 	}
 
 	private Mono<Candidate> fromMultipart(MultiValueMap<String, Part> parts) {

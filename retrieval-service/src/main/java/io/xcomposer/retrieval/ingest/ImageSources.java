@@ -29,6 +29,21 @@ public class ImageSources {
 		this.maxBytes = properties.maxImageBytes().toBytes();
 	}
 
+	/** The bytes and description of an ingestion item; fails with a client error naming the field at fault. */
+	public Mono<Candidate> candidate(IngestRequest request, String paramPrefix) {
+		return Mono.defer(() -> {
+			ImageAttributes attributes = request.attributes();
+			boolean hasBase64 = request.imageBase64() != null;
+			if (hasBase64 == (request.url() != null)) {
+				return Mono.error(ApiException.badRequest("invalid_image_source",
+						"Give exactly one of 'image_base64' and 'url'.", paramPrefix + "image_base64"));
+			}
+			Mono<byte[]> bytes = hasBase64 ? fromBase64(request.imageBase64(), paramPrefix + "image_base64")
+					: fromUrl(request.url());
+			return bytes.map(data -> new Candidate(data, attributes));
+		});
+	}
+
 	public Mono<byte[]> fromBase64(String data, String param) {
 		return Mono.fromCallable(() -> decode(data, param));
 	}
@@ -73,7 +88,8 @@ public class ImageSources {
 					"The image is larger than " + this.maxBytes + " bytes.", param);
 		}
 		try {
-			return Base64.getMimeDecoder().decode(payload);
+			// Strict alphabet (whitespace aside): a lenient decoder would turn garbage into some bytes.
+			return Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
 		}
 		catch (IllegalArgumentException malformed) {
 			throw ApiException.badRequest("invalid_base64", "'" + param + "' is not valid base64.", param);

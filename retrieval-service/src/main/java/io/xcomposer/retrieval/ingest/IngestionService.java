@@ -84,7 +84,9 @@ public class IngestionService {
 				writes.add(step.image() != null ? write(step, vectors.get(next++)) : finish(step));
 			}
 			// Sequential writes: two items with the same bytes in one batch make one record, the second "existing".
-			return Flux.concat(writes).collectList();
+			// Then one wait for the index to reach the newest record of the batch (also covering records a
+			// concurrent writer stored a moment ago), so everything acknowledged is searchable.
+			return Flux.concat(writes).collectList().flatMap(outcomes -> awaitSearchable(outcomes).thenReturn(outcomes));
 		});
 	}
 
@@ -94,8 +96,7 @@ public class IngestionService {
 			return Mono.just(IngestOutcome.failed(step.error()));
 		}
 		count("duplicate");
-		// A concurrent writer may have stored it a moment ago: wait until it is searchable, as for a new image.
-		return awaitSearchable(step.existing()).thenReturn(IngestOutcome.stored(step.existing(), false));
+		return Mono.just(IngestOutcome.stored(step.existing(), false));
 	}
 
 	private Mono<IngestOutcome> write(Step step, float[] vector) {
@@ -108,12 +109,17 @@ public class IngestionService {
 			count(created ? "created" : "duplicate");
 			// Created or lost the race to a concurrent writer: either way the stored record is the answer.
 			return this.catalog.find(newImage.id(), false)
-				.flatMap(record -> awaitSearchable(record).thenReturn(IngestOutcome.stored(record, created)));
+				.map(record -> IngestOutcome.stored(record, created));
 		});
 	}
 
-	private Mono<Void> awaitSearchable(ImageRecord record) {
-		return this.synchronizer.awaitApplied(record.generation())
+	private Mono<Void> awaitSearchable(List<IngestOutcome> outcomes) {
+		long newest = outcomes.stream()
+			.filter(IngestOutcome::succeeded)
+			.mapToLong(outcome -> outcome.record().generation())
+			.max()
+			.orElse(0);
+		return this.synchronizer.awaitApplied(newest)
 			.timeout(APPLY_TIMEOUT, Mono.error(() -> ApiException.unavailable(Duration.ofSeconds(5),
 					"The image is stored but the search index is behind; retry (ingestion is idempotent).")));
 	}
@@ -133,10 +139,6 @@ public class IngestionService {
 			case WEBP -> "image/webp";
 			case GIF -> "image/gif";
 		};
-	}
-
-	/** Bytes to ingest with their description. */
-	public record Candidate(byte[] bytes, ImageAttributes attributes) {
 	}
 
 	/** An item after classification: already stored, ready to embed, or refused. */

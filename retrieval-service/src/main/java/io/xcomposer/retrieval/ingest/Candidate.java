@@ -1,0 +1,5 @@
+package io.xcomposer.retrieval.ingest;
+
+/** Bytes to ingest with their description. */
+public record Candidate(byte[] bytes, ImageAttributes attributes) {
+}

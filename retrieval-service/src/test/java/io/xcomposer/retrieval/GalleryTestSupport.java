@@ -1,0 +1,84 @@
+package io.xcomposer.retrieval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.xcomposer.inference.server.EmbeddedInferenceServer;
+import io.xcomposer.testsupport.RedisServerProcess;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real infrastructure for the integration tests: one redis-server process and one CPU inference server serving
+ * the tiny model repository, shared by the JVM; gallery applications are started as plain Spring contexts so a
+ * test can stop one and start another on the same Redis and index directory (a restart).
+ */
+final class GalleryTestSupport {
+
+	static final Path REPOSITORY = Path.of(System.getProperty("model.repository", "../model-repository/tiny"));
+
+	static final Path GALLERY = REPOSITORY.resolve("eval/gallery.jsonl");
+
+	private static EmbeddedInferenceServer inference;
+
+	private GalleryTestSupport() {
+	}
+
+	static synchronized EmbeddedInferenceServer inference() {
+		if (inference == null) {
+			inference = EmbeddedInferenceServer.start(REPOSITORY);
+			Runtime.getRuntime().addShutdownHook(new Thread(inference::close));
+		}
+		return inference;
+	}
+
+	/** Starts the service on a free port against the shared Redis and model server. */
+	static ConfigurableApplicationContext startApp(String keyPrefix, Path indexPath, String... extra) {
+		RedisServerProcess redis = RedisServerProcess.shared();
+		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.jmx.enabled=false",
+				"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
+				"management.health.redis.enabled=false", "xcomposer.inference.port=" + inference().port(),
+				"xcomposer.retrieval.key-prefix=" + keyPrefix, "xcomposer.retrieval.index-path=" + indexPath,
+				"xcomposer.retrieval.sync-interval=200ms", "xcomposer.retrieval.job-lease=3s"));
+		properties.addAll(List.of(extra));
+		// As command-line arguments: default properties would lose to application.yml.
+		return new SpringApplicationBuilder(RetrievalApplication.class)
+			.run(properties.stream().map(property -> "--" + property).toArray(String[]::new));
+	}
+
+	static WebTestClient client(ConfigurableApplicationContext context) {
+		String port = context.getEnvironment().getProperty("local.server.port");
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.responseTimeout(Duration.ofSeconds(60))
+			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+			.build();
+	}
+
+	static List<JsonNode> galleryLines(JsonMapper json) {
+		try {
+			return Files.readAllLines(GALLERY).stream().filter(line -> !line.isBlank()).map(json::readTree).toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static byte[] imageBytes(JsonNode line) {
+		try {
+			return Files.readAllBytes(GALLERY.getParent().resolve(line.get("image").asString()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
