@@ -91,7 +91,7 @@ public final class DownstreamDouble implements AutoCloseable {
             }
             generations.incrementAndGet();
             long seed = root.path("seed").asLong(7);
-            int count = root.path("max_tokens").asInt(tokens);
+            int count = root.path("max_completion_tokens").asInt(root.path("max_tokens").asInt(tokens));
             boolean includeUsage = root.path("stream_options").path("include_usage").asBoolean(false);
             if (!root.path("stream").asBoolean(false)) {
                 String completion = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\""
