@@ -148,6 +148,13 @@ def run(weights_dir, repo):
     print("exported to", repo)
 
 
+def prompt_of(segs):
+    """The llm text_input for a sample: everything before its final answer (earlier answers of a multi-turn
+    conversation are history and stay in)."""
+    assert segs[-1][1], "a sample ends with its answer"
+    return "".join(s for s, _ in segs[:-1])
+
+
 def write_eval_data(repo, per_cell=100, write_per_cell=20, gallery_size=1000):
     """Held-out questions (seed HELDOUT_SEED) and a retrieval gallery (seed GALLERY_SEED), as PNG + JSONL."""
     out = os.path.join(repo, "eval")
@@ -167,7 +174,7 @@ def write_eval_data(repo, per_cell=100, write_per_cell=20, gallery_size=1000):
                         scenes.write_png(os.path.join(out, name), scenes.render(s))
                         files.append(name)
                     record = {"id": n, "task": task, "lang": meta["lang"],
-                              "prompt": "".join(s for s, t in segs if not t), "images": files,
+                              "prompt": prompt_of(segs), "images": files,
                               "answer": meta["answer"]}
                     if "truth" in meta:
                         record["truth"] = meta["truth"]

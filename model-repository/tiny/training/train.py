@@ -340,7 +340,7 @@ def quick_eval(m, tok, device, fh, per_cell=20):
             ok = 0
             for _ in range(n):
                 segs, sc, meta = tasks.sample(rng, task, lang)
-                prompt = "".join(s for s, t in segs if not t)
+                prompt = "".join(s for s, _ in segs[:-1])
                 got = generate(m, tok, prompt, sc, device)
                 if task == "slot_caption":
                     got = got.rstrip('"')

@@ -19,16 +19,21 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
         this.context = context;
     }
 
+    /**
+     * @param extraProperties further {@code key=value} settings; like the repository and the port they are passed as
+     *     command-line arguments, which take precedence over the server's own application.yml
+     */
     public static EmbeddedInferenceServer start(Path repository, String... extraProperties) {
-        String[] properties = new String[extraProperties.length + 3];
-        properties[0] = "xcomposer.server.repository=" + repository.toAbsolutePath();
-        properties[1] = "xcomposer.server.grpc-port=0";
-        properties[2] = "spring.jmx.enabled=false";
-        System.arraycopy(extraProperties, 0, properties, 3, extraProperties.length);
+        String[] args = new String[extraProperties.length + 3];
+        args[0] = "--xcomposer.server.repository=" + repository.toAbsolutePath();
+        args[1] = "--xcomposer.server.grpc-port=0";
+        args[2] = "--spring.jmx.enabled=false";
+        for (int i = 0; i < extraProperties.length; i++) {
+            args[i + 3] = "--" + extraProperties[i];
+        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CpuInferenceServerApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties(properties)
-                .run();
+                .run(args);
         return new EmbeddedInferenceServer(context);
     }
 
