@@ -40,6 +40,7 @@ public final class DownstreamDouble implements AutoCloseable {
     public final AtomicInteger cancellations = new AtomicInteger();
     public final AtomicInteger completedStreams = new AtomicInteger();
     public final List<String> requestIds = new CopyOnWriteArrayList<>();
+    public final List<String> chatBodies = new CopyOnWriteArrayList<>();
     public volatile int tokens = 30;
     public volatile Duration tokenDelay = Duration.ofMillis(10);
 
@@ -85,6 +86,7 @@ public final class DownstreamDouble implements AutoCloseable {
         }
         return request.receive().aggregate().asString().flatMap(body -> {
             JsonNode root = JSON.readTree(body);
+            chatBodies.add(body);
             if (body.contains("please-fail-400")) {
                 return json(response, 400, "{\"error\":{\"message\":\"Invalid 'temperature': must be <= 2.\","
                         + "\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}");
