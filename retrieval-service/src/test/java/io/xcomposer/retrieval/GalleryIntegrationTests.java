@@ -271,7 +271,7 @@ class GalleryIntegrationTests {
 
 	private static JsonNode post(String path, Object body, HttpStatus expected) {
 		String response = client.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-			.expectStatus().isEqualTo(expected)
+			.expectStatus().isEqualTo(expected.value())
 			.expectBody(String.class).returnResult().getResponseBody();
 		return json.readTree(response);
 	}
