@@ -29,7 +29,7 @@ class ConversationIntegrationTests {
 
 	@Test
 	void followUpsUseTheHistoryAndMakeNoEncoderCalls() {
-		List<HeldOut> items = HeldOut.first("multiturn", "en", 10);
+		List<HeldOut> items = HeldOut.first("multiturn", "en", 8);
 		int right = 0;
 		StringBuilder report = new StringBuilder();
 		for (HeldOut item : items) {
@@ -52,7 +52,7 @@ class ConversationIntegrationTests {
 			report.append("\n#").append(item.id()).append(' ').append(item.questions()).append(" → ")
 				.append(Chat.answer(followUp)).append(" (expected ").append(item.answer()).append(')');
 		}
-		assertThat(right).as("follow-ups answered right out of %d:%s", items.size(), report).isGreaterThanOrEqualTo(6);
+		assertThat(right).as("follow-ups answered right out of %d:%s", items.size(), report).isGreaterThanOrEqualTo(5);
 	}
 
 	@Test
