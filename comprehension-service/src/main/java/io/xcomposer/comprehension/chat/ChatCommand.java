@@ -23,10 +23,6 @@ public record ChatCommand(@Nullable String system, List<Turn> turns, SamplingPar
 		turns = List.copyOf(turns);
 	}
 
-	public Turn current() {
-		return this.turns.get(this.turns.size() - 1);
-	}
-
 	/**
 	 * A user message (consecutive user messages merged) and the assistant's answer to it.
 	 *

@@ -37,8 +37,4 @@ public class TokenEstimator {
 		this.tokensPerCodePoint = Math.min(4.0, Math.max(0.05, 0.7 * this.tokensPerCodePoint + 0.3 * observed));
 	}
 
-	double tokensPerCodePoint() {
-		return this.tokensPerCodePoint;
-	}
-
 }
