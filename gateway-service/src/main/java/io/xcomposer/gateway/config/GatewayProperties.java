@@ -78,10 +78,11 @@ public record GatewayProperties(
      *        resume, before it cancels the downstream (and with it the model's generation)
      * @param resumePoll how often a resuming reader polls the log for new events
      * @param maxEvents hard cap on events logged for one stream
+     * @param resumable log events to Redis so streams can be resumed; off = plain relay (no Redis per event)
      */
     public record Streams(@DefaultValue("10m") Duration ttl, @DefaultValue("15s") Duration keepAlive,
             @DefaultValue("30s") Duration detachedGrace, @DefaultValue("25ms") Duration resumePoll,
-            @DefaultValue("20000") int maxEvents) {
+            @DefaultValue("20000") int maxEvents, @DefaultValue("true") boolean resumable) {
     }
 
     /**

@@ -79,7 +79,10 @@ public class StreamRelay {
                 .onErrorResume(error -> Flux.just(interruptedError(error), "[DONE]"))
                 .map(data -> LoggedEvent.data(seq.incrementAndGet(), data))
                 .doOnNext(event -> stream.toClient.tryEmitNext(SseSupport.event(event)))
-                .concatMap(event -> logQuietly(streamId, event).thenReturn(event));
+                // Appends are issued in order on Lettuce's single connection, so Redis receives them in order
+                // (explicit ids 0-seq would reject any reordering); up to 64 are in flight, pipelined, so the log
+                // never gates the stream at one Redis round trip per token.
+                .flatMapSequential(event -> logQuietly(streamId, event).thenReturn(event), 64, 1);
         stream.upstream = relayed
                 .then(Mono.defer(() -> logQuietly(streamId, LoggedEvent.end(seq.incrementAndGet()))))
                 .doFinally(signal -> {
@@ -111,6 +114,9 @@ public class StreamRelay {
     }
 
     private Mono<Void> logQuietly(String streamId, LoggedEvent event) {
+        if (!config.resumable()) {
+            return Mono.empty();
+        }
         return streamLog.append(streamId, event)
                 .onErrorResume(error -> {
                     // Redis down: the stream still reaches its client, it just cannot be resumed.
