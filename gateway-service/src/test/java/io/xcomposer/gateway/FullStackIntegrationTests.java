@@ -28,12 +28,12 @@ import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.support.ComprehensionProcess;
 import io.xcomposer.gateway.support.SseClient;
 import io.xcomposer.inference.server.EmbeddedInferenceServer;
+import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -64,12 +64,10 @@ class FullStackIntegrationTests {
         model = EmbeddedInferenceServer.start(repository());
         comprehension = ComprehensionProcess.start(jar.get(), redis.port(), model.port());
         assumeTrue(comprehension.servesChat(), "the comprehension-service jar " + jar.get() + " has no chat endpoint");
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
-                "--server.port=0", "--spring.data.redis.port=" + redis.port(),
+        gateway = StandaloneGateway.start("--server.port=0", "--spring.data.redis.port=" + redis.port(),
                 "--xcomposer.gateway.comprehension-url=" + comprehension.url(),
-                "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.streams.detached-grace=20s",
-                "--spring.jmx.enabled=false");
-        port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+                "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.streams.detached-grace=20s");
+        port = StandaloneGateway.port(gateway);
     }
 
     @AfterAll

@@ -9,12 +9,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.xcomposer.gateway.auth.ApiKeyStore;
+import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -31,10 +31,9 @@ class RedisDownIntegrationTests {
 
     @BeforeAll
     void start() {
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-                "--spring.data.redis.port=" + redis.port(), "--xcomposer.gateway.bootstrap-key=false",
-                "--spring.jmx.enabled=false");
-        port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+        gateway = StandaloneGateway.start("--server.port=0", "--spring.data.redis.port=" + redis.port(),
+                "--xcomposer.gateway.bootstrap-key=false");
+        port = StandaloneGateway.port(gateway);
     }
 
     @AfterAll

@@ -13,13 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.support.DownstreamDouble;
+import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,7 +51,7 @@ class StreamingBenchmark {
 
     @BeforeAll
     void start() {
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+        gateway = StandaloneGateway.start("--server.port=0",
                 "--spring.data.redis.port=" + redis.port(), "--xcomposer.gateway.comprehension-url=" + downstream.url(),
                 "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.limits.burst=100000",
                 "--xcomposer.gateway.limits.requests-per-minute=10000000", "--spring.jmx.enabled=false",

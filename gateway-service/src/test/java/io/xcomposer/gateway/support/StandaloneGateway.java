@@ -1,0 +1,44 @@
+package io.xcomposer.gateway.support;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.xcomposer.gateway.GatewayApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/**
+ * A gateway started by hand (not through the test context cache). It gets its own Reactor Netty resources: with
+ * the global ones, closing it would dispose the event loops that the cached test context and the loopback double
+ * still use ({@code @SpringBootTest} guards against that the same way).
+ */
+public final class StandaloneGateway {
+
+    private StandaloneGateway() {
+    }
+
+    public static ConfigurableApplicationContext start(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--spring.jmx.enabled=false");
+        return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class)
+                .run(all.toArray(String[]::new));
+    }
+
+    public static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+    }
+}
