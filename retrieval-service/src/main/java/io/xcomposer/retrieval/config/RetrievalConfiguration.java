@@ -29,7 +29,7 @@ class RetrievalConfiguration {
 
 	@Bean(destroyMethod = "close")
 	VectorIndex vectorIndex(RetrievalProperties properties) {
-		return LuceneVectorIndex.open(properties.indexPath());
+		return LuceneVectorIndex.open(properties.indexPath(), properties.searchCandidates());
 	}
 
 }

@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
  * @param jobLease how long a job's owner lease lives without renewal; after a crash another start resumes it then
  * @param jobTtl how long finished jobs stay readable
  * @param duplicateThreshold dot product above which two results count as near-duplicates when collapsing
+ * @param searchCandidates HNSW candidates explored per search (ef); higher = better recall, slower
  * @param seedGallery a gallery.jsonl to ingest at start-up (idempotent); null ingests nothing
  */
 @ConfigurationProperties(RetrievalProperties.PREFIX)
@@ -37,7 +38,7 @@ public record RetrievalProperties(@DefaultValue("http://localhost:8083") String 
 		@DefaultValue("10000") int maxJobItems, @DefaultValue("1s") Duration commitInterval,
 		@DefaultValue("1s") Duration syncInterval, @DefaultValue("30s") Duration jobLease,
 		@DefaultValue("7d") Duration jobTtl, @DefaultValue("0.995") double duplicateThreshold,
-		@Nullable Path seedGallery) {
+		@DefaultValue("100") int searchCandidates, @Nullable Path seedGallery) {
 
 	public static final String PREFIX = "xcomposer.retrieval";
 

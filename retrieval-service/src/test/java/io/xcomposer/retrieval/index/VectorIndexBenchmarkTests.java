@@ -42,7 +42,7 @@ class VectorIndexBenchmarkTests {
 
 		Path dir = Files.createTempDirectory(Path.of("target"), "bench-index");
 		StringBuilder report = new StringBuilder();
-		try (LuceneVectorIndex index = LuceneVectorIndex.open(dir)) {
+		try (LuceneVectorIndex index = LuceneVectorIndex.open(dir, 100)) {
 			long start = System.nanoTime();
 			for (int i = 0; i < size; i++) {
 				index.add(new IndexEntry("v" + i, Arrays.copyOfRange(data, i * dim, (i + 1) * dim), List.of()));
@@ -51,30 +51,37 @@ class VectorIndexBenchmarkTests {
 			index.refresh();
 			double ingestSeconds = (System.nanoTime() - start) / 1e9;
 
-			long[] hnswNanos = new long[queries];
 			long[] exactNanos = new long[queries];
-			int found = 0;
+			List<Set<String>> truths = new java.util.ArrayList<>();
 			for (int q = 0; q < queries; q++) {
 				long t0 = System.nanoTime();
-				List<IndexHit> hits = index.search(queryVectors[q], k, SearchFilter.NONE);
-				hnswNanos[q] = System.nanoTime() - t0;
-				t0 = System.nanoTime();
-				Set<String> truth = bruteForce(data, dim, size, queryVectors[q], k);
+				truths.add(bruteForce(data, dim, size, queryVectors[q], k));
 				exactNanos[q] = System.nanoTime() - t0;
-				for (IndexHit hit : hits) {
-					if (truth.contains(hit.id())) {
-						found++;
+			}
+			StringBuilder hnsw = new StringBuilder();
+			for (int candidates : new int[] { 10, 50, 100, 200, 400 }) {
+				long[] hnswNanos = new long[queries];
+				int found = 0;
+				for (int q = 0; q < queries; q++) {
+					long t0 = System.nanoTime();
+					List<IndexHit> hits = index.search(queryVectors[q], k, SearchFilter.NONE, candidates);
+					hnswNanos[q] = System.nanoTime() - t0;
+					for (IndexHit hit : hits) {
+						if (truths.get(q).contains(hit.id())) {
+							found++;
+						}
 					}
 				}
+				hnsw.append(String.format("HNSW candidates(ef)=%d: recall@10 %.4f, latency p50 %.2f ms p99 %.2f ms%n",
+						candidates, found / (double) (queries * k), percentile(hnswNanos, 50),
+						percentile(hnswNanos, 99)));
 			}
 			long heapPeak = usedHeap();
 			report.append(String.format("vectors=%d dim=%d queries=%d k=%d cores=%d maxHeap=%dMiB%n", size, dim, queries,
 					k, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20));
-			report.append(String.format("ingest (add + commit, HNSW M=16 beam=100): %.1f s = %.0f vectors/s%n",
-					ingestSeconds, size / ingestSeconds));
-			report.append(String.format("HNSW recall@10 vs exact: %.4f%n", found / (double) (queries * k)));
-			report.append(String.format("HNSW latency p50 %.2f ms p99 %.2f ms%n", percentile(hnswNanos, 50),
-					percentile(hnswNanos, 99)));
+			report.append(String.format("ingest (add + commit, HNSW M=16 beam=100, one writer thread): %.1f s = %.0f vectors/s; segments=%d%n",
+					ingestSeconds, size / ingestSeconds, segmentCount(dir)));
+			report.append(hnsw);
 			report.append(String.format("brute force latency p50 %.2f ms p99 %.2f ms (single thread)%n",
 					percentile(exactNanos, 50), percentile(exactNanos, 99)));
 			report.append(String.format("heap: raw vectors %d MiB, used after data %d MiB, used after index+search %d MiB; "
@@ -132,6 +139,12 @@ class VectorIndexBenchmarkTests {
 		System.gc();
 		Runtime runtime = Runtime.getRuntime();
 		return runtime.totalMemory() - runtime.freeMemory();
+	}
+
+	private static int segmentCount(Path dir) throws IOException {
+		try (var reader = org.apache.lucene.index.DirectoryReader.open(org.apache.lucene.store.FSDirectory.open(dir))) {
+			return reader.leaves().size();
+		}
 	}
 
 	private static long directorySize(Path dir) throws IOException {
