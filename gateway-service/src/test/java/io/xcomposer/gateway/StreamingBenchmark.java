@@ -54,7 +54,7 @@ class StreamingBenchmark {
         gateway = StandaloneGateway.start("--server.port=0",
                 "--spring.data.redis.port=" + redis.port(), "--xcomposer.gateway.comprehension-url=" + downstream.url(),
                 "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.limits.burst=100000",
-                "--xcomposer.gateway.limits.requests-per-minute=10000000", "--spring.jmx.enabled=false",
+                "--xcomposer.gateway.limits.requests-per-minute=10000000",
                 "--logging.level.root=WARN",
                 "--xcomposer.gateway.streams.resumable=" + System.getProperty("bench.resumable", "true"));
         gatewayUrl = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port");
@@ -129,16 +129,24 @@ class StreamingBenchmark {
         return new Result(tokens / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), tokens);
     }
 
-    /** Arrival time of every content token of one stream. */
+    /** Arrival time of every content token of one stream, counted on whole SSE events (chunks split anywhere). */
     private Mono<long[]> timedStream(String base) {
         List<Long> times = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
         return request(base)
                 .doOnNext(chunk -> {
                     long now = System.nanoTime();
+                    pending.append(chunk);
+                    int end = pending.lastIndexOf("\n\n");
+                    if (end < 0) {
+                        return;
+                    }
+                    String events = pending.substring(0, end);
+                    pending.delete(0, end + 2);
                     int at = 0;
-                    while ((at = chunk.indexOf("\"content\":\"", at)) >= 0) {
+                    while ((at = events.indexOf("\"content\":\"", at)) >= 0) {
                         at += 11;
-                        if (chunk.charAt(at) != '"') {
+                        if (at < events.length() && events.charAt(at) != '"') {
                             times.add(now);
                         }
                     }

@@ -1,15 +1,17 @@
 package io.xcomposer.gateway.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.xcomposer.gateway.config.GatewayProperties;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.RecordId;
-import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,6 +24,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class StreamLog {
+
+    private static final RedisScript<Long> APPEND = RedisScript.of(new ClassPathResource("scripts/stream_append.lua"),
+            Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
@@ -45,15 +50,25 @@ public class StreamLog {
     }
 
     public Mono<Void> append(String streamId, LoggedEvent event) {
-        String key = logKey(streamId);
-        Map<String, String> fields = event.end() ? Map.of("end", "1") : Map.of("d", event.data());
-        MapRecord<String, String, String> record = StreamRecords.newRecord()
-                .in(key)
-                .withId(RecordId.of(0, event.seq()))
-                .ofMap(fields);
-        Mono<RecordId> added = redis.opsForStream().add(record);
-        // The first entry creates the key: give it a TTL at once, and refresh it at the end.
-        return event.seq() == 1 || event.end() ? added.then(redis.expire(key, ttl)).then() : added.then();
+        return appendAll(streamId, List.of(event));
+    }
+
+    /**
+     * Appends events in order with one Lua call (XADD per event plus EXPIRE): a per-event command through the
+     * reactive template costs more CPU than the relay itself, and batching keeps the log off the hot path.
+     */
+    public Mono<Void> appendAll(String streamId, List<LoggedEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
+        List<String> args = new ArrayList<>(1 + events.size() * 3);
+        args.add(Long.toString(ttl.toSeconds()));
+        for (LoggedEvent event : events) {
+            args.add("0-" + event.seq());
+            args.add(event.data());
+            args.add(event.end() ? "1" : "0");
+        }
+        return redis.execute(APPEND, List.of(logKey(streamId)), args).then();
     }
 
     /** Up to {@code count} events with {@code seq >= fromSeq}, in order. */

@@ -1,6 +1,7 @@
 package io.xcomposer.gateway.stream;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ import reactor.core.publisher.Sinks;
 public class StreamRelay {
 
     public static final String STREAM_ID_HEADER = "X-Stream-Id";
+    private static final Duration LOG_BATCH_WINDOW = Duration.ofMillis(20);
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
     private final StreamLog streamLog;
@@ -48,7 +50,7 @@ public class StreamRelay {
         this.config = properties.streams();
         this.maxStreams = properties.limits().maxConcurrentStreams();
         this.meters = meters;
-        meters.gaugeMapSize("xcomposer.gateway.streams.active", java.util.List.of(), live);
+        meters.gaugeMapSize("xcomposer.gateway.streams.active", List.of(), live);
     }
 
     public static String newStreamId() {
@@ -74,17 +76,18 @@ public class StreamRelay {
         LiveStream stream = new LiveStream(streamId);
         live.put(streamId, stream);
         AtomicLong seq = stream.seq;
-        Flux<LoggedEvent> relayed = dataEvents
+        Flux<Integer> relayed = dataEvents
                 .take(config.maxEvents())
                 .onErrorResume(error -> Flux.just(interruptedError(error), "[DONE]"))
                 .map(data -> LoggedEvent.data(seq.incrementAndGet(), data))
                 .doOnNext(event -> stream.toClient.tryEmitNext(SseSupport.event(event)))
-                // Appends are issued in order on Lettuce's single connection, so Redis receives them in order
-                // (explicit ids 0-seq would reject any reordering); up to 64 are in flight, pipelined, so the log
-                // never gates the stream at one Redis round trip per token.
-                .flatMapSequential(event -> logQuietly(streamId, event).thenReturn(event), 64, 1);
+                // The log is written in small batches (one Lua call each), in order, off the client's path: a slow
+                // Redis makes the log lag (bounded by max-events, already applied above), never the client.
+                .onBackpressureBuffer()
+                .bufferTimeout(64, LOG_BATCH_WINDOW, true)
+                .concatMap(batch -> logQuietly(streamId, batch).thenReturn(batch.size()));
         stream.upstream = relayed
-                .then(Mono.defer(() -> logQuietly(streamId, LoggedEvent.end(seq.incrementAndGet()))))
+                .then(Mono.defer(() -> logQuietly(streamId, List.of(LoggedEvent.end(seq.incrementAndGet())))))
                 .doFinally(signal -> {
                     live.remove(streamId);
                     stream.toClient.tryEmitComplete();
@@ -113,15 +116,15 @@ public class StreamRelay {
         return live.containsKey(streamId);
     }
 
-    private Mono<Void> logQuietly(String streamId, LoggedEvent event) {
+    private Mono<Void> logQuietly(String streamId, List<LoggedEvent> events) {
         if (!config.resumable()) {
             return Mono.empty();
         }
-        return streamLog.append(streamId, event)
+        return streamLog.appendAll(streamId, events)
                 .onErrorResume(error -> {
                     // Redis down: the stream still reaches its client, it just cannot be resumed.
                     meters.counter("xcomposer.gateway.redis.failures", "operation", "stream_log").increment();
-                    log.debug("Could not log event {} of {}: {}", event.seq(), streamId, error.toString());
+                    log.debug("Could not log {} events of {}: {}", events.size(), streamId, error.toString());
                     return Mono.empty();
                 });
     }
@@ -164,9 +167,8 @@ public class StreamRelay {
                     // Close the log so a late resume ends instead of waiting for events that will not come.
                     String cancelled = ErrorBodies.json("The stream was cancelled: no client stayed connected.",
                             "server_error", "stream_cancelled", null);
-                    logQuietly(id, LoggedEvent.data(seq.incrementAndGet(), cancelled))
-                            .then(logQuietly(id, LoggedEvent.data(seq.incrementAndGet(), "[DONE]")))
-                            .then(logQuietly(id, LoggedEvent.end(seq.incrementAndGet())))
+                    logQuietly(id, List.of(LoggedEvent.data(seq.incrementAndGet(), cancelled),
+                            LoggedEvent.data(seq.incrementAndGet(), "[DONE]"), LoggedEvent.end(seq.incrementAndGet())))
                             .subscribe();
                 }
             });
