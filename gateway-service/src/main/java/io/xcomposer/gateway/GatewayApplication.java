@@ -14,9 +14,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The gateway. {@code java -jar gateway.jar --create-key=NAME} creates an API key in the configured Redis, prints
- * it and exits (no web server), for operators without the admin token at hand.
+ * it and exits (no web server), for operators without the admin token at hand. The error shape, its handler and
+ * {@code X-Request-Id} come from platform-common's auto-configuration.
  */
-@SpringBootApplication
+// platform-common brings inference-client along; the gateway owns no model, so no Triton channel and its meters.
+@SpringBootApplication(excludeName = "io.xcomposer.inference.client.config.InferenceClientAutoConfiguration")
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayApplication {
 

@@ -1,10 +1,11 @@
 package io.xcomposer.gateway.auth;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.http.HttpHeaders;
@@ -58,14 +59,14 @@ public class AdminKeysHandler {
         return authorize(request)
                 .then(store.revoke(id))
                 .filter(Boolean::booleanValue)
-                .switchIfEmpty(Mono.error(() -> GatewayException.notFound("key_not_found", "No key " + id + ".")))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("key_not_found", "No key " + id + ".", null)))
                 .flatMap(ok -> ServerResponse.ok().bodyValue(Map.of("id", id, "revoked", true)));
     }
 
     private Mono<Void> authorize(ServerRequest request) {
         if (adminToken.isBlank()) {
-            return Mono.error(GatewayException.notFound("not_found", "Admin API disabled: set "
-                    + GatewayProperties.PREFIX + ".admin-token."));
+            return Mono.error(ApiException.notFound("not_found", "Admin API disabled: set "
+                    + GatewayProperties.PREFIX + ".admin-token.", null));
         }
         String given = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
         String token = given != null && given.startsWith("Bearer ") ? given.substring(7).trim() : "";

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
 import org.jspecify.annotations.Nullable;
@@ -76,7 +77,7 @@ public class ApiKeyFilter implements WebFilter {
     private Mono<ApiKey> lookup(String secret) {
         return store.findBySecret(secret)
                 .doOnNext(key -> remember(secret, key))
-                .onErrorResume(error -> !(error instanceof GatewayException), error -> fromCache(secret, error));
+                .onErrorResume(error -> !(error instanceof ApiException), error -> fromCache(secret, error));
     }
 
     private Mono<ApiKey> fromCache(String secret, Throwable redisError) {

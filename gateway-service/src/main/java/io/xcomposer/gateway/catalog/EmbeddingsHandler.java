@@ -7,11 +7,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.downstream.Downstream;
 import io.xcomposer.gateway.downstream.DownstreamStatusException;
 import io.xcomposer.gateway.downstream.Downstreams;
 import io.xcomposer.gateway.downstream.Forwarding;
-import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -63,12 +63,12 @@ public class EmbeddingsHandler {
         try {
             root = json.readTree(text);
         } catch (RuntimeException e) {
-            throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON.", null);
+            throw ApiException.badRequest("invalid_json", "The request body is not valid JSON.", null);
         }
         String model = root.path("model").asString("");
         String format = root.path("encoding_format").asString("float");
         if (!format.equals("float") && !format.equals("base64")) {
-            throw GatewayException.badRequest("invalid_value", "encoding_format must be 'float' or 'base64'.",
+            throw ApiException.badRequest("invalid_value", "encoding_format must be 'float' or 'base64'.",
                     "encoding_format");
         }
         List<String> texts = new ArrayList<>();
@@ -84,13 +84,13 @@ public class EmbeddingsHandler {
                 } else if ("image_url".equals(item.path("type").asString(""))) {
                     images.add(item.path("image_url").path("url").asString());
                 } else {
-                    throw GatewayException.badRequest("invalid_value",
+                    throw ApiException.badRequest("invalid_value",
                             "input items must be strings or {type:image_url} objects.", "input");
                 }
             }
         }
         if (texts.isEmpty() == images.isEmpty()) {
-            throw GatewayException.badRequest("invalid_value",
+            throw ApiException.badRequest("invalid_value",
                     "Send either texts ('input') or images, not both and not neither.", "input");
         }
         Map<String, Object> downstream = texts.isEmpty() ? Map.of("images", images) : Map.of("input", texts);

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
-import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -37,8 +37,8 @@ public class ModelsHandler {
                 .filter(model -> model.get("id").equals(id))
                 .findFirst()
                 .map(model -> ServerResponse.ok().bodyValue(model))
-                .orElseGet(() -> Mono.error(GatewayException.notFound("model_not_found",
-                        "The model '" + id + "' does not exist.")));
+                .orElseGet(() -> Mono.error(ApiException.notFound("model_not_found",
+                        "The model '" + id + "' does not exist.", null)));
     }
 
     private static Map<String, Object> view(GatewayProperties.Model model, long created) {

@@ -2,7 +2,7 @@ package io.xcomposer.gateway.chat;
 
 import java.util.Set;
 
-import io.xcomposer.gateway.error.GatewayException;
+import io.xcomposer.common.error.ApiException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,28 +25,28 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         try {
             root = json.readTree(bytes);
         } catch (RuntimeException e) {
-            throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON.", null);
+            throw ApiException.badRequest("invalid_json", "The request body is not valid JSON.", null);
         }
         if (!(root instanceof ObjectNode body)) {
-            throw GatewayException.badRequest("invalid_request", "The request body must be a JSON object.", null);
+            throw ApiException.badRequest("invalid_request", "The request body must be a JSON object.", null);
         }
         JsonNode model = body.get("model");
         if (model == null || !model.isString() || model.asString().isBlank()) {
-            throw GatewayException.badRequest("missing_required_parameter", "You must provide a model parameter.",
+            throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.",
                     "model");
         }
         if (!knownModels.contains(model.asString())) {
-            throw GatewayException.notFound("model_not_found",
-                    "The model '" + model.asString() + "' does not exist or you do not have access to it.");
+            throw ApiException.notFound("model_not_found",
+                    "The model '" + model.asString() + "' does not exist or you do not have access to it.", null);
         }
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw GatewayException.badRequest("missing_required_parameter",
+            throw ApiException.badRequest("missing_required_parameter",
                     "'messages' must be a non-empty array.", "messages");
         }
         JsonNode stream = body.get("stream");
         if (stream != null && !stream.isBoolean() && !stream.isNull()) {
-            throw GatewayException.badRequest("invalid_type", "'stream' must be a boolean.", "stream");
+            throw ApiException.badRequest("invalid_type", "'stream' must be a boolean.", "stream");
         }
         boolean streaming = stream != null && stream.asBoolean();
         boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);

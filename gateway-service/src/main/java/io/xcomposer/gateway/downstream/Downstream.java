@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.core.ParameterizedTypeReference;
@@ -84,7 +85,7 @@ public final class Downstream {
     private void record(Throwable error) {
         if (error instanceof DownstreamStatusException status && status.status().is4xxClientError()) {
             breaker.onSuccess(); // the service is healthy, the request was not
-        } else if (!(error instanceof GatewayException)) {
+        } else if (!(error instanceof ApiException)) {
             breaker.onFailure();
         }
     }

@@ -2,10 +2,10 @@ package io.xcomposer.gateway.downstream;
 
 import java.util.function.Consumer;
 
+import io.xcomposer.common.web.RequestId;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.error.ErrorBodies;
-import io.xcomposer.gateway.web.RequestIdFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -25,10 +25,11 @@ public final class Forwarding {
      * (owner of conversations and jobs). The client's secret is never forwarded.
      */
     public static Consumer<HttpHeaders> baseHeaders(ServerWebExchange exchange) {
-        String requestId = RequestIdFilter.of(exchange);
+        String set = exchange.getAttribute(RequestId.KEY); // by platform-common's RequestIdFilter
+        String requestId = set != null ? set : RequestId.generate();
         ApiKey key = exchange.getAttribute(ApiKeyFilter.ATTRIBUTE);
         return headers -> {
-            headers.set(RequestIdFilter.HEADER, requestId);
+            headers.set(RequestId.HEADER, requestId);
             if (key != null) {
                 headers.set(KEY_ID_HEADER, key.id());
             }

@@ -1,13 +1,15 @@
 package io.xcomposer.gateway.error;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.error.ErrorResponse;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Builds and recognises OpenAI-shaped error bodies. */
+/**
+ * Error bodies the gateway writes itself rather than through the exception handler: error events inside a running
+ * SSE stream, and downstream error bodies relayed to the client. Both use platform-common's {@link ErrorResponse}.
+ */
 public final class ErrorBodies {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -16,16 +18,7 @@ public final class ErrorBodies {
     }
 
     public static String json(String message, String type, @Nullable String code, @Nullable String param) {
-        Map<String, @Nullable Object> error = new LinkedHashMap<>();
-        error.put("message", message);
-        error.put("type", type);
-        error.put("param", param);
-        error.put("code", code);
-        return JSON.writeValueAsString(Map.of("error", error));
-    }
-
-    public static String json(GatewayException e) {
-        return json(e.getMessage(), e.type(), e.code(), e.param());
+        return JSON.writeValueAsString(ErrorResponse.of(message, type, param, code));
     }
 
     /**
@@ -50,12 +43,12 @@ public final class ErrorBodies {
 
     static String typeFor(int status) {
         if (status == 429) {
-            return "rate_limit_error";
+            return ApiException.RATE_LIMIT;
         }
         if (status == 503) {
-            return "service_unavailable_error";
+            return ApiException.SERVICE_UNAVAILABLE;
         }
-        return status >= 500 ? "server_error" : "invalid_request_error";
+        return status >= 500 ? ApiException.SERVER_ERROR : ApiException.INVALID_REQUEST;
     }
 
     static String codeFor(int status) {

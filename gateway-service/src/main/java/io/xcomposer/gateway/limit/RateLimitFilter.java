@@ -1,15 +1,14 @@
 package io.xcomposer.gateway.limit;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.error.ApiExceptionHandler;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
-import io.xcomposer.gateway.error.GatewayErrorHandler;
 import io.xcomposer.gateway.error.GatewayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,43 +70,40 @@ public class RateLimitFilter implements WebFilter {
     private Mono<Void> requestRate(ServerWebExchange exchange, ApiKey key, KeyLimits limits) {
         return requests.acquire(key.id(), limits.requestsPerMinute(), limits.burst())
                 .flatMap(decision -> {
-                    Map<String, String> headers = new LinkedHashMap<>();
-                    headers.put("x-ratelimit-limit-requests", String.valueOf(decision.limit()));
-                    headers.put("x-ratelimit-remaining-requests", String.valueOf(decision.remaining()));
-                    headers.put("x-ratelimit-reset-requests", resetValue(decision.reset()));
+                    // On the response before any rejection: the error handler keeps them on the 429.
+                    HttpHeaders headers = exchange.getResponse().getHeaders();
+                    headers.set("x-ratelimit-limit-requests", String.valueOf(decision.limit()));
+                    headers.set("x-ratelimit-remaining-requests", String.valueOf(decision.remaining()));
+                    headers.set("x-ratelimit-reset-requests", resetValue(decision.reset()));
                     if (!decision.allowed()) {
                         meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "requests").increment();
                         return Mono.<Void>error(GatewayException.rateLimited("rate_limit_exceeded",
                                 "Rate limit reached for requests: " + limits.requestsPerMinute()
                                         + " per minute. Retry after the time in Retry-After.",
-                                decision.retryAfter(), headers));
+                                decision.retryAfter()));
                     }
-                    headers.forEach(exchange.getResponse().getHeaders()::set);
                     return Mono.<Void>empty();
                 })
-                .onErrorResume(error -> !(error instanceof GatewayException), this::failOpen);
+                .onErrorResume(error -> !(error instanceof ApiException), this::failOpen);
     }
 
     private Mono<Void> tokenBudget(ServerWebExchange exchange, ApiKey key, KeyLimits limits) {
         return tokens.check(key.id(), limits.tokensPerMinute())
                 .flatMap(state -> {
-                    Map<String, String> headers = new LinkedHashMap<>();
-                    headers.put("x-ratelimit-limit-tokens", String.valueOf(state.limit()));
-                    headers.put("x-ratelimit-remaining-tokens", String.valueOf(state.remaining()));
-                    headers.put("x-ratelimit-reset-tokens", resetValue(state.reset()));
+                    HttpHeaders headers = exchange.getResponse().getHeaders();
+                    headers.set("x-ratelimit-limit-tokens", String.valueOf(state.limit()));
+                    headers.set("x-ratelimit-remaining-tokens", String.valueOf(state.remaining()));
+                    headers.set("x-ratelimit-reset-tokens", resetValue(state.reset()));
                     if (!state.allowed()) {
                         meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "tokens").increment();
-                        HttpHeaders already = exchange.getResponse().getHeaders();
-                        already.forEach((name, values) -> headers.putIfAbsent(name, values.get(0)));
                         return Mono.<Void>error(GatewayException.rateLimited("tokens_exceeded",
                                 "Token budget reached: " + limits.tokensPerMinute()
                                         + " tokens per minute. Retry after the time in Retry-After.",
-                                state.reset(), headers));
+                                state.reset()));
                     }
-                    headers.forEach(exchange.getResponse().getHeaders()::set);
                     return Mono.<Void>empty();
                 })
-                .onErrorResume(error -> !(error instanceof GatewayException), this::failOpen);
+                .onErrorResume(error -> !(error instanceof ApiException), this::failOpen);
     }
 
     private Mono<Void> failOpen(Throwable redisError) {
@@ -130,6 +126,6 @@ public class RateLimitFilter implements WebFilter {
     /** OpenAI writes resets as durations such as "1s" or "6m0s"; seconds with a unit is the readable subset. */
     static String resetValue(Duration reset) {
         long ms = reset.toMillis();
-        return ms < 1000 ? ms + "ms" : GatewayErrorHandler.retryAfterSeconds(reset) + "s";
+        return ms < 1000 ? ms + "ms" : ApiExceptionHandler.retryAfterSeconds(reset) + "s";
     }
 }

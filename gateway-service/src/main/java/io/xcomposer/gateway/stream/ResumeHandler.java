@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.ErrorBodies;
-import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -46,8 +46,8 @@ public class ResumeHandler {
         long after = lastEventId(request);
         return streamLog.owner(streamId)
                 .filter(owner -> owner.equals(key.id()))
-                .switchIfEmpty(Mono.error(() -> GatewayException.notFound("stream_not_found",
-                        "No stream " + streamId + " (it may have expired).")))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("stream_not_found",
+                        "No stream " + streamId + " (it may have expired).", null)))
                 .flatMap(owner -> {
                     Runnable release = relay.attachReader(streamId);
                     Flux<ServerSentEvent<String>> events = follow(streamId, after)
@@ -103,7 +103,7 @@ public class ResumeHandler {
         try {
             return Math.max(0, Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
-            throw GatewayException.badRequest("invalid_last_event_id", "Last-Event-ID must be an event id number.",
+            throw ApiException.badRequest("invalid_last_event_id", "Last-Event-ID must be an event id number.",
                     "Last-Event-ID");
         }
     }

@@ -1,7 +1,7 @@
 package io.xcomposer.gateway.web;
 
+import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
-import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -57,8 +57,9 @@ public class BodySizeLimitFilter implements WebFilter {
         return chain.filter(exchange.mutate().request(counted).build());
     }
 
-    private static GatewayException tooLarge(long limit) {
-        return GatewayException.tooLarge("The request body is larger than this endpoint accepts (" + limit
-                + " bytes). Upload images with POST /v1/images and reference their ids instead.");
+    private static ApiException tooLarge(long limit) {
+        return ApiException.payloadTooLarge("request_too_large", "The request body is larger than this endpoint "
+                + "accepts (" + limit + " bytes). Upload images with POST /v1/images and reference their ids instead.",
+                null);
     }
 }
