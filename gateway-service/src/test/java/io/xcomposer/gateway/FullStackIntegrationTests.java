@@ -2,7 +2,6 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +24,11 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.gateway.auth.ApiKeyStore;
-import io.xcomposer.gateway.support.ComprehensionProcess;
+import io.xcomposer.comprehension.ComprehensionApplication;
+import io.xcomposer.gateway.support.InJvmService;
 import io.xcomposer.gateway.support.SseClient;
-import io.xcomposer.inference.server.EmbeddedInferenceServer;
 import io.xcomposer.gateway.support.StandaloneGateway;
+import io.xcomposer.inference.server.EmbeddedInferenceServer;
 import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +37,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The embedded-default stack: real redis-server, the CPU inference server with the tiny model (in this JVM), the
- * real comprehension-service (child process, see {@link ComprehensionProcess}) and the gateway, all on free ports.
- * Skipped when no comprehension build with the chat endpoint is available.
+ * The embedded-default stack: real redis-server, the CPU inference server with the tiny model, the real
+ * comprehension-service (a test dependency, see {@link InJvmService}) and the gateway, all in this JVM but the
+ * Redis, on free ports and talking over real HTTP/gRPC.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FullStackIntegrationTests {
@@ -51,21 +51,18 @@ class FullStackIntegrationTests {
 
     private final RedisServerProcess redis = RedisServerProcess.shared();
     private EmbeddedInferenceServer model;
-    private ComprehensionProcess comprehension;
+    private ConfigurableApplicationContext comprehension;
     private ConfigurableApplicationContext gateway;
     private int port;
 
     @BeforeAll
     void startStack() throws Exception {
-        var jar = ComprehensionProcess.findJar();
-        assumeTrue(jar.isPresent(), "no comprehension-service jar built or installed");
-        assumeTrue(ComprehensionProcess.hasChat(jar.get()), "the comprehension-service jar " + jar.get()
-                + " predates its chat endpoint; install comprehension-service to run this class");
         model = EmbeddedInferenceServer.start(repository());
-        comprehension = ComprehensionProcess.start(jar.get(), redis.port(), model.port());
-        assumeTrue(comprehension.servesChat(), "the comprehension-service jar " + jar.get() + " has no chat endpoint");
+        comprehension = InJvmService.start(ComprehensionApplication.class, "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + redis.port(), "--xcomposer.inference.host=127.0.0.1",
+                "--xcomposer.inference.port=" + model.port());
         gateway = StandaloneGateway.start("--server.port=0", "--spring.data.redis.port=" + redis.port(),
-                "--xcomposer.gateway.comprehension-url=" + comprehension.url(),
+                "--xcomposer.gateway.comprehension-url=" + InJvmService.url(comprehension),
                 "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.streams.detached-grace=20s");
         port = StandaloneGateway.port(gateway);
     }

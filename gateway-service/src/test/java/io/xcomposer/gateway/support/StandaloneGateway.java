@@ -32,7 +32,7 @@ public final class StandaloneGateway {
     }
 
     @Configuration(proxyBeanMethods = false)
-    static class OwnNettyResources {
+    public static class OwnNettyResources {
 
         @Bean
         ReactorResourceFactory reactorResourceFactory() {
