@@ -129,7 +129,8 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 		outcomes.forEach((name, values) -> report.append(String.format("%n  %-32s %5.1f%%", name, 100 * rate(values))));
 		System.out.println(report);
 		assertThat(slots).isGreaterThanOrEqualTo(TITLES.size() * 2);
-		// Floors as measured (greedy decoding, so runs repeat): far below the 90 % target, see README.
+		// Floors as measured with the real retrieval-service (greedy decoding, so runs repeat): far below the 90 %
+		// target, see docs/composition-pipeline.md ("Measured").
 		assertThat(rate(outcomes.get("exact, selection off"))).isGreaterThanOrEqualTo(0.05);
 		assertThat(rate(outcomes.get("exact, selection on"))).isGreaterThanOrEqualTo(0.05);
 		assertThat(rate(outcomes.get("objects, selection off"))).isGreaterThanOrEqualTo(0.10);

@@ -14,7 +14,7 @@ class RetrievalFailureIntegrationTests extends IntegrationTest {
 
 	@Test
 	void secondSearchFails_articleCompletes_andThatSlotReportsItsError() {
-		gallery().failSearch(2);
+		retrieval().failSearch(2);
 		String id = create(Map.of("title", "The Story of Yellow Circles"));
 		List<ServerSentEvent<String>> events = events(id, 0);
 		JsonNode state = get("/v1/compositions/" + id);

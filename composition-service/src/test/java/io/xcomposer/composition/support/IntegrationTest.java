@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of the integration tests: the whole service on a random port against real Redis, the real CPU inference
- * server with the tiny model and the gallery stand-in. One Spring context serves every subclass.
+ * server with the tiny model and the real retrieval-service (seeded with the tiny gallery), all in this JVM and
+ * shared by every subclass, as is the one Spring context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -38,7 +39,7 @@ public abstract class IntegrationTest {
 		registry.add("spring.data.redis.host", environment.redis()::host);
 		registry.add("spring.data.redis.port", environment.redis()::port);
 		registry.add("xcomposer.inference.port", environment.inference()::port);
-		registry.add("xcomposer.retrieval.base-url", environment.gallery()::baseUrl);
+		registry.add("xcomposer.retrieval.base-url", environment.retrievalProxy()::baseUrl);
 		registry.add("xcomposer.composition.poll-interval", () -> "50ms");
 	}
 
@@ -47,8 +48,14 @@ public abstract class IntegrationTest {
 		this.web = this.web.mutate().responseTimeout(Duration.ofSeconds(90)).build();
 	}
 
-	protected static GalleryDouble gallery() {
+	/** What each gallery image shows, by retrieval-service's image id. */
+	protected static GalleryTruth gallery() {
 		return TestEnvironment.get().gallery();
+	}
+
+	/** The proxy composition-service reaches retrieval-service through; it can fail one search. */
+	protected static FailingSearchProxy retrieval() {
+		return TestEnvironment.get().retrievalProxy();
 	}
 
 	/** The CPU server's own count of inferences run by a model (Triton's nv_inference_count). */

@@ -2,15 +2,14 @@ package io.xcomposer.composition.support;
 
 import java.nio.file.Path;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.xcomposer.inference.client.TritonClient;
-import io.xcomposer.inference.client.TritonClientOptions;
 import io.xcomposer.inference.server.EmbeddedInferenceServer;
 import io.xcomposer.testsupport.RedisServerProcess;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The real processes the integration tests share, started once per JVM: redis-server, the CPU inference server on
- * model-repository/tiny, and the gallery stand-in for retrieval-service.
+ * model-repository/tiny, and retrieval-service in-process (seeded with the tiny gallery once), reached through a
+ * loopback proxy that can fail one search. Both services use the one Redis, under disjoint key prefixes.
  */
 public final class TestEnvironment {
 
@@ -20,15 +19,20 @@ public final class TestEnvironment {
 
 	private final EmbeddedInferenceServer inference;
 
-	private final GalleryDouble gallery;
+	private final ConfigurableApplicationContext retrieval;
+
+	private final FailingSearchProxy retrievalProxy;
+
+	private final GalleryTruth gallery;
 
 	private TestEnvironment() {
 		Path repository = Path.of(System.getProperty("model.repository", "../model-repository/tiny"));
+		Path gallery = repository.resolve("eval/gallery.jsonl");
 		this.redis = RedisServerProcess.shared();
 		this.inference = EmbeddedInferenceServer.start(repository);
-		TritonClient client = TritonClient.connect(TritonClientOptions.of("127.0.0.1", this.inference.port()),
-				new SimpleMeterRegistry());
-		this.gallery = GalleryDouble.start(repository.resolve("eval/gallery.jsonl"), client);
+		this.retrieval = InProcessRetrieval.start(this.redis, this.inference.port(), gallery);
+		this.retrievalProxy = new FailingSearchProxy(InProcessRetrieval.url(this.retrieval));
+		this.gallery = GalleryTruth.load(gallery);
 	}
 
 	public static synchronized TestEnvironment get() {
@@ -46,7 +50,16 @@ public final class TestEnvironment {
 		return this.inference;
 	}
 
-	public GalleryDouble gallery() {
+	public ConfigurableApplicationContext retrieval() {
+		return this.retrieval;
+	}
+
+	/** What composition-service calls retrieval-service through. */
+	public FailingSearchProxy retrievalProxy() {
+		return this.retrievalProxy;
+	}
+
+	public GalleryTruth gallery() {
 		return this.gallery;
 	}
 

@@ -1,0 +1,40 @@
+package io.xcomposer.composition.article;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.xcomposer.composition.support.IntegrationTest;
+import io.xcomposer.composition.support.TestEnvironment;
+import io.xcomposer.retrieval.config.RetrievalProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** composition-service and retrieval-service share one Redis: their keys live under disjoint prefixes. */
+class SharedRedisIntegrationTests extends IntegrationTest {
+
+	private static final String COMPOSITION = "composition:";
+
+	@Autowired
+	private ReactiveStringRedisTemplate redis;
+
+	@Test
+	void everyKeyBelongsToExactlyOneService() {
+		String gallery = TestEnvironment.get().retrieval().getBean(RetrievalProperties.class).keyPrefix() + ":";
+		assertThat(gallery).isEqualTo("{gallery}:");
+		assertThat(gallery.startsWith(COMPOSITION) || COMPOSITION.startsWith(gallery)).isFalse();
+		awaitFinished(create(Map.of("title", "A Tour of Red Circles", "images", 0)));
+
+		List<String> keys = this.redis.scan(ScanOptions.scanOptions().count(1000).build())
+			.collectList()
+			.block(Duration.ofSeconds(30));
+
+		assertThat(keys).anyMatch(key -> key.startsWith(gallery)).anyMatch(key -> key.startsWith(COMPOSITION))
+			.allMatch(key -> key.startsWith(gallery) != key.startsWith(COMPOSITION));
+	}
+
+}
