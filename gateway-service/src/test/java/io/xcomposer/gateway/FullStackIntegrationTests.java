@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.comprehension.ComprehensionApplication;
-import io.xcomposer.gateway.support.InJvmService;
+import io.xcomposer.testsupport.InJvmService;
 import io.xcomposer.gateway.support.SseClient;
 import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.inference.server.EmbeddedInferenceServer;

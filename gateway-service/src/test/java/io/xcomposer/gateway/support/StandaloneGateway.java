@@ -5,10 +5,8 @@ import java.util.List;
 
 import io.xcomposer.gateway.GatewayApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import io.xcomposer.testsupport.InJvmService;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * A gateway started by hand (not through the test context cache). It gets its own Reactor Netty resources: with
@@ -23,22 +21,11 @@ public final class StandaloneGateway {
     public static ConfigurableApplicationContext start(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--spring.jmx.enabled=false");
-        return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class)
+        return new SpringApplicationBuilder(GatewayApplication.class, InJvmService.OwnNettyResources.class)
                 .run(all.toArray(String[]::new));
     }
 
     public static int port(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    public static class OwnNettyResources {
-
-        @Bean
-        ReactorResourceFactory reactorResourceFactory() {
-            ReactorResourceFactory factory = new ReactorResourceFactory();
-            factory.setUseGlobalResources(false);
-            return factory;
-        }
+        return InJvmService.port(context);
     }
 }
