@@ -1,9 +1,8 @@
 package io.xcomposer.retrieval.ingest;
 
-import java.util.Base64;
-
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.fetch.SafeImageFetcher;
+import io.xcomposer.common.images.Base64Images;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import org.springframework.stereotype.Component;
@@ -74,26 +73,7 @@ public class ImageSources {
 	}
 
 	private byte[] decode(String data, String param) {
-		String payload = data;
-		if (payload.startsWith("data:")) {
-			int comma = payload.indexOf(',');
-			if (comma < 0 || !payload.substring(0, comma).endsWith(";base64")) {
-				throw ApiException.badRequest("invalid_base64", "A data URL must be base64-encoded.", param);
-			}
-			payload = payload.substring(comma + 1);
-		}
-		// 4 base64 characters carry 3 bytes: refuse oversized input before allocating the decoded copy.
-		if ((long) payload.length() / 4 * 3 > this.maxBytes + 3) {
-			throw ApiException.payloadTooLarge("image_too_large",
-					"The image is larger than " + this.maxBytes + " bytes.", param);
-		}
-		try {
-			// Strict alphabet (whitespace aside): a lenient decoder would turn garbage into some bytes.
-			return Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
-		}
-		catch (IllegalArgumentException malformed) {
-			throw ApiException.badRequest("invalid_base64", "'" + param + "' is not valid base64.", param);
-		}
+		return Base64Images.decode(data, this.maxBytes, param, "invalid_base64");
 	}
 
 }
