@@ -1,0 +1,165 @@
+package io.xcomposer.gateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.comprehension.ComprehensionApplication;
+import io.xcomposer.composition.CompositionApplication;
+import io.xcomposer.gateway.auth.ApiKeyStore;
+import io.xcomposer.inference.server.EmbeddedInferenceServer;
+import io.xcomposer.retrieval.RetrievalApplication;
+import io.xcomposer.testsupport.InJvmService;
+import io.xcomposer.testsupport.RedisServerProcess;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole platform, real, started once per test JVM and shared by the test classes that use it: redis-server, the
+ * CPU inference server on model-repository/tiny, comprehension-, composition- and retrieval-service (their plain
+ * jars, test dependencies, started in this JVM with {@link InJvmService}; retrieval seeded with the tiny gallery)
+ * and a gateway routing to all three, every one on its own free port and talking over real HTTP/gRPC.
+ *
+ * <p>The gateway's port is picked before retrieval-service starts, so that the gallery image URLs it hands out
+ * (its {@code public-base-url}) point at the gateway, as they do in a deployment: a browser loads them through the
+ * gateway's public image route. Nothing is closed at exit: the services' shutdown would race the test Redis's own
+ * shutdown hook (composition-service's tests do the same with retrieval-service).
+ */
+public final class RealPlatform {
+
+    private static RealPlatform shared;
+
+    private final Path repository;
+    private final RedisServerProcess redis;
+    private final EmbeddedInferenceServer model;
+    private final ConfigurableApplicationContext retrieval;
+    private final ConfigurableApplicationContext comprehension;
+    private final ConfigurableApplicationContext composition;
+    private final ConfigurableApplicationContext gateway;
+    private final int port;
+
+    private RealPlatform() {
+        repository = Path.of(System.getProperty("model.repository", "../model-repository/tiny"));
+        Path gallery = repository.resolve("eval/gallery.jsonl").toAbsolutePath();
+        redis = RedisServerProcess.shared();
+        model = EmbeddedInferenceServer.start(repository);
+        int gatewayPort = freePort();
+        String redisHost = "--spring.data.redis.host=" + redis.host();
+        String redisPort = "--spring.data.redis.port=" + redis.port();
+        String inferenceHost = "--xcomposer.inference.host=127.0.0.1";
+        String inferencePort = "--xcomposer.inference.port=" + model.port();
+
+        retrieval = InJvmService.start(RetrievalApplication.class, false, redisHost, redisPort, inferenceHost,
+                inferencePort, "--xcomposer.retrieval.index-path=" + tempDirectory("retrieval-index"),
+                "--xcomposer.retrieval.seed-gallery=" + gallery,
+                "--xcomposer.retrieval.public-base-url=http://127.0.0.1:" + gatewayPort);
+        awaitSeeded(retrieval, gallery);
+        comprehension = InJvmService.start(ComprehensionApplication.class, false, redisHost, redisPort, inferenceHost,
+                inferencePort);
+        // As InJvmService.start does, plus the WebClient.Builder its (excluded) auto-configuration would give.
+        composition = new SpringApplicationBuilder(CompositionApplication.class, InJvmService.OwnNettyResources.class,
+                CompositionWebClient.class)
+                .registerShutdownHook(false)
+                .run("--server.port=0", "--spring.config.location=" + ownApplicationYml(CompositionApplication.class),
+                        "--spring.jmx.enabled=false", "--management.metrics.use-global-registry=false", redisHost,
+                        redisPort, inferenceHost, inferencePort,
+                        "--xcomposer.retrieval.base-url=" + InJvmService.url(retrieval),
+                        "--xcomposer.composition.poll-interval=50ms");
+        gateway = StandaloneGateway.start("--server.port=" + gatewayPort, redisHost, redisPort,
+                "--xcomposer.gateway.comprehension-url=" + InJvmService.url(comprehension),
+                "--xcomposer.gateway.composition-url=" + InJvmService.url(composition),
+                "--xcomposer.gateway.retrieval-url=" + InJvmService.url(retrieval),
+                "--xcomposer.gateway.bootstrap-key=false");
+        port = StandaloneGateway.port(gateway);
+    }
+
+    public static synchronized RealPlatform get() {
+        if (shared == null) {
+            shared = new RealPlatform();
+        }
+        return shared;
+    }
+
+    /** The gateway's base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A new API key without limits. */
+    public String newKey(String name) {
+        return gateway.getBean(ApiKeyStore.class).create(name, 0, 0).block(Duration.ofSeconds(10)).secret();
+    }
+
+    /** A file of model-repository/tiny/eval, e.g. {@code images/00237-0.png}. */
+    public Path evalFile(String relative) {
+        return repository.resolve("eval").resolve(relative).toAbsolutePath();
+    }
+
+    public EmbeddedInferenceServer model() {
+        return model;
+    }
+
+    public ConfigurableApplicationContext gateway() {
+        return gateway;
+    }
+
+    /** The {@code application.yml} in {@code application}'s own jar or classes folder. */
+    private static String ownApplicationYml(Class<?> application) {
+        String home = application.getProtectionDomain().getCodeSource().getLocation().toString();
+        return home.endsWith(".jar") ? "jar:" + home + "!/application.yml" : home + "application.yml";
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target")), prefix).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The seeder runs before start-up returns; this also waits until the index holds every gallery image. */
+    private static void awaitSeeded(ConfigurableApplicationContext retrieval, Path gallery) {
+        long expected;
+        try (var lines = Files.lines(gallery)) {
+            expected = lines.filter(line -> !line.isBlank()).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        MeterRegistry registry = retrieval.getBean(MeterRegistry.class);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        double size = 0;
+        while (System.nanoTime() < deadline) {
+            Gauge gauge = registry.find("retrieval.index.size").gauge();
+            size = gauge == null ? 0 : gauge.value();
+            if (size >= expected) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("retrieval-service indexed " + size + " of " + expected + " gallery images");
+    }
+}
