@@ -12,6 +12,7 @@ import io.xcomposer.gateway.downstream.DownstreamStatusException;
 import io.xcomposer.gateway.downstream.Downstreams;
 import io.xcomposer.gateway.downstream.Forwarding;
 import io.xcomposer.gateway.limit.TokenBudget;
+import io.xcomposer.gateway.stream.SseDataLines;
 import io.xcomposer.gateway.stream.SseSupport;
 import io.xcomposer.gateway.stream.StreamLog;
 import io.xcomposer.gateway.stream.StreamRelay;
@@ -42,8 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class ChatCompletionsHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-    };
     private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {
     };
 
@@ -90,22 +89,26 @@ public class ChatCompletionsHandler {
     private Mono<ServerResponse> stream(ServerWebExchange exchange, ChatRequest chat) {
         ApiKey key = ApiKeyFilter.keyOf(exchange);
         String streamId = StreamRelay.newStreamId();
-        Mono<ResponseEntity<Flux<ServerSentEvent<String>>>> opened = relay.admit()
+        Mono<ResponseEntity<Flux<DataBuffer>>> opened = relay.admit()
                 .then(comprehension.exchange(HttpMethod.POST, "/v1/chat/completions", headers(exchange, true),
-                        json.writeValueAsBytes(chat.body()), SSE));
+                        json.writeValueAsBytes(chat.body()), BYTES));
         return opened.flatMap(entity -> streamLog.open(streamId, key.id())
                 .onErrorResume(error -> Mono.empty())
                 .then(Mono.fromSupplier(() -> relay.start(streamId, dataOf(entity.getBody(), chat, key))))
                 .flatMap(events -> SseSupport.respond(events, streamId)));
     }
 
-    /** Downstream events → the data lines the client gets: comments dropped, usage charged (and hidden if unasked). */
-    private Flux<String> dataOf(Flux<ServerSentEvent<String>> events, ChatRequest chat, ApiKey key) {
-        return events
-                .timeout(comprehension.http().idleTimeout())
-                .filter(event -> event.data() != null)
-                .map(ServerSentEvent::data)
+    /**
+     * Downstream events → the data lines the client gets: comments dropped, usage charged (and hidden if unasked).
+     * The events are split straight from the bytes and passed through as they are; only a chunk that mentions
+     * {@code "usage"} (the last one) is parsed.
+     */
+    private Flux<String> dataOf(Flux<DataBuffer> body, ChatRequest chat, ApiKey key) {
+        return SseDataLines.of(body.timeout(comprehension.http().idleTimeout()), maxBody)
                 .concatMap(data -> {
+                    if (!data.contains("\"usage\"")) {
+                        return Mono.just(data); // scalar: concatMap passes it on without subscribing
+                    }
                     long tokens = Usage.totalTokens(json, data);
                     if (tokens < 0) {
                         return Mono.just(data);

@@ -1,10 +1,12 @@
 package io.xcomposer.gateway.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.ErrorBodies;
 import io.xcomposer.gateway.error.GatewayException;
+import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Relays a downstream event stream to the client while appending every event to the stream's Redis log.
@@ -36,7 +40,11 @@ import reactor.core.publisher.Sinks;
 public class StreamRelay {
 
     public static final String STREAM_ID_HEADER = "X-Stream-Id";
-    private static final Duration LOG_BATCH_WINDOW = Duration.ofMillis(20);
+    /** How long an event may wait for its log batch: one Lua call per stream per window, not per event. */
+    private static final Duration LOG_BATCH_WINDOW = Duration.ofMillis(100);
+    private static final long LOG_BATCH_WINDOW_NANOS = LOG_BATCH_WINDOW.toNanos();
+    private static final Duration TICK = Duration.ofMillis(20);
+    private static final ServerSentEvent<String> PING = ServerSentEvent.<String>builder().comment("ping").build();
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
     private final StreamLog streamLog;
@@ -44,6 +52,7 @@ public class StreamRelay {
     private final int maxStreams;
     private final MeterRegistry meters;
     private final Map<String, LiveStream> live = new ConcurrentHashMap<>();
+    private final Disposable ticker;
 
     public StreamRelay(StreamLog streamLog, GatewayProperties properties, MeterRegistry meters) {
         this.streamLog = streamLog;
@@ -51,6 +60,8 @@ public class StreamRelay {
         this.maxStreams = properties.limits().maxConcurrentStreams();
         this.meters = meters;
         meters.gaugeMapSize("xcomposer.gateway.streams.active", List.of(), live);
+        long period = TICK.toMillis();
+        this.ticker = Schedulers.parallel().schedulePeriodically(this::tick, period, period, TimeUnit.MILLISECONDS);
     }
 
     public static String newStreamId() {
@@ -69,6 +80,10 @@ public class StreamRelay {
 
     /**
      * Starts relaying {@code dataEvents} (SSE data lines, already filtered) under {@code streamId}.
+     * <p>
+     * Per event the hot path only numbers the event, hands it to the client's sink and appends it to the stream's
+     * pending log batch; the log batches of all streams and the keep-alive pings are driven by one shared ticker
+     * (no per-stream timers, no per-event operators or Redis commands).
      *
      * @return the client's view of the stream, with ids and keep-alive comments
      */
@@ -76,26 +91,50 @@ public class StreamRelay {
         LiveStream stream = new LiveStream(streamId);
         live.put(streamId, stream);
         AtomicLong seq = stream.seq;
-        Flux<Integer> relayed = dataEvents
+        boolean logged = config.resumable();
+        stream.upstream = dataEvents
                 .take(config.maxEvents())
                 .onErrorResume(error -> Flux.just(interruptedError(error), "[DONE]"))
-                .map(data -> LoggedEvent.data(seq.incrementAndGet(), data))
-                .doOnNext(event -> stream.toClient.tryEmitNext(SseSupport.event(event)))
-                // The log is written in small batches (one Lua call each), in order, off the client's path: a slow
-                // Redis makes the log lag (bounded by max-events, already applied above), never the client.
-                .onBackpressureBuffer()
-                .bufferTimeout(64, LOG_BATCH_WINDOW, true)
-                .concatMap(batch -> logQuietly(streamId, batch).thenReturn(batch.size()));
-        stream.upstream = relayed
-                .then(Mono.defer(() -> logQuietly(streamId, List.of(LoggedEvent.end(seq.incrementAndGet())))))
+                .doOnNext(data -> {
+                    LoggedEvent event = LoggedEvent.data(seq.incrementAndGet(), data);
+                    stream.emit(SseSupport.event(event));
+                    if (logged) {
+                        stream.logBatch.add(event);
+                    }
+                })
+                .then(Mono.defer(() -> stream.logBatch.close(List.of(LoggedEvent.end(seq.incrementAndGet())))))
                 .doFinally(signal -> {
                     live.remove(streamId);
-                    stream.toClient.tryEmitComplete();
+                    stream.complete();
                 })
                 .subscribe();
-        Flux<ServerSentEvent<String>> toClient = stream.toClient.asFlux()
+        return stream.toClient.asFlux()
                 .doOnCancel(() -> stream.clientLeft(this));
-        return SseSupport.withKeepAlive(toClient, config.keepAlive());
+    }
+
+    /**
+     * One tick of the shared ticker: writes each live stream's pending log batch (one Lua call per stream with
+     * events, in order; a stream whose previous batch is still in flight waits for the next tick) and sends
+     * {@code : ping} to streams that were quiet for {@code streams.keep-alive}.
+     */
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            long keepAlive = config.keepAlive().toNanos();
+            for (LiveStream stream : live.values()) {
+                stream.logBatch.flushIfDue(now);
+                if (now - stream.lastEmitNanos >= keepAlive) {
+                    stream.emit(PING);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Stream ticker failed: {}", e.toString());
+        }
+    }
+
+    @PreDestroy
+    void stopTicker() {
+        ticker.dispose();
     }
 
     /** Marks a resume reader attached to {@code streamId} if this instance relays it; returns the release action. */
@@ -142,12 +181,25 @@ public class StreamRelay {
 
         final String id;
         final Sinks.Many<ServerSentEvent<String>> toClient = Sinks.many().unicast().onBackpressureBuffer();
+        final LogBatch logBatch;
+        volatile long lastEmitNanos = System.nanoTime();
         final AtomicInteger readers = new AtomicInteger();
         final AtomicLong seq = new AtomicLong();
         volatile @Nullable Disposable upstream;
 
         LiveStream(String id) {
             this.id = id;
+            this.logBatch = new LogBatch(id);
+        }
+
+        /** The relay and the ticker both emit: serialised here (uncontended almost always). */
+        synchronized void emit(ServerSentEvent<String> event) {
+            lastEmitNanos = System.nanoTime();
+            toClient.tryEmitNext(event);
+        }
+
+        synchronized void complete() {
+            toClient.tryEmitComplete();
         }
 
         void clientLeft(StreamRelay relay) {
@@ -167,11 +219,95 @@ public class StreamRelay {
                     // Close the log so a late resume ends instead of waiting for events that will not come.
                     String cancelled = ErrorBodies.json("The stream was cancelled: no client stayed connected.",
                             "server_error", "stream_cancelled", null);
-                    logQuietly(id, List.of(LoggedEvent.data(seq.incrementAndGet(), cancelled),
+                    logBatch.close(List.of(LoggedEvent.data(seq.incrementAndGet(), cancelled),
                             LoggedEvent.data(seq.incrementAndGet(), "[DONE]"), LoggedEvent.end(seq.incrementAndGet())))
                             .subscribe();
                 }
             });
+        }
+    }
+
+    /**
+     * The events of one stream not yet in its Redis log. Written by the ticker (or at close), one batch in flight at a
+     * time so the log stays in order; {@link #close} writes what is left plus the closing events and completes when
+     * they are logged (or failed to).
+     */
+    private final class LogBatch {
+
+        private final String streamId;
+        private ArrayList<LoggedEvent> pending = new ArrayList<>();
+        private boolean inFlight;
+        private Sinks.@Nullable Empty<Void> closed;
+
+        LogBatch(String streamId) {
+            this.streamId = streamId;
+        }
+
+        private long firstPendingNanos;
+
+        synchronized void add(LoggedEvent event) {
+            if (pending.isEmpty()) {
+                firstPendingNanos = System.nanoTime();
+            }
+            pending.add(event);
+        }
+
+        void flushIfDue(long now) {
+            boolean due;
+            synchronized (this) {
+                due = !pending.isEmpty() && now - firstPendingNanos >= LOG_BATCH_WINDOW_NANOS;
+            }
+            if (due) {
+                flush();
+            }
+        }
+
+        Mono<Void> close(List<LoggedEvent> last) {
+            Sinks.Empty<Void> done;
+            synchronized (this) {
+                if (closed != null) {
+                    return closed.asMono();
+                }
+                if (config.resumable()) {
+                    pending.addAll(last);
+                } else {
+                    pending.clear();
+                }
+                done = Sinks.empty();
+                closed = done;
+            }
+            flush();
+            return done.asMono();
+        }
+
+        void flush() {
+            List<LoggedEvent> batch;
+            synchronized (this) {
+                if (inFlight) {
+                    return;
+                }
+                if (pending.isEmpty()) {
+                    if (closed != null) {
+                        closed.tryEmitEmpty();
+                    }
+                    return;
+                }
+                batch = pending;
+                pending = new ArrayList<>();
+                inFlight = true;
+            }
+            logQuietly(streamId, batch).subscribe(null, null, this::written);
+        }
+
+        private void written() {
+            boolean again;
+            synchronized (this) {
+                inFlight = false;
+                again = closed != null;
+            }
+            if (again) {
+                flush(); // closing: write the rest now rather than on the next tick
+            }
         }
     }
 }
