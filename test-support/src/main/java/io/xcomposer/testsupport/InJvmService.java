@@ -3,10 +3,13 @@ package io.xcomposer.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -55,6 +58,30 @@ public final class InJvmService {
 
     public static String url(ConfigurableApplicationContext context) {
         return "http://127.0.0.1:" + port(context);
+    }
+
+    /**
+     * Waits until the service's gauge {@code name} reaches {@code atLeast} — for work a service finishes after its
+     * start-up returned, such as indexing a seeded gallery.
+     */
+    public static void awaitGauge(ConfigurableApplicationContext context, String name, double atLeast, Duration timeout) {
+        MeterRegistry registry = context.getBean(MeterRegistry.class);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double value = 0;
+        while (System.nanoTime() < deadline) {
+            Gauge gauge = registry.find(name).gauge();
+            value = gauge == null ? 0 : gauge.value();
+            if (value >= atLeast) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("gauge " + name + " reached " + value + ", not " + atLeast + ", within " + timeout);
     }
 
     /** The {@code application.yml} next to {@code application}'s classes (its jar or its module's target/classes). */

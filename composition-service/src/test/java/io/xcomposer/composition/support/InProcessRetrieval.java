@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.retrieval.RetrievalApplication;
 import io.xcomposer.testsupport.InJvmService;
 import io.xcomposer.testsupport.RedisServerProcess;
@@ -53,24 +51,7 @@ final class InProcessRetrieval {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		MeterRegistry registry = context.getBean(MeterRegistry.class);
-		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-		double size = 0;
-		while (System.nanoTime() < deadline) {
-			Gauge gauge = registry.find("retrieval.index.size").gauge();
-			size = gauge == null ? 0 : gauge.value();
-			if (size >= expected) {
-				return;
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-		}
-		throw new IllegalStateException("retrieval-service indexed " + size + " of " + expected + " gallery images");
+		InJvmService.awaitGauge(context, "retrieval.index.size", expected, Duration.ofMinutes(2));
 	}
 
 }

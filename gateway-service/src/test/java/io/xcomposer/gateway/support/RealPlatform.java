@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.comprehension.ComprehensionApplication;
 import io.xcomposer.composition.CompositionApplication;
 import io.xcomposer.gateway.auth.ApiKeyStore;
@@ -144,22 +142,6 @@ public final class RealPlatform {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MeterRegistry registry = retrieval.getBean(MeterRegistry.class);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        double size = 0;
-        while (System.nanoTime() < deadline) {
-            Gauge gauge = registry.find("retrieval.index.size").gauge();
-            size = gauge == null ? 0 : gauge.value();
-            if (size >= expected) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("retrieval-service indexed " + size + " of " + expected + " gallery images");
+        InJvmService.awaitGauge(retrieval, "retrieval.index.size", expected, Duration.ofMinutes(2));
     }
 }
