@@ -15,11 +15,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param imageCount the requested image count; null = the model decides (the seed's "auto")
  * @param userImages ids of uploaded images to illustrate with instead of retrieval (empty = retrieval)
+ * @param seed the sampling seed of the written article: the same title, settings and seed write the same article
  * @param slots image positions, in paragraph order
  * @param error why the composition failed
  */
 public record Composition(String id, String title, String language, @Nullable Integer imageCount, boolean select,
-		int maxParagraphs, List<String> userImages, Status status, List<String> paragraphs, List<Slot> slots,
+		int maxParagraphs, List<String> userImages, long seed, Status status, List<String> paragraphs, List<Slot> slots,
 		Usage usage, @Nullable StepError error, Instant createdAt, Instant updatedAt) {
 
 	public Composition {
@@ -29,9 +30,9 @@ public record Composition(String id, String title, String language, @Nullable In
 	}
 
 	public static Composition start(String id, String title, String language, @Nullable Integer imageCount,
-			boolean select, int maxParagraphs, List<String> userImages) {
+			boolean select, int maxParagraphs, List<String> userImages, long seed) {
 		Instant now = Instant.now();
-		return new Composition(id, title, language, imageCount, select, maxParagraphs, userImages, Status.RUNNING,
+		return new Composition(id, title, language, imageCount, select, maxParagraphs, userImages, seed, Status.RUNNING,
 				List.of(), List.of(), Usage.NONE, null, now, now);
 	}
 
@@ -95,7 +96,7 @@ public record Composition(String id, String title, String language, @Nullable In
 	private Composition copy(Status newStatus, List<String> newParagraphs, List<Slot> newSlots, Usage newUsage,
 			@Nullable StepError newError) {
 		return new Composition(this.id, this.title, this.language, this.imageCount, this.select, this.maxParagraphs,
-				this.userImages, newStatus, newParagraphs, newSlots, newUsage, newError, this.createdAt, Instant.now());
+				this.userImages, this.seed, newStatus, newParagraphs, newSlots, newUsage, newError, this.createdAt, Instant.now());
 	}
 
 }

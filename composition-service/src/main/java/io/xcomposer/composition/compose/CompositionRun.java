@@ -11,6 +11,7 @@ import io.xcomposer.composition.article.ImageRef;
 import io.xcomposer.composition.article.Slot;
 import io.xcomposer.composition.article.StepError;
 import io.xcomposer.composition.article.Usage;
+import io.xcomposer.composition.config.CompositionProperties.ExcludeFromSearch;
 import io.xcomposer.composition.model.ArticleModel;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import org.jspecify.annotations.Nullable;
@@ -19,8 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One composition from title to illustrated article (seed §3): write (streamed), spot, caption each slot in order
- * with the earlier captions as context, then per slot retrieve candidates (one exclude list across the article)
- * and select one. Every change is saved, then announced as an event. A slot whose caption, retrieval or selection
+ * with the earlier captions as context, then per slot retrieve candidates (one exclude list across the article,
+ * see {@link ExcludeFromSearch}) and select one. Every change is saved, then announced as an event. A slot whose caption, retrieval or selection
  * fails reports {@code slot_failed} and the article goes on; only a failed write or spot fails the composition.
  */
 final class CompositionRun {
@@ -33,20 +34,24 @@ final class CompositionRun {
 
 	private final int writeMaxTokens;
 
+	private final ExcludeFromSearch excludeFromSearch;
+
 	private final @Nullable String requestId;
 
-	/** Every gallery image offered so far: the seed excludes them all from later searches. */
+	/** Every gallery image offered so far, for {@link ExcludeFromSearch#OFFERED}. */
 	private final Set<String> offered = new LinkedHashSet<>();
 
 	private final Journal journal;
 
 	CompositionRun(Composition start, ArticleModel model, ArticleSteps steps, CompositionStore store,
-			CompositionMetrics metrics, int writeMaxTokens, @Nullable String requestId) {
+			CompositionMetrics metrics, int writeMaxTokens, ExcludeFromSearch excludeFromSearch,
+			@Nullable String requestId) {
 		this.journal = new Journal(store, start);
 		this.model = model;
 		this.steps = steps;
 		this.metrics = metrics;
 		this.writeMaxTokens = writeMaxTokens;
+		this.excludeFromSearch = excludeFromSearch;
 		this.requestId = requestId;
 	}
 
@@ -65,8 +70,8 @@ final class CompositionRun {
 		ParagraphCollector collector = new ParagraphCollector(state().maxParagraphs());
 		Usage[] cost = { Usage.NONE.plusGeneration(0, 0) };
 		Flux<GenerationChunk> article = this.model.prompts()
-			.flatMapMany(prompts -> this.model.stream(prompts.writePrompt(state().title()), List.of(),
-					this.writeMaxTokens, this.requestId));
+			.flatMapMany(prompts -> this.model.write(prompts.writePrompt(state().title()), this.writeMaxTokens,
+					state().seed(), this.requestId));
 		return article.concatMap(chunk -> {
 			if (chunk.last()) {
 				cost[0] = Usage.NONE.plusGeneration(value(chunk.promptTokens()), value(chunk.completionTokens()));
@@ -130,8 +135,8 @@ final class CompositionRun {
 		if (captioned.error() != null) {
 			return Mono.empty();
 		}
-		List<String> exclude = state().userImages().isEmpty() ? List.copyOf(this.offered)
-				: state().imagesShownExcept(position);
+		boolean seedExclusion = this.excludeFromSearch == ExcludeFromSearch.OFFERED && state().userImages().isEmpty();
+		List<String> exclude = seedExclusion ? List.copyOf(this.offered) : state().imagesShownExcept(position);
 		return StepFailure.during("retrieval", this.steps.candidates(state(), captioned.caption(), exclude))
 			.flatMap(found -> found.isEmpty()
 					? Mono.error(new StepFailure(new StepError("retrieval", "no_candidates",

@@ -65,7 +65,7 @@ public class CompositionRunner implements DisposableBean {
 	public void start(Composition stored, @Nullable String requestId) {
 		this.metrics.started();
 		CompositionRun run = new CompositionRun(stored, this.model, this.steps, this.store, this.metrics,
-				this.properties.maxTokens().write(), requestId);
+				this.properties.maxTokens().write(), this.properties.excludeFromSearch(), requestId);
 		Disposable[] handle = new Disposable[1];
 		handle[0] = run.execute().doFinally(signal -> {
 			this.permits.release();

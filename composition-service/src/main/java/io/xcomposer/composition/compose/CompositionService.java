@@ -49,8 +49,9 @@ public class CompositionService {
 		List<String> userImages = request.userImages() == null ? List.of() : request.userImages();
 		return Flux.fromIterable(userImages).concatMap(this::upload).collectList().flatMap(uploaded -> {
 			this.runner.reserve();
+			long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 53);
 			Composition created = Composition.start(newId(), request.title().strip(), language, imageCount, select,
-					maxParagraphs, uploaded.stream().distinct().toList());
+					maxParagraphs, uploaded.stream().distinct().toList(), seed);
 			return this.store.save(created)
 				.then(this.store.append(created.id(), "created", CompositionView.of(created)))
 				.doOnError(failure -> this.runner.release())

@@ -3,6 +3,8 @@ package io.xcomposer.composition.config;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,11 +20,15 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter the Retry-After sent with that 503
  * @param selectByDefault whether the model selects among the candidates when a request does not say; off means
  * the retrieval's first candidate is used (the seed's "model select" checkbox)
+ * @param excludeFromSearch which gallery images a slot's search leaves out: the images shown in other slots (the
+ * default, so no image repeats while an exact match stays available to the slot that needs it), or every
+ * candidate offered earlier in the article (the seed's demo, which also keeps the candidate lists disjoint)
  * @param maxParagraphs paragraphs kept from a written article (the seed keeps 60)
  * @param ttl how long a composition's state and event log stay in Redis after their last change
  * @param maxEvents event-log length cap (Redis stream MAXLEN, approximate)
  * @param pollInterval how often an event stream that has caught up looks for new events
  * @param keepAlive interval of SSE keep-alive comments
+ * @param writeSampling how the article is sampled (spotting, captions and selection stay greedy, as in the seed)
  * @param maxTokens generation limits per step
  * @param rewrite prompts of the paragraph rewrite operation ({paragraph}, {instruction}); the tiny model was never
  * trained on them
@@ -32,12 +38,38 @@ import org.springframework.validation.annotation.Validated;
 public record CompositionProperties(@DefaultValue("llm") @NotBlank String llmModel,
 		@DefaultValue("vision_encoder") @NotBlank String visionModel, @DefaultValue("4") @Min(1) int maxRunning,
 		@DefaultValue("10s") Duration retryAfter, @DefaultValue("true") boolean selectByDefault,
+		@DefaultValue("shown") ExcludeFromSearch excludeFromSearch,
 		@DefaultValue("60") @Min(1) int maxParagraphs, @DefaultValue("24h") Duration ttl,
 		@DefaultValue("10000") @Min(100) int maxEvents, @DefaultValue("150ms") Duration pollInterval,
-		@DefaultValue("15s") Duration keepAlive, @DefaultValue @Valid MaxTokens maxTokens,
+		@DefaultValue("15s") Duration keepAlive, @DefaultValue @Valid WriteSampling writeSampling,
+		@DefaultValue @Valid MaxTokens maxTokens,
 		@DefaultValue @Valid Rewrite rewrite) {
 
 	public static final String PREFIX = "xcomposer.composition";
+
+	/** What a slot's retrieval excludes; both keep shown images unique within an article. */
+	public enum ExcludeFromSearch {
+
+		/** Images shown in the article's other slots. */
+		SHOWN,
+
+		/** Every candidate offered to an earlier slot, shown or not (seed §3). */
+		OFFERED
+
+	}
+
+	/**
+	 * Sampling of the written article. The seed's XComposer2 composition demo samples with beam 1 and repetition
+	 * penalty 1.005; temperature 0 turns sampling off (greedy).
+	 *
+	 * @param temperature softmax temperature; 0 = greedy
+	 * @param topP nucleus mass kept
+	 * @param repetitionPenalty penalty on tokens already generated (1 = none)
+	 */
+	public record WriteSampling(@DefaultValue("1.0") @DecimalMin("0") float temperature,
+			@DefaultValue("0.9") @DecimalMin("0.01") @DecimalMax("1") float topP,
+			@DefaultValue("1.005") @DecimalMin("1") float repetitionPenalty) {
+	}
 
 	/**
 	 * @param write the article

@@ -66,6 +66,11 @@ class EditingService {
 		return edit(id, "choose", journal -> {
 			Slot slot = requireSlot(journal.state(), paragraph);
 			int index = candidateIndex(slot, choice);
+			String imageId = slot.candidates().get(index).id();
+			if (journal.state().imagesShownExcept(paragraph).contains(imageId)) {
+				throw new ApiException(HttpStatus.CONFLICT, ApiException.INVALID_REQUEST, "image_in_use",
+						"Image " + imageId + " is already shown in another slot of this article.", "candidate");
+			}
 			return show(journal, slot, index, Selection.USER);
 		});
 	}

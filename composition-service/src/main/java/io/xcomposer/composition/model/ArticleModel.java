@@ -51,6 +51,15 @@ public class ArticleModel {
 		return this.prompts;
 	}
 
+	/** The article itself, sampled (the seed's XComposer2 demo samples; greedy decoding repeats itself). */
+	public Flux<GenerationChunk> write(String prompt, int maxTokens, long seed, @Nullable String requestId) {
+		CompositionProperties.WriteSampling sampling = this.properties.writeSampling();
+		return this.triton.generate(new GenerationRequest(this.properties.llmModel(), prompt, null,
+				new SamplingParams(maxTokens, sampling.temperature(), sampling.topP(), null,
+						sampling.repetitionPenalty(), seed, List.of()),
+				requestId, null));
+	}
+
 	/** Greedy generation, streamed. */
 	public Flux<GenerationChunk> stream(String prompt, List<Tensor> imageEmbeds, int maxTokens,
 			@Nullable String requestId) {

@@ -82,6 +82,30 @@ class EditingIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void chooseRefusesAnImageShownInAnotherSlot_andChangesNothing() {
+		composed("A Tour of Red Circles");
+		List<JsonNode> images = blocks(this.before, "image");
+		assertThat(images).hasSizeGreaterThanOrEqualTo(2);
+		int first = images.get(0).get("paragraph").asInt();
+		int second = images.get(1).get("paragraph").asInt();
+		// The second slot searched with the first slot's caption shows one of the first slot's other candidates.
+		JsonNode searched = post("/v1/compositions/" + this.id + "/slots/" + second + ":search",
+				Map.of("caption", images.get(0).get("caption").asString()), 200);
+		String takenBySecond = slot(searched, second).get("image").get("id").asString();
+		List<String> firstCandidates = slot(searched, first).get("candidates").valueStream()
+			.map(candidate -> candidate.get("id").asString()).toList();
+		assertThat(firstCandidates).contains(takenBySecond);
+
+		JsonNode refused = post("/v1/compositions/" + this.id + "/slots/" + first + ":choose",
+				Map.of("image_id", takenBySecond), 409);
+
+		assertThat(refused.at("/error/code").asString()).isEqualTo("image_in_use");
+		assertThat(refused.at("/error/message").asString()).contains(takenBySecond);
+		assertThat(get("/v1/compositions/" + this.id)).isEqualTo(searched);
+		assertNoImageRepeats(searched);
+	}
+
+	@Test
 	void deleteImage_removesOnlyThatSlot() {
 		composed("The Story of Green Triangles");
 		int paragraph = firstSlot();
