@@ -131,6 +131,9 @@ def run(weights_dir, repo):
         "chat_template.image_position": "before_text",
     }
     llm_params.update({f"composition.{k}": v for k, v in tasks.COMPOSITION.items()})
+    # The model's own advice to composition-service: its candidate selection is at chance (README, Evaluation), so
+    # the first retrieved candidate is the better default; a request can still ask for selection.
+    llm_params["composition.select_by_default"] = "false"
     write_config(os.path.join(repo, "llm", "config.pbtxt"), "llm", "onnx_decoder", 0,
                  [tensor("text_input", "TYPE_STRING", [1]),
                   tensor("image_embeds", "TYPE_FP32", [-1, q, d], True),
@@ -153,6 +156,18 @@ def prompt_of(segs):
     conversation are history and stay in)."""
     assert segs[-1][1], "a sample ends with its answer"
     return "".join(s for s, _ in segs[:-1])
+
+
+def gallery_scenes(rng, size):
+    """Every one-shape scene (what composition articles describe, so each slot caption has an exact match),
+    then random 1-3 shape scenes up to `size`, shuffled."""
+    one_shape = [scenes.Scene([scenes.Obj(shape, colour, size_name, cell)], scenes.background_colour(rng),
+                              int(rng.integers(1 << 31)))
+                 for shape in scenes.SHAPES for colour in scenes.COLOURS for size_name in scenes.SIZES
+                 for cell in range(9)]
+    rest = [scenes.random_scene(rng, n_objects=int(rng.integers(2, 4))) for _ in range(size - len(one_shape))]
+    everything = one_shape + rest
+    return [everything[i] for i in rng.permutation(len(everything))]
 
 
 def write_eval_data(repo, per_cell=100, write_per_cell=20, gallery_size=1000):
@@ -182,8 +197,7 @@ def write_eval_data(repo, per_cell=100, write_per_cell=20, gallery_size=1000):
                     n += 1
     rng = np.random.default_rng(train.GALLERY_SEED)
     with open(os.path.join(out, "gallery.jsonl"), "w") as f:
-        for i in range(gallery_size):
-            s = scenes.random_scene(rng)
+        for i, s in enumerate(gallery_scenes(rng, gallery_size)):
             name = f"gallery/{i:05d}.png"
             scenes.write_png(os.path.join(out, name), scenes.render(s))
             f.write(json.dumps({"id": i, "image": name, "caption_en": s.caption("en"), "caption_zh": s.caption("zh"),

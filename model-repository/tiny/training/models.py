@@ -167,22 +167,36 @@ class PerceiveSampler(nn.Module):
         return torch.cat([self.flag_start.expand(b, -1, -1), tokens, self.flag_end.expand(b, -1, -1)], dim=1)
 
 
+REL_BUCKETS = 19
+
+
+def relative_buckets(query_positions, key_positions):
+    """Distance from each query back to each key: 0-15 exactly, then 16-31, 32-63 and 64+ share a bucket.
+    Lets a head find "the token just before" or "the letter before this image" without learning it from
+    absolute positions (later keys are masked anyway, so negative distances are clamped to 0)."""
+    rel = (query_positions[:, None] - key_positions[None, :]).clamp(min=0)
+    far = 16 + (rel >= 32).long() + (rel >= 64).long()
+    return torch.where(rel < 16, rel, far)
+
+
 class DecoderLayer(nn.Module):
     def __init__(self, dim, heads):
         super().__init__()
         self.heads, self.head_dim = heads, dim // heads
+        # Zero-initialised: a model trained without it behaves the same until training moves it.
+        self.rel_bias = nn.Parameter(torch.zeros(heads, REL_BUCKETS))
         self.ln1, self.ln2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.qkv = nn.Linear(dim, 3 * dim)
         self.proj = nn.Linear(dim, dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
 
-    def forward(self, x, past_k, past_v, allowed):
+    def forward(self, x, past_k, past_v, allowed, buckets):
         b, t, d = x.shape
         q, k, v = self.qkv(self.ln1(x)).chunk(3, dim=-1)
         q = q.view(b, t, self.heads, self.head_dim).transpose(1, 2)
         k = torch.cat([past_k, k.view(b, t, self.heads, self.head_dim).transpose(1, 2)], dim=2)
         v = torch.cat([past_v, v.view(b, t, self.heads, self.head_dim).transpose(1, 2)], dim=2)
-        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim) + self.rel_bias[:, buckets]
         scores = torch.where(allowed, scores, torch.full_like(scores, -1e9))
         out = torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(b, t, d)
         x = x + self.proj(out)
@@ -213,10 +227,12 @@ class Decoder(nn.Module):
         dev = inputs_embeds.device
         positions = torch.arange(t, device=dev) + p
         x = inputs_embeds + self.pos(positions)[None]
-        allowed = torch.arange(p + t, device=dev)[None, :] <= positions[:, None]  # [T, P+T]
+        key_positions = torch.arange(p + t, device=dev)
+        allowed = key_positions[None, :] <= positions[:, None]  # [T, P+T]
+        buckets = relative_buckets(positions, key_positions)
         keys, values = [], []
         for i, layer in enumerate(self.layers):
-            x, k, v = layer(x, past_key[i], past_value[i], allowed)
+            x, k, v = layer(x, past_key[i], past_value[i], allowed, buckets)
             keys.append(k)
             values.append(v)
         return self.ln(x), torch.stack(keys), torch.stack(values)

@@ -268,10 +268,13 @@ def stage2(m, tok, args, device, fh):
         return loss
 
     total = args.stage2_steps if args.stage2_steps is not None else calibrate(step, args.stage2_minutes, fh, "stage2")
-    t0 = time.time()
+    t0 = saved = time.time()
     for i in range(total):
         step(i, total)
-        if i % 500 == 0 or i == total - 1:
+        if time.time() - saved > args.save_minutes * 60:
+            save_weights(m, args.out)  # a run stopped by a time limit keeps its progress
+            saved = time.time()
+        if i % args.log_every == 0 or i == total - 1:
             losses = " ".join(f"{k}={v:.3f}" for k, v in sorted(ema.items()))
             log(f"stage2 step {i}/{total} {losses} ({time.time() - t0:.0f}s)", fh)
     return total
@@ -304,7 +307,10 @@ def load_weights(m, in_dir):
     for name, mod in m.items():
         prefix = name + "."
         state = {k[len(prefix):]: torch.from_numpy(v) for k, v in arrays.items() if k.startswith(prefix)}
-        mod.load_state_dict(state)
+        missing, unexpected = mod.load_state_dict(state, strict=False)
+        # Weights from before the relative-position bias keep their zero initialisation; nothing else may differ.
+        if unexpected or any(not k.endswith("rel_bias") for k in missing):
+            raise ValueError(f"{name}: missing {missing}, unexpected {unexpected}")
 
 
 # ------------------------------------------------------------------ quick PyTorch evaluation (the reference numbers are the Java ones)
@@ -393,6 +399,8 @@ def main():
     p.add_argument("--skip-eval", action="store_true")
     p.add_argument("--init", default=None, help="continue stage 2 from the weights-*.npz in this folder")
     p.add_argument("--lr2", type=float, default=1e-3, help="stage-2 peak learning rate")
+    p.add_argument("--log-every", type=int, default=500, help="stage-2 steps between loss lines")
+    p.add_argument("--save-minutes", type=float, default=10, help="stage-2 checkpoint interval")
     p.add_argument("--task-weights", type=json.loads, default=None, help="JSON task -> weight for stage 2")
     args = p.parse_args()
     for k, v in PROFILES[args.profile].items():

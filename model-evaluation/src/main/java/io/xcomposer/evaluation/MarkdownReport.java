@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** Renders an {@link EvaluationResult} as the Markdown section of model-repository/tiny/README.md. */
 public final class MarkdownReport {
+
+    private static final Pattern OPTION_LINE = Pattern.compile("(?m)^[A-D]\\. ");
 
     static final String COMMAND = "./mvnw -q -pl model-evaluation test -Dgroups=full-evaluation -Dexcluded.test.groups=";
 
@@ -48,7 +51,7 @@ public final class MarkdownReport {
         }
         md.append("\nExact match compares the trimmed answer with the reference (`slot_caption`: the closing `\"` the "
                 + "prompt opens is dropped first). Letter tasks count the leading stand-alone letter A–D; chance is 1 / "
-                + "number of options (`multi_image`: 2–4 images, mean shown). `write` well-formed: at least 3 "
+                + "number of options (`multi_image`: 2–4 images, `option_lookup`: 2–4 options, mean shown). `write` well-formed: at least 3 "
                 + "paragraphs, the first naming the title's theme, at least one \"In the Nth picture, …\" / "
                 + "\"第N幅图中，…\" paragraph, and every such paragraph exactly an object list in the scene grammar with "
                 + "one object per cell (structure only: the content is random, so it is not compared).\n\n");
@@ -59,7 +62,7 @@ public final class MarkdownReport {
         if (RecordResult.LETTER_TASKS.contains(task)) {
             double chance = stratum.stream().mapToDouble(r -> chance(r.record())).average().orElse(0);
             return "letter correct " + count(stratum, RecordResult::letterCorrect) + ", chance "
-                    + percent(chance);
+                    + percent(chance) + "; answered A/B/C/D " + letterCounts(stratum);
         }
         if ("write".equals(task)) {
             return "well-formed " + count(stratum, RecordResult::wellFormed);
@@ -72,9 +75,22 @@ public final class MarkdownReport {
         return "";
     }
 
+    /** How often each letter was answered: a model that always says "A" is at chance too, but differently. */
+    private static String letterCounts(List<RecordResult> stratum) {
+        return String.join("/", "ABCD".chars().mapToObj(letter -> String.valueOf(stratum.stream()
+                .filter(r -> RecordScorer.answerLetter(RecordScorer.normalised(r.record(), r.generation().text()))
+                        .equals(String.valueOf((char) letter)))
+                .count())).toList());
+    }
+
     private static double chance(HeldOutRecord record) {
-        // select shows four candidates after the context images; multi_image asks about all of its images.
-        return "multi_image".equals(record.task()) ? 1.0 / record.images().size() : 0.25;
+        // select shows four candidates after the context images; multi_image asks about all of its images;
+        // option_lookup lists 2-4 text options, one per line.
+        return switch (record.task()) {
+            case "multi_image" -> 1.0 / record.images().size();
+            case "option_lookup" -> 1.0 / OPTION_LINE.matcher(record.prompt()).results().count();
+            default -> 0.25;
+        };
     }
 
     private static void appendCaptions(StringBuilder md, EvaluationResult result) {

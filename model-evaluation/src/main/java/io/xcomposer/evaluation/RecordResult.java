@@ -10,6 +10,9 @@ import java.util.Set;
 public record RecordResult(HeldOutRecord record, Generation generation, boolean exactMatch, boolean letterCorrect,
         boolean wellFormed, CaptionScore caption) {
 
-    /** Tasks answered with a letter (A-D); the expected answer's first character is the letter. */
-    public static final Set<String> LETTER_TASKS = Set.of("choice", "multi_image", "select");
+    /**
+     * Tasks answered with a letter (A-D); the expected answer's first character is the letter. {@code option_lookup}
+     * is the text-only curriculum task behind the other three (find the option matching a description).
+     */
+    public static final Set<String> LETTER_TASKS = Set.of("choice", "multi_image", "select", "option_lookup");
 }
