@@ -11,6 +11,7 @@ import io.xcomposer.common.images.StoredImage;
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionStore;
 import io.xcomposer.composition.config.CompositionProperties;
+import io.xcomposer.composition.model.ArticleModel;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -30,8 +31,11 @@ public class CompositionService {
 
 	private final CompositionProperties properties;
 
-	CompositionService(CompositionStore store, CompositionRunner runner, ImageStore uploads,
+	private final ArticleModel model;
+
+	CompositionService(CompositionStore store, CompositionRunner runner, ImageStore uploads, ArticleModel model,
 			CompositionProperties properties) {
+		this.model = model;
 		this.store = store;
 		this.runner = runner;
 		this.uploads = uploads;
@@ -40,24 +44,45 @@ public class CompositionService {
 
 	/** Stores the new composition, announces {@code created} and starts it; 503 when no place is free. */
 	public Mono<Composition> create(CreateCompositionRequest request, @Nullable String requestId) {
+		List<String> userImages = request.userImages() == null ? List.of() : request.userImages();
+		Mono<Boolean> selecting = request.select() != null ? Mono.just(request.select()) : selectByDefault();
+		return Flux.fromIterable(userImages)
+			.concatMap(this::upload)
+			.collectList()
+			.zipWith(selecting)
+			.flatMap(uploadedAndSelect -> start(request, uploadedAndSelect.getT1(), uploadedAndSelect.getT2(),
+					requestId));
+	}
+
+	private Mono<Composition> start(CreateCompositionRequest request, List<String> uploaded, boolean select,
+			@Nullable String requestId) {
 		Integer imageCount = request.images() == null || "auto".equals(request.images()) ? null
 				: Integer.valueOf(request.images());
 		String language = request.language() != null ? request.language() : languageOf(request.title());
-		boolean select = request.select() != null ? request.select() : this.properties.selectByDefault();
 		int maxParagraphs = request.maxParagraphs() != null
 				? Math.min(request.maxParagraphs(), this.properties.maxParagraphs()) : this.properties.maxParagraphs();
-		List<String> userImages = request.userImages() == null ? List.of() : request.userImages();
-		return Flux.fromIterable(userImages).concatMap(this::upload).collectList().flatMap(uploaded -> {
-			this.runner.reserve();
-			long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 53);
-			Composition created = Composition.start(newId(), request.title().strip(), language, imageCount, select,
-					maxParagraphs, uploaded.stream().distinct().toList(), seed);
-			return this.store.save(created)
-				.then(this.store.append(created.id(), "created", CompositionView.of(created)))
-				.doOnError(failure -> this.runner.release())
-				.doOnSuccess(seq -> this.runner.start(created, requestId))
-				.thenReturn(created);
-		});
+		long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 53);
+		this.runner.reserve();
+		Composition created = Composition.start(newId(), request.title().strip(), language, imageCount, select,
+				maxParagraphs, uploaded.stream().distinct().toList(), seed);
+		return this.store.save(created)
+			.then(this.store.append(created.id(), "created", CompositionView.of(created)))
+			.doOnError(failure -> this.runner.release())
+			.doOnSuccess(seq -> this.runner.start(created, requestId))
+			.thenReturn(created);
+	}
+
+	/**
+	 * Configuration first, then the model's own advice (the tiny model says no: its selection is at chance), then on.
+	 * A model that cannot be asked right now does not block the request; the write step will report it.
+	 */
+	private Mono<Boolean> selectByDefault() {
+		if (this.properties.selectByDefault() != null) {
+			return Mono.just(this.properties.selectByDefault());
+		}
+		return this.model.prompts()
+			.map(prompts -> prompts.selectByDefault() == null || prompts.selectByDefault())
+			.onErrorReturn(true);
 	}
 
 	public Mono<Composition> find(String id) {

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRunning compositions running at once on this instance; more are refused with 503 and Retry-After
  * @param retryAfter the Retry-After sent with that 503
  * @param selectByDefault whether the model selects among the candidates when a request does not say; off means
- * the retrieval's first candidate is used (the seed's "model select" checkbox)
+ * the retrieval's first candidate is used (the seed's "model select" checkbox). Unset: the llm's
+ * {@code composition.select_by_default} parameter decides, and without one selection is on
  * @param excludeFromSearch which gallery images a slot's search leaves out: the images shown in other slots (the
  * default, so no image repeats while an exact match stays available to the slot that needs it), or every
  * candidate offered earlier in the article (the seed's demo, which also keeps the candidate lists disjoint)
@@ -37,7 +39,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(CompositionProperties.PREFIX)
 public record CompositionProperties(@DefaultValue("llm") @NotBlank String llmModel,
 		@DefaultValue("vision_encoder") @NotBlank String visionModel, @DefaultValue("4") @Min(1) int maxRunning,
-		@DefaultValue("10s") Duration retryAfter, @DefaultValue("true") boolean selectByDefault,
+		@DefaultValue("10s") Duration retryAfter, @Nullable Boolean selectByDefault,
 		@DefaultValue("shown") ExcludeFromSearch excludeFromSearch,
 		@DefaultValue("60") @Min(1) int maxParagraphs, @DefaultValue("24h") Duration ttl,
 		@DefaultValue("10000") @Min(100) int maxEvents, @DefaultValue("150ms") Duration pollInterval,

@@ -17,10 +17,12 @@ import org.jspecify.annotations.Nullable;
  * answer_prefix}, exactly how the tiny model was trained (model-repository/tiny/training/tasks.py).
  *
  * @param candidates how many candidate images the select prompt shows (its placeholders after the context)
+ * @param selectByDefault the model's own advice on whether its selection should run when a request does not say
+ * ({@code composition.select_by_default}); null when it gives none
  */
 public record CompositionPrompts(ChatTemplate chat, String write, String spot, String spotAnswerPrefix, String caption,
 		String captionPrevious, String captionAnswerPrefix, String select, String selectAnswerPrefix,
-		int candidates) {
+		int candidates, @Nullable Boolean selectByDefault) {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
 
@@ -36,7 +38,8 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 				llm.requireString("composition.spot_answer_prefix"), llm.requireString("composition.caption"),
 				llm.requireString("composition.caption_previous"),
 				llm.requireString("composition.caption_answer_prefix"), select,
-				llm.requireString("composition.select_answer_prefix"), candidates);
+				llm.requireString("composition.select_answer_prefix"), candidates,
+				parseBoolean(llm.optionalString("composition.select_by_default")));
 	}
 
 	public String writePrompt(String title) {
@@ -110,6 +113,17 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 
 	private String turn(String content, String answerPrefix) {
 		return this.chat.firstTurn(content, 0) + answerPrefix;
+	}
+
+	private static @Nullable Boolean parseBoolean(@Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw new IllegalStateException("composition.select_by_default must be true or false: " + value);
+		};
 	}
 
 	private static int countOccurrences(String text, String needle) {

@@ -21,11 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CompositionPipelineIntegrationTests extends IntegrationTest {
 
 	private static final List<String> TITLES = List.of("A Tour of Red Circles", "Blue Squares Everywhere",
-			"The Story of Green Triangles", "红色圆形之旅", "蓝色正方形的故事", "看看黄色星形");
+			"The Story of Green Triangles", "A Day with Orange Stars", "Looking at Yellow Shapes", "红色圆形之旅",
+			"蓝色正方形的故事", "看看黄色星形", "到处都是紫色图形", "和三角形在一起的一天");
 
 	@Test
 	void englishTitle_yieldsIllustratedArticle_withOrderedEvents_markdownAndExport() throws IOException {
-		String id = create(Map.of("title", "A Tour of Red Circles"));
+		String id = create(Map.of("title", "A Tour of Red Circles", "select", true));
 		List<ServerSentEvent<String>> events = events(id, 0);
 		JsonNode state = get("/v1/compositions/" + id);
 
@@ -82,6 +83,20 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void withoutSelectInTheRequest_theModelsAdviceDecides() {
+		// The tiny llm publishes composition.select_by_default "false": its selection is at chance (model README).
+		JsonNode state = awaitFinished(create(Map.of("title", "The Story of Green Triangles")));
+
+		assertThat(state.get("select").asBoolean()).isFalse();
+		assertThat(blocks(state, "image")).isNotEmpty()
+			.allSatisfy(block -> assertThat(block.get("selection").asString()).isEqualTo("first"));
+		JsonNode selecting = awaitFinished(create(Map.of("title", "The Story of Green Triangles", "select", true)));
+		assertThat(selecting.get("select").asBoolean()).isTrue();
+		assertThat(blocks(selecting, "image")).isNotEmpty()
+			.allSatisfy(block -> assertThat(block.get("selection").asString()).isIn("model", "fallback"));
+	}
+
+	@Test
 	void selectOff_showsTheFirstCandidate_andRunsNoSelection() {
 		double before = serverInferences("vision_encoder");
 		JsonNode state = awaitFinished(create(Map.of("title", "Blue Squares Everywhere", "select", false)));
@@ -94,13 +109,6 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 		assertThat(serverInferences("vision_encoder")).isEqualTo(before);
 	}
 
-	/**
-	 * The acceptance measure, over six titles: the share of shown images whose gallery truth matches the slot
-	 * caption's parsed objects, with model selection (what is shown) and without it (the first candidate). "Exact"
-	 * compares size, colour, shape and position of every object; "objects" compares colour and shape only; the
-	 * "reachable" share counts slots for which the gallery holds an exact match at all. The model writes new random
-	 * scenes, so most slots have no exact match in the 1000-image gallery (see README, "Measured").
-	 */
 	@Test
 	void theSeedMakesTheArticleRepeatable() {
 		JsonNode first = awaitFinished(create(Map.of("title", "Looking at Purple Stars", "seed", 42)));
@@ -121,6 +129,14 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 		assertThat(refused.at("/error/param").asString()).isEqualTo("seed");
 	}
 
+	/**
+	 * The acceptance measure, over ten titles (five per language) with model selection on: the share of images
+	 * whose gallery truth matches the slot caption's parsed objects, for the image the model selected and for the
+	 * first candidate (what is shown with selection off, the tiny model's default). "Exact" compares size, colour,
+	 * shape and position of every object; "objects" compares colour and shape only; the last line counts slots for
+	 * which the gallery holds an exact match at all. Articles are sampled with the tests' fixed seed and every other
+	 * step is greedy, so runs repeat (docs/composition-pipeline.md, "Measured").
+	 */
 	@Test
 	void shownImagesMatchTheirSlotCaptions() {
 		Map<String, List<Boolean>> outcomes = new java.util.LinkedHashMap<>();
@@ -128,7 +144,7 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 		int slots = 0;
 		List<String> misses = new ArrayList<>();
 		for (String title : TITLES) {
-			JsonNode state = awaitFinished(create(Map.of("title", title)));
+			JsonNode state = awaitFinished(create(Map.of("title", title, "select", true)));
 			assertThat(state.get("status").asString()).as(title).isEqualTo("completed");
 			assertNoImageRepeats(state);
 			for (JsonNode block : blocks(state, "image")) {
@@ -144,8 +160,9 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 					.anyMatch(image -> exact(wanted, image.id())));
 				fallbacks += "fallback".equals(block.get("selection").asString()) ? 1 : 0;
 				if (!exact(wanted, shown)) {
-					misses.add(title + " ¶" + block.get("paragraph").asInt() + ": " + block.get("caption").asString() + " -> shown " + gallery().image(shown).captionEn()
-							+ " (first candidate " + gallery().image(first).captionEn() + ")");
+					misses.add(title + " ¶" + block.get("paragraph").asInt() + ": " + block.get("caption").asString()
+							+ " -> shown " + gallery().image(shown).captionEn() + " (first candidate "
+							+ gallery().image(first).captionEn() + ")");
 				}
 			}
 		}
@@ -155,12 +172,12 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 		misses.forEach(miss -> report.append("\n  miss: ").append(miss));
 		System.out.println(report);
 		assertThat(slots).isGreaterThanOrEqualTo(TITLES.size() * 2);
-		// Floors as measured with the real retrieval-service (greedy decoding, so runs repeat): far below the 90 %
-		// target, see docs/composition-pipeline.md ("Measured").
-		assertThat(rate(outcomes.get("exact, selection off"))).isGreaterThanOrEqualTo(0.05);
-		assertThat(rate(outcomes.get("exact, selection on"))).isGreaterThanOrEqualTo(0.05);
-		assertThat(rate(outcomes.get("objects, selection off"))).isGreaterThanOrEqualTo(0.10);
-		assertThat(rate(outcomes.get("objects, selection on"))).isGreaterThanOrEqualTo(0.05);
+		// The 90 % target holds for the first candidate (measured 30/30 exact); the tiny model's own selection
+		// is at chance and answers "C" nearly always, so only its answer format is guarded.
+		assertThat(rate(outcomes.get("exact match exists in gallery"))).isGreaterThanOrEqualTo(0.95);
+		assertThat(rate(outcomes.get("exact, selection off"))).isGreaterThanOrEqualTo(0.90);
+		assertThat(rate(outcomes.get("objects, selection off"))).isGreaterThanOrEqualTo(0.90);
+		assertThat(fallbacks).as("selection answers that name no candidate").isZero();
 	}
 
 	private static void record(Map<String, List<Boolean>> outcomes, String name, boolean outcome) {

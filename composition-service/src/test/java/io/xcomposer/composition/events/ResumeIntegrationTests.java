@@ -18,7 +18,7 @@ class ResumeIntegrationTests extends IntegrationTest {
 	@Test
 	void clientLeavesMidComposition_resumesWithLastEventId_getsTheRest_andTheModelRanOnce() throws Exception {
 		double llmBefore = serverInferences("llm");
-		String id = create(Map.of("title", "Looking at Purple Stars"));
+		String id = create(Map.of("title", "Looking at Purple Stars", "select", true));
 
 		List<ServerSentEvent<String>> beforeLeaving = this.web.get().uri("/v1/compositions/{id}/events", id)
 			.exchange()

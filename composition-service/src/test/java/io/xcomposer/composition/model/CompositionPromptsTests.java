@@ -19,7 +19,7 @@ class CompositionPromptsTests {
 			"给定文章\"{article}\" 根据上述文章，选择适合插入图像的{count}行 ", "适合插入图像的行是",
 			"给定文章\"{article}\" {previous}给出适合在<Seg{pos}>后插入的图像对应的标题。", "现在<Seg{pos}>后插入图像对应的标题是\"{caption}\"，",
 			"标题是\"", "根据给定上下文和候选图像，选择合适的配图：{context}\n\n候选图像包括: A.<ImageHere>\nB.<ImageHere>\nC.<ImageHere>\nD.<ImageHere>\n\n",
-			"最合适的图是", 4);
+			"最合适的图是", 4, null);
 
 	private static final List<String> ARTICLE = List.of("This article shows some pictures of red circles.",
 			"In the first picture, a small red circle is at the top.", "In the second picture, a large red circle {pos}.",
