@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param error why the composition failed
  */
 public record Composition(String id, String title, String language, @Nullable Integer imageCount, boolean select,
-		int maxParagraphs, List<String> userImages, long seed, Status status, List<String> paragraphs, List<Slot> slots,
-		Usage usage, @Nullable StepError error, Instant createdAt, Instant updatedAt) {
+		int maxParagraphs, List<String> userImages, long seed, Status status, List<String> paragraphs,
+		List<Slot> slots, Usage usage, @Nullable StepError error, Instant createdAt, Instant updatedAt) {
 
 	public Composition {
 		userImages = List.copyOf(userImages);
@@ -32,8 +32,8 @@ public record Composition(String id, String title, String language, @Nullable In
 	public static Composition start(String id, String title, String language, @Nullable Integer imageCount,
 			boolean select, int maxParagraphs, List<String> userImages, long seed) {
 		Instant now = Instant.now();
-		return new Composition(id, title, language, imageCount, select, maxParagraphs, userImages, seed, Status.RUNNING,
-				List.of(), List.of(), Usage.NONE, null, now, now);
+		return new Composition(id, title, language, imageCount, select, maxParagraphs, userImages, seed,
+				Status.RUNNING, List.of(), List.of(), Usage.NONE, null, now, now);
 	}
 
 	public Optional<Slot> slot(int paragraph) {
@@ -96,7 +96,8 @@ public record Composition(String id, String title, String language, @Nullable In
 	private Composition copy(Status newStatus, List<String> newParagraphs, List<Slot> newSlots, Usage newUsage,
 			@Nullable StepError newError) {
 		return new Composition(this.id, this.title, this.language, this.imageCount, this.select, this.maxParagraphs,
-				this.userImages, this.seed, newStatus, newParagraphs, newSlots, newUsage, newError, this.createdAt, Instant.now());
+				this.userImages, this.seed, newStatus, newParagraphs, newSlots, newUsage, newError, this.createdAt,
+				Instant.now());
 	}
 
 }

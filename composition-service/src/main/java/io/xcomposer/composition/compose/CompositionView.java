@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /** A composition as clients see it: the article as typed blocks, text and image, in reading order. */
 public record CompositionView(String id, String object, String title, String language, String status,
-		@Nullable Integer images, boolean select, long seed, List<Block> blocks, Usage usage, @Nullable StepError error,
-		long createdAt, long updatedAt) {
+		@Nullable Integer images, boolean select, long seed, List<Block> blocks, Usage usage,
+		@Nullable StepError error, long createdAt, long updatedAt) {
 
 	public static CompositionView of(Composition composition) {
 		List<Block> blocks = new ArrayList<>();
@@ -22,8 +22,8 @@ public record CompositionView(String id, String object, String title, String lan
 			composition.slot(i).map(ImageBlock::of).ifPresent(blocks::add);
 		}
 		return new CompositionView(composition.id(), "composition", composition.title(), composition.language(),
-				composition.status().wire(), composition.imageCount(), composition.select(), composition.seed(), blocks,
-				composition.usage(), composition.error(), composition.createdAt().getEpochSecond(),
+				composition.status().wire(), composition.imageCount(), composition.select(), composition.seed(),
+				blocks, composition.usage(), composition.error(), composition.createdAt().getEpochSecond(),
 				composition.updatedAt().getEpochSecond());
 	}
 

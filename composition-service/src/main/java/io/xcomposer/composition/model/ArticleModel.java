@@ -54,18 +54,21 @@ public class ArticleModel {
 	/** The article itself, sampled (the seed's XComposer2 demo samples; greedy decoding repeats itself). */
 	public Flux<GenerationChunk> write(String prompt, int maxTokens, long seed, @Nullable String requestId) {
 		CompositionProperties.WriteSampling sampling = this.properties.writeSampling();
-		return this.triton.generate(new GenerationRequest(this.properties.llmModel(), prompt, null,
-				new SamplingParams(maxTokens, sampling.temperature(), sampling.topP(), null,
-						sampling.repetitionPenalty(), seed, List.of()),
-				requestId, null));
+		return generate(prompt, null, new SamplingParams(maxTokens, sampling.temperature(), sampling.topP(), null,
+				sampling.repetitionPenalty(), seed, List.of()), requestId);
 	}
 
 	/** Greedy generation, streamed. */
 	public Flux<GenerationChunk> stream(String prompt, List<Tensor> imageEmbeds, int maxTokens,
 			@Nullable String requestId) {
 		Tensor stacked = imageEmbeds.isEmpty() ? null : GenerationRequest.stackImageEmbeds(imageEmbeds);
-		return this.triton.generate(new GenerationRequest(this.properties.llmModel(), prompt, stacked,
-				SamplingParams.greedy(maxTokens), requestId, null));
+		return generate(prompt, stacked, SamplingParams.greedy(maxTokens), requestId);
+	}
+
+	private Flux<GenerationChunk> generate(String prompt, @Nullable Tensor imageEmbeds, SamplingParams sampling,
+			@Nullable String requestId) {
+		return this.triton.generate(new GenerationRequest(this.properties.llmModel(), prompt, imageEmbeds, sampling,
+				requestId, null));
 	}
 
 	/** Greedy generation, collected. */

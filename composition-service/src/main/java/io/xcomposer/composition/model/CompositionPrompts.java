@@ -39,7 +39,7 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 				llm.requireString("composition.caption_previous"),
 				llm.requireString("composition.caption_answer_prefix"), select,
 				llm.requireString("composition.select_answer_prefix"), candidates,
-				parseBoolean(llm.optionalString("composition.select_by_default")));
+				llm.optionalBoolean("composition.select_by_default"));
 	}
 
 	public String writePrompt(String title) {
@@ -113,17 +113,6 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 
 	private String turn(String content, String answerPrefix) {
 		return this.chat.firstTurn(content, 0) + answerPrefix;
-	}
-
-	private static @Nullable Boolean parseBoolean(@Nullable String value) {
-		if (value == null) {
-			return null;
-		}
-		return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-			case "true" -> true;
-			case "false" -> false;
-			default -> throw new IllegalStateException("composition.select_by_default must be true or false: " + value);
-		};
 	}
 
 	private static int countOccurrences(String text, String needle) {

@@ -52,6 +52,19 @@ public final class ModelDescription {
 		return value;
 	}
 
+	/** {@code "true"} or {@code "false"} (any case), or null when the parameter is absent. */
+	public @Nullable Boolean optionalBoolean(String key) {
+		String value = optionalString(key);
+		if (value == null) {
+			return null;
+		}
+		return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+			case "true" -> Boolean.TRUE;
+			case "false" -> Boolean.FALSE;
+			default -> throw invalid(key, value, "true or false");
+		};
+	}
+
 	public int requireInt(String key) {
 		String value = requireString(key).trim();
 		try {

@@ -114,6 +114,17 @@ class ModelSpecsTests {
 		assertThat(ModelDescription.of(config).maxBatchSize()).isZero();
 	}
 
+	@Test
+	void modelDescription_readsOptionalBooleans() {
+		ModelDescription llm = ModelDescription.of(config("llm", Map.of("yes", " True", "no", "false", "bad", "1")));
+
+		assertThat(llm.optionalBoolean("yes")).isTrue();
+		assertThat(llm.optionalBoolean("no")).isFalse();
+		assertThat(llm.optionalBoolean("absent")).isNull();
+		assertThatThrownBy(() -> llm.optionalBoolean("bad")).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("bad");
+	}
+
 	private static ModelConfig config(String name, Map<String, String> parameters) {
 		ModelConfig.Builder config = ModelConfig.newBuilder().setName(name);
 		parameters.forEach((key, value) -> config.putParameters(key, ModelParameter.newBuilder()
