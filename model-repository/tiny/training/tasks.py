@@ -166,8 +166,8 @@ def option_text(space, value, lang):
 SPACE_VALUES = {"colour": COLOURS, "shape": SHAPES, "position": POSITIONS, "count": ["0", "1", "2", "3"]}
 
 
-def task_choice(rng, lang):
-    scene = random_scene(rng)
+def choice_question(rng, scene, lang):
+    """A lettered multiple-choice question about `scene` (without the image): (content, letter, kind)."""
     while True:
         kind, q, _, space, correct = vqa_question(rng, scene, lang, ["colour", "shape", "position", "count"][rng.integers(4)])
         if space is not None:
@@ -180,39 +180,102 @@ def task_choice(rng, lang):
     letter = LETTERS[options.index(correct)]
     lines = "\n".join(f"{LETTERS[i]}. {option_text(space, v, lang)}" for i, v in enumerate(options))
     if lang == "zh":
-        content = f"{IMG}问题：{q}\n选项：\n{lines}\n请直接回答选项字母。"
+        content = f"问题：{q}\n选项：\n{lines}\n请直接回答选项字母。"
     else:
-        content = f"{IMG}Question: {q}\nOptions:\n{lines}\nAnswer with the option's letter."
-    return single_turn(content, letter + "."), [scene], {"answer": letter + ".", "kind": kind}
+        content = f"Question: {q}\nOptions:\n{lines}\nAnswer with the option's letter."
+    return content, letter, kind
+
+
+def task_choice(rng, lang):
+    scene = random_scene(rng)
+    content, letter, kind = choice_question(rng, scene, lang)
+    return single_turn(IMG + content, letter + "."), [scene], {"answer": letter + ".", "kind": kind}
+
+
+def follow_up(segs, question, answer):
+    """Appends one more user turn and its answer to a conversation."""
+    return segs + [("\n", False), (user_turn(question), False), (answer + STOP, True)]
+
+
+def lookup_options(rng, lang):
+    """2-4 text options and, for each, how a question names it: (option texts, descriptions)."""
+    n = 4 if rng.random() < 0.7 else int(rng.integers(2, 5))
+    if rng.random() < 0.5:
+        space = ["colour", "shape", "position", "count"][rng.integers(4)]
+        values = [SPACE_VALUES[space][i] for i in rng.choice(len(SPACE_VALUES[space]), size=n, replace=False)]
+        texts = [option_text(space, v, lang) for v in values]
+        return texts, texts
+    descs = []
+    while len(descs) < n:
+        o = random_scene(rng, n_objects=1).objects[0]
+        if all((o.colour, o.shape) != (d.colour, d.shape) for d in descs):
+            descs.append(o)
+    texts = [(f"{ZH_POSITION[o.cell]}有{o.zh()}" if lang == "zh" else f"{o.en()} {EN_POSITION_PHRASE[o.cell]}")
+             for o in descs]
+    return texts, [describe_target(o.colour, o.shape, lang) for o in descs]
+
+
+def lookup_question(asked, lang):
+    return f"问题：哪个选项是{asked}？" if lang == "zh" else f"Question: Which option is {asked}?"
+
+
+def lookup_instruction(lang):
+    return "请直接回答选项字母。" if lang == "zh" else "Answer with the option's letter."
 
 
 def task_option_lookup(rng, lang):
     """Text-only curriculum for the lettered tasks: find the option that matches a description and answer its
     letter. The lookup (which letter precedes the matching text) is what choice, multi-image and select share,
     and it is far cheaper to learn without images in the way."""
-    n = 4 if rng.random() < 0.7 else int(rng.integers(2, 5))
-    if rng.random() < 0.5:
-        space = ["colour", "shape", "position", "count"][rng.integers(4)]
-        values = [SPACE_VALUES[space][i] for i in rng.choice(len(SPACE_VALUES[space]), size=n, replace=False)]
-        texts = [option_text(space, v, lang) for v in values]
-        idx = int(rng.integers(n))
-        asked = texts[idx]
-    else:
-        descs = []
-        while len(descs) < n:
-            o = random_scene(rng, n_objects=1).objects[0]
-            if all((o.colour, o.shape) != (d.colour, d.shape) for d in descs):
-                descs.append(o)
-        texts = [(f"{ZH_POSITION[o.cell]}有{o.zh()}" if lang == "zh" else f"{o.en()} {EN_POSITION_PHRASE[o.cell]}")
-                 for o in descs]
-        idx = int(rng.integers(n))
-        asked = describe_target(descs[idx].colour, descs[idx].shape, lang)
+    texts, asked = lookup_options(rng, lang)
+    idx = int(rng.integers(len(texts)))
     lines = "\n".join(f"{LETTERS[i]}. {t}" for i, t in enumerate(texts))
-    if lang == "zh":
-        content = f"问题：哪个选项是{asked}？\n选项：\n{lines}\n请直接回答选项字母。"
-    else:
-        content = f"Question: Which option is {asked}?\nOptions:\n{lines}\nAnswer with the option's letter."
+    options = "选项：" if lang == "zh" else "Options:"
+    content = f"{lookup_question(asked[idx], lang)}\n{options}\n{lines}\n{lookup_instruction(lang)}"
     return single_turn(content, LETTERS[idx] + "."), [], {"answer": LETTERS[idx] + "."}
+
+
+# ---------------------------------------------------------------- training-only: several lettered answers per sample
+# The letter lookup is one token per sample, a thin training signal; these conversations ask two to four questions
+# about the same options or images. Not in TASKS, so the held-out set and its evaluation stay single-question.
+def task_option_lookup_turns(rng, lang):
+    texts, asked = lookup_options(rng, lang)
+    order = [int(i) for i in rng.permutation(len(texts))][:int(rng.integers(2, 5))]
+    lines = "\n".join(f"{LETTERS[i]}. {t}" for i, t in enumerate(texts))
+    options = "选项：" if lang == "zh" else "Options:"
+    content = f"{lookup_question(asked[order[0]], lang)}\n{options}\n{lines}\n{lookup_instruction(lang)}"
+    segs = single_turn(content, LETTERS[order[0]] + ".")
+    for i in order[1:]:
+        segs = follow_up(segs, f"{lookup_question(asked[i], lang)}\n{lookup_instruction(lang)}", LETTERS[i] + ".")
+    return segs, [], {"answer": LETTERS[order[-1]] + "."}
+
+
+def task_choice_turns(rng, lang):
+    scene = random_scene(rng)
+    content, letter, kind = choice_question(rng, scene, lang)
+    segs = single_turn(IMG + content, letter + ".")
+    for _ in range(int(rng.integers(1, 4))):
+        content, letter, kind = choice_question(rng, scene, lang)
+        segs = follow_up(segs, content, letter + ".")
+    return segs, [scene], {"answer": letter + ".", "kind": kind}
+
+
+def task_multi_image_turns(rng, lang):
+    """Several "which image shows ...?" questions over the same images, each about a colour and shape that
+    exactly one of the images holds."""
+    segs, images, meta = task_multi_image(rng, lang)
+    holders = {}
+    for i, s in enumerate(images):
+        for pair in {(o.colour, o.shape) for o in s.objects}:
+            holders.setdefault(pair, []).append(i)
+    unique = sorted((pair, ix[0]) for pair, ix in holders.items() if len(ix) == 1)
+    picks = [unique[int(i)] for i in rng.permutation(len(unique))][:int(rng.integers(1, 4))]
+    for (colour, shape), i in picks:
+        what = describe_target(colour, shape, lang)
+        question = f"哪张图片里有{what}？" if lang == "zh" else f"Which image shows {what}?"
+        segs = follow_up(segs, question, LETTERS[i] + ".")
+        meta = {"answer": LETTERS[i] + "."}
+    return segs, images, meta
 
 
 def a_or_an(word):
@@ -504,8 +567,15 @@ TASK_WEIGHTS = {"caption": 0.18, "vqa": 0.2, "choice": 0.09, "multi_image": 0.1,
                 "text_only": 0.03, "write": 0.06, "spot": 0.06, "slot_caption": 0.07, "select": 0.14}
 
 
+TRAINING_ONLY = {
+    "option_lookup_turns": task_option_lookup_turns,
+    "choice_turns": task_choice_turns,
+    "multi_image_turns": task_multi_image_turns,
+}
+
+
 def sample(rng, task, lang=None):
     lang = lang or ("en" if rng.random() < 0.5 else "zh")
-    segs, scenes, meta = TASKS[task](rng, lang)
+    segs, scenes, meta = (TASKS.get(task) or TRAINING_ONLY[task])(rng, lang)
     meta = dict(meta, task=task, lang=lang)
     return segs, scenes, meta

@@ -291,11 +291,19 @@ def save_weights(m, out_dir):
     shard, size, n = {}, 0, 0
     for key in sorted(arrays):
         if shard and size + arrays[key].nbytes > SHARD_BYTES:
-            np.savez(os.path.join(out_dir, f"weights-{n}.npz"), **shard)
+            write_shard(out_dir, n, shard)
             shard, size, n = {}, 0, n + 1
         shard[key] = arrays[key]
         size += arrays[key].nbytes
-    np.savez(os.path.join(out_dir, f"weights-{n}.npz"), **shard)
+    write_shard(out_dir, n, shard)
+
+
+def write_shard(out_dir, n, arrays):
+    # Written aside and renamed, so that a run killed by a time limit never leaves a half-written shard behind.
+    final = os.path.join(out_dir, f"weights-{n}.npz")
+    with open(final + ".part", "wb") as f:
+        np.savez(f, **arrays)
+    os.replace(final + ".part", final)
 
 
 def load_weights(m, in_dir):
@@ -307,6 +315,11 @@ def load_weights(m, in_dir):
     for name, mod in m.items():
         prefix = name + "."
         state = {k[len(prefix):]: torch.from_numpy(v) for k, v in arrays.items() if k.startswith(prefix)}
+        if not state:
+            # Stage 2 needs only backbone, sampler and decoder; a folder may hold just those (a size limit on
+            # what reaches a GPU machine), and the other modules then keep their initialisation.
+            log(f"{name}: not in {in_dir}, keeps its initialisation")
+            continue
         missing, unexpected = mod.load_state_dict(state, strict=False)
         # Weights from before the relative-position bias keep their zero initialisation; nothing else may differ.
         if unexpected or any(not k.endswith("rel_bias") for k in missing):
@@ -401,10 +414,12 @@ def main():
     p.add_argument("--lr2", type=float, default=1e-3, help="stage-2 peak learning rate")
     p.add_argument("--log-every", type=int, default=500, help="stage-2 steps between loss lines")
     p.add_argument("--save-minutes", type=float, default=10, help="stage-2 checkpoint interval")
+    p.add_argument("--stage2-minutes", type=float, default=None, help="stage-2 time budget (default: the profile's)")
     p.add_argument("--task-weights", type=json.loads, default=None, help="JSON task -> weight for stage 2")
     args = p.parse_args()
     for k, v in PROFILES[args.profile].items():
-        setattr(args, k, v)
+        if getattr(args, k, None) is None:
+            setattr(args, k, v)
     if args.command in ("train", "all"):
         cmd_train(args)
     if args.command in ("export", "all"):
