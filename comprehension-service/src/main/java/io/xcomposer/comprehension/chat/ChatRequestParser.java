@@ -6,6 +6,7 @@ import java.util.List;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.prompt.ImageAnchors;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -89,12 +90,12 @@ class ChatRequestParser {
 			throw invalid(param, "a user message needs content");
 		}
 		if (content.isString()) {
-			return new UserContent(content.stringValue(), List.of());
+			return new UserContent(ImageAnchors.clean(content.stringValue()), List.of(), false);
 		}
 		if (!content.isArray()) {
 			throw invalid(param, "expected a string or an array of content parts");
 		}
-		StringBuilder text = new StringBuilder();
+		List<@Nullable String> parts = new ArrayList<>();  // text, or null where an image sits
 		List<ChatCommand.ImagePart> images = new ArrayList<>();
 		for (int i = 0; i < content.size(); i++) {
 			String partParam = param + "[" + i + "]";
@@ -104,17 +105,53 @@ class ChatRequestParser {
 				if (!part.path("text").isString()) {
 					throw invalid(partParam + ".text", "a text part needs a string 'text'");
 				}
-				text.append(text.isEmpty() ? "" : "\n").append(part.path("text").stringValue());
+				parts.add(ImageAnchors.clean(part.path("text").stringValue()));
 			}
 			else if ("image_url".equals(type)) {
 				images.add(new ChatCommand.ImagePart(imageUrl(part.path("image_url"), partParam), partParam));
+				parts.add(null);
 			}
 			else {
 				throw invalid(partParam + ".type", type == null ? "each content part needs a string 'type'"
 						: "content part type '" + type + "' is not supported; expected 'text' or 'image_url'");
 			}
 		}
-		return new UserContent(text.toString(), images);
+		boolean interleaved = interleaved(parts);
+		StringBuilder text = new StringBuilder();
+		boolean afterText = false;
+		for (String part : parts) {
+			if (part == null) {
+				if (interleaved) {
+					text.append(ImageAnchors.ANCHOR);
+				}
+				afterText = false;
+			}
+			else {
+				// Adjacent text parts are separate lines; text next to an image joins it directly ("A." image).
+				text.append(afterText ? "\n" : "").append(part);
+				afterText = true;
+			}
+		}
+		return new UserContent(text.toString(), images, interleaved);
+	}
+
+	/** Whether some image has text before it and after it: then the images stay where they are. */
+	private static boolean interleaved(List<@Nullable String> parts) {
+		int firstText = -1;
+		int lastText = -1;
+		for (int i = 0; i < parts.size(); i++) {
+			String part = parts.get(i);
+			if (part != null && !part.isBlank()) {
+				firstText = firstText < 0 ? i : firstText;
+				lastText = i;
+			}
+		}
+		for (int i = firstText + 1; firstText >= 0 && i < lastText; i++) {
+			if (parts.get(i) == null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String imageUrl(JsonNode imageUrl, String param) {
@@ -200,7 +237,14 @@ class ChatRequestParser {
 		return ApiException.badRequest("invalid_value", "Invalid '" + param + "': " + problem + ".", param);
 	}
 
-	private record UserContent(String text, List<ChatCommand.ImagePart> images) {
+	/** @param anchored whether {@code text} marks where each image sits ({@link ImageAnchors}) */
+	private record UserContent(String text, List<ChatCommand.ImagePart> images, boolean anchored) {
+
+		/** The text with an anchor for each image, the images first where the message does not interleave them. */
+		String anchoredText() {
+			return this.anchored ? this.text : String.valueOf(ImageAnchors.ANCHOR).repeat(this.images.size()) + this.text;
+		}
+
 	}
 
 	/** Collects messages into turns: consecutive user messages merge; an assistant message answers them. */
@@ -210,9 +254,7 @@ class ChatRequestParser {
 
 		private final List<ChatCommand.Turn> turns = new ArrayList<>();
 
-		private @Nullable StringBuilder pendingText;
-
-		private final List<ChatCommand.ImagePart> pendingImages = new ArrayList<>();
+		private @Nullable List<UserContent> pending;
 
 		void system(String text) {
 			this.system = this.system == null ? text : this.system + "\n" + text;
@@ -222,29 +264,44 @@ class ChatRequestParser {
 			if (content.text().isBlank() && content.images().isEmpty()) {
 				throw invalid(param + ".content", "a user message needs text or an image");
 			}
-			if (this.pendingText == null) {
-				this.pendingText = new StringBuilder(content.text());
+			if (this.pending == null) {
+				this.pending = new ArrayList<>();
 			}
-			else if (!content.text().isEmpty()) {
-				this.pendingText.append(this.pendingText.isEmpty() ? "" : "\n").append(content.text());
-			}
-			this.pendingImages.addAll(content.images());
+			this.pending.add(content);
 		}
 
 		void assistant(String answer, String param) {
-			if (this.pendingText == null) {
+			if (this.pending == null) {
 				throw invalid(param + ".role", "an assistant message must follow a user message");
 			}
-			this.turns.add(new ChatCommand.Turn(this.pendingText.toString(), this.pendingImages, answer));
-			this.pendingText = null;
-			this.pendingImages.clear();
+			this.turns.add(pendingTurn(answer));
+		}
+
+		/**
+		 * Consecutive user messages merge into one turn, their texts a line each. Where one of them interleaves its
+		 * images, every message's images are anchored (the others' before their own text) so that none moves.
+		 */
+		private ChatCommand.Turn pendingTurn(@Nullable String answer) {
+			List<UserContent> contents = java.util.Objects.requireNonNull(this.pending);
+			boolean anchored = contents.stream().anyMatch(UserContent::anchored);
+			StringBuilder text = new StringBuilder();
+			List<ChatCommand.ImagePart> images = new ArrayList<>();
+			for (UserContent content : contents) {
+				String part = anchored ? content.anchoredText() : content.text();
+				if (!part.isEmpty()) {
+					text.append(text.isEmpty() ? "" : "\n").append(part);
+				}
+				images.addAll(content.images());
+			}
+			this.pending = null;
+			return new ChatCommand.Turn(text.toString(), images, answer);
 		}
 
 		void finish(int maxImages) {
-			if (this.pendingText == null) {
+			if (this.pending == null) {
 				throw invalid("messages", "the last message must be a user message");
 			}
-			this.turns.add(new ChatCommand.Turn(this.pendingText.toString(), this.pendingImages, null));
+			this.turns.add(pendingTurn(null));
 			long images = this.turns.stream().mapToLong(turn -> turn.images().size()).sum();
 			if (images > maxImages) {
 				throw ApiException.badRequest("too_many_images", "The request has " + images

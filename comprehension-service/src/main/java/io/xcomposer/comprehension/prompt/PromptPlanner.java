@@ -40,8 +40,8 @@ public class PromptPlanner {
 	 */
 	public PromptPlan plan(@Nullable String system, List<PromptTurn> turns, int reservedTokens, int maxHistoryTurns) {
 		PromptTurn current = turns.get(turns.size() - 1);
-		String head = system == null ? this.template.system() : system;
-		String tail = this.template.userTurn(current.text(), current.images().size()) + this.template.assistantPrefix();
+		String head = system == null ? this.template.system() : withoutPlaceholders(system);
+		String tail = userTurn(current) + this.template.assistantPrefix();
 		int codePoints = textCodePoints(head) + textCodePoints(tail);
 		int images = current.images().size();
 		int budget = this.contextLength - reservedTokens;
@@ -83,8 +83,24 @@ public class PromptPlanner {
 	}
 
 	private String historyText(PromptTurn turn) {
-		return this.template.userTurn(turn.text(), turn.images().size())
-				+ this.template.assistantTurn(turn.answer() == null ? "" : turn.answer());
+		return userTurn(turn) + this.template.assistantTurn(turn.answer() == null ? "" : withoutPlaceholders(turn.answer()));
+	}
+
+	/**
+	 * The turn with one placeholder per image: at the anchors of an interleaved message, else before the text. A
+	 * placeholder typed by the client is dropped, so text can never open an image slot without an image.
+	 */
+	private String userTurn(PromptTurn turn) {
+		String text = withoutPlaceholders(turn.text());
+		int images = turn.images().size();
+		if (images > 0 && ImageAnchors.count(text) == images) {
+			return this.template.userTurn(ImageAnchors.replace(text, this.template.imagePlaceholder()), 0);
+		}
+		return this.template.userTurn(ImageAnchors.strip(text), images);
+	}
+
+	private String withoutPlaceholders(String text) {
+		return text.replace(this.template.imagePlaceholder(), "");
 	}
 
 	private int textCodePoints(String text) {

@@ -103,6 +103,19 @@ class ConversationIntegrationTests {
 	}
 
 	@Test
+	void aTypedImagePlaceholderIsPlainTextNotAnImageSlot() {
+		String image = HeldOut.dataUrl(HeldOut.image("00053-0.png"));
+
+		JsonNode typed = Chat.complete(this.client,
+				Chat.request(null, Chat.user(Chat.image(image), Chat.text("What is <ImageHere> in this picture?"))));
+		JsonNode plain = Chat.complete(this.client,
+				Chat.request(null, Chat.user(Chat.image(image), Chat.text("What is  in this picture?"))));
+
+		assertThat(typed.at("/usage/prompt_tokens").asInt()).isEqualTo(plain.at("/usage/prompt_tokens").asInt());
+		assertThat(Chat.answer(typed)).isEqualTo(Chat.answer(plain)).isNotBlank();
+	}
+
+	@Test
 	void uploadedImageIdsWorkInChat() {
 		HeldOut item = HeldOut.first("caption", "en", 3).get(2);
 		MultipartBodyBuilder form = new MultipartBodyBuilder();

@@ -3,11 +3,8 @@ package io.xcomposer.comprehension.prompt;
 import java.util.List;
 
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.support.TinySpecs;
 import io.xcomposer.comprehension.vision.ImageInput;
-import io.xcomposer.inference.client.model.ChatTemplate;
-import io.xcomposer.inference.client.model.LlmSpec;
-import io.xcomposer.inference.client.model.VisionSpec;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -15,9 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PromptPlannerTests {
-
-	private static final ChatTemplate TINY = new ChatTemplate("", " <|User|>:", "\n<eoh>", " <|Bot|>:", "<eoa>\n",
-			"before_text", "<ImageHere>");
 
 	private static final ImageInput IMAGE = new ImageInput("ab", Mono.empty(), "messages[0]");
 
@@ -30,6 +24,40 @@ class PromptPlannerTests {
 				+ " <|User|>:Where is it?\n<eoh> <|Bot|>:");
 		assertThat(plan.images()).containsExactly(IMAGE);
 		assertThat(plan.historyTurns()).isEqualTo(1);
+	}
+
+	@Test
+	void interleavedImagesStayWhereTheMessagePutThem() {
+		ImageInput second = new ImageInput("cd", Mono.empty(), "messages[0].content[3]");
+		String text = "Which image shows a red star?\nA." + ImageAnchors.ANCHOR + "\nB." + ImageAnchors.ANCHOR;
+
+		PromptPlan plan = planner(512).plan(null, List.of(new PromptTurn(text, List.of(IMAGE, second), null)), 64,
+				Integer.MAX_VALUE);
+
+		assertThat(plan.prompt())
+			.isEqualTo(" <|User|>:Which image shows a red star?\nA.<ImageHere>\nB.<ImageHere>\n<eoh> <|Bot|>:");
+		assertThat(plan.images()).containsExactly(IMAGE, second);
+	}
+
+	@Test
+	void imagesWithoutAnAnchorEachGoBeforeTheText() {
+		// A turn stored before anchors existed, or anchors that do not match the images, renders the seed's way.
+		PromptPlan plan = planner(512).plan(null,
+				List.of(new PromptTurn("Describe" + ImageAnchors.ANCHOR + " it.", List.of(IMAGE, IMAGE), null)), 64,
+				Integer.MAX_VALUE);
+
+		assertThat(plan.prompt()).isEqualTo(" <|User|>:<ImageHere><ImageHere>Describe it.\n<eoh> <|Bot|>:");
+	}
+
+	@Test
+	void aTypedPlaceholderOpensNoImageSlot() {
+		PromptPlan plan = planner(512).plan("<ImageHere>Be brief.", List.of(
+				new PromptTurn("What is <ImageHere>this?", List.of(IMAGE), "A <ImageHere>circle."),
+				new PromptTurn("<ImageHere><ImageHere>And now?", List.of(), null)), 64, Integer.MAX_VALUE);
+
+		assertThat(plan.prompt()).isEqualTo("Be brief. <|User|>:<ImageHere>What is this?\n<eoh> <|Bot|>:A circle.<eoa>\n"
+				+ " <|User|>:And now?\n<eoh> <|Bot|>:");
+		assertThat(plan.images()).containsExactly(IMAGE);
 	}
 
 	@Test
@@ -64,18 +92,11 @@ class PromptPlannerTests {
 	}
 
 	private static PromptPlanner planner(int contextLength) {
-		return new PromptPlanner(specs(contextLength), estimator());
+		return new PromptPlanner(TinySpecs.withContext(contextLength), estimator());
 	}
 
 	private static TokenEstimator estimator() {
-		return new TokenEstimator(specs(512));
-	}
-
-	private static ModelSpecs specs(int contextLength) {
-		LlmSpec llm = new LlmSpec(contextLength, 256, 18, 256, List.of("<eoa>", "</s>"), TINY);
-		VisionSpec vision = new VisionSpec(64, "bicubic", new float[] { 0.5f, 0.5f, 0.5f },
-				new float[] { 0.25f, 0.25f, 0.25f }, 18, 256);
-		return new ModelSpecs(llm, vision, 16, "test");
+		return new TokenEstimator(TinySpecs.withContext(512));
 	}
 
 }
