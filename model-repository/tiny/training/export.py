@@ -131,8 +131,9 @@ def run(weights_dir, repo):
         "chat_template.image_position": "before_text",
     }
     llm_params.update({f"composition.{k}": v for k, v in tasks.COMPOSITION.items()})
-    # The model's own advice to composition-service: its candidate selection is at chance (README, Evaluation), so
-    # the first retrieved candidate is the better default; a request can still ask for selection.
+    # The model's own advice to composition-service: on the tiny gallery retrieval's first candidate is an exact match
+    # more often than the model's pick (docs/composition-pipeline.md, "Measured"), so it is the better default; a
+    # request can still ask for selection.
     llm_params["composition.select_by_default"] = "false"
     write_config(os.path.join(repo, "llm", "config.pbtxt"), "llm", "onnx_decoder", 0,
                  [tensor("text_input", "TYPE_STRING", [1]),

@@ -43,13 +43,13 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 	}
 
 	public String writePrompt(String title) {
-		return turn(fill(this.write, Map.of("title", title)), "");
+		return turn(fill(this.write, Map.of("title", plain(title))), "");
 	}
 
 	/** @param count the number of images to place, or null to let the model choose (the seed's empty string) */
 	public String spotPrompt(List<String> paragraphs, @Nullable Integer count) {
 		String content = fill(this.spot,
-				Map.of("article", tag(paragraphs, paragraphs.size()), "count", count == null ? "" : count.toString()));
+				Map.of("article", tag(plain(paragraphs), paragraphs.size()), "count", count == null ? "" : count.toString()));
 		return turn(content, this.spotAnswerPrefix);
 	}
 
@@ -60,8 +60,8 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 	public String captionPrompt(List<String> paragraphs, int position, Map<Integer, String> previous) {
 		StringBuilder earlier = new StringBuilder();
 		previous.forEach((pos, text) -> earlier
-			.append(fill(this.captionPrevious, Map.of("pos", pos.toString(), "caption", text))));
-		String content = fill(this.caption, Map.of("article", tag(paragraphs, position + 1), "previous",
+			.append(fill(this.captionPrevious, Map.of("pos", pos.toString(), "caption", plain(text)))));
+		String content = fill(this.caption, Map.of("article", tag(plain(paragraphs), position + 1), "previous",
 				earlier.toString(), "pos", Integer.toString(position)));
 		return turn(content, this.captionAnswerPrefix);
 	}
@@ -77,7 +77,7 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 			if (i > 0) {
 				context.append('\n');
 			}
-			context.append(paragraphs.get(i));
+			context.append(plain(paragraphs.get(i)));
 			if (illustratedBefore.contains(i)) {
 				context.append(this.chat.imagePlaceholder());
 			}
@@ -87,7 +87,7 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 
 	/** A free-form instruction (rewriting a paragraph), with no answer prefix. */
 	public String instructionPrompt(String content) {
-		return turn(content, "");
+		return turn(plain(content), "");
 	}
 
 	/** The seed's segment tagging: {@code <Seg{i}> {text}\n} for paragraphs 0..upto-1. */
@@ -109,6 +109,18 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 		}
 		matcher.appendTail(filled);
 		return filled.toString();
+	}
+
+	/**
+	 * Text from users or earlier answers without the image placeholder: only the templates and the select context
+	 * place images, so a title or paragraph can never open an image slot that no image fills.
+	 */
+	private String plain(String text) {
+		return text.replace(this.chat.imagePlaceholder(), "");
+	}
+
+	private List<String> plain(List<String> texts) {
+		return texts.stream().map(this::plain).toList();
 	}
 
 	private String turn(String content, String answerPrefix) {

@@ -58,4 +58,16 @@ class CompositionPromptsTests {
 		assertThat(prompt.split("<ImageHere>", -1)).hasSize(1 + 1 + 4);
 	}
 
+	@Test
+	void textFromUsersNeverOpensAnImageSlot() {
+		List<String> article = List.of("A <ImageHere>title paragraph.", "In the first picture, <ImageHere>a red circle.");
+		int candidates = 4;
+		assertThat(PROMPTS.writePrompt("Red <ImageHere>Circles")).doesNotContain("<ImageHere>").contains("Red Circles");
+		assertThat(PROMPTS.spotPrompt(article, null)).doesNotContain("<ImageHere>");
+		assertThat(PROMPTS.captionPrompt(article, 1, Map.of(0, "A <ImageHere>circle."))).doesNotContain("<ImageHere>");
+		assertThat(PROMPTS.instructionPrompt("Rewrite <ImageHere>this.")).doesNotContain("<ImageHere>");
+		// Only the earlier slot's image and the candidates remain.
+		assertThat(PROMPTS.selectPrompt(article, 1, List.of(0)).split("<ImageHere>", -1)).hasSize(1 + 1 + candidates);
+	}
+
 }
