@@ -54,7 +54,7 @@ def export_graph(module, args, path, input_names, output_names, dynamic_axes):
     onnx.checker.check_model(onnx.load(path), full_check=True)
 
 
-def run(weights_dir, repo):
+def run(weights_dir, repo, eval_data=True):
     with open(os.path.join(weights_dir, "tokenizer.json")) as f:
         tok_json = f.read()
     tok = Tokenizer.from_json(tok_json)
@@ -148,7 +148,8 @@ def run(weights_dir, repo):
                  [tensor("text_output", "TYPE_STRING", [1]), tensor("finish_reason", "TYPE_STRING", [1]),
                   tensor("prompt_tokens", "TYPE_INT32", [1]), tensor("completion_tokens", "TYPE_INT32", [1])],
                  llm_params, "model_transaction_policy { decoupled: true }\n")
-    write_eval_data(repo)
+    if eval_data:
+        write_eval_data(repo)
     print("exported to", repo)
 
 

@@ -3,6 +3,7 @@
     /usr/bin/python3 train.py all --profile cpu        # ~1 hour on 2 CPU cores (Debian python3-torch 1.13)
     python3 train.py train --profile gpu --out DIR     # minutes on one GPU; writes weight shards to DIR
     /usr/bin/python3 train.py export --weights DIR     # ONNX (opset 17) + configs + tokenizer + eval data
+    /usr/bin/python3 train.py import --out DIR         # weights recovered from the committed graphs (to continue)
 
 Stages (XComposer's recipe in small): stage 1 trains an image backbone and a text encoder contrastively
 (InfoNCE) with per-cell attribute heads; stage 2 freezes the backbone and trains a perceive sampler and the
@@ -403,7 +404,7 @@ def cmd_train(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["train", "export", "all"])
+    p.add_argument("command", choices=["train", "export", "all", "import"])
     p.add_argument("--profile", choices=sorted(PROFILES), default="cpu")
     p.add_argument("--out", default=os.path.join(REPO, "work"))
     p.add_argument("--weights", default=None, help="folder with weights-*.npz (export); default --out")
@@ -422,6 +423,9 @@ def main():
             setattr(args, k, v)
     if args.command in ("train", "all"):
         cmd_train(args)
+    if args.command == "import":
+        import import_onnx
+        import_onnx.run(REPO, args.out)
     if args.command in ("export", "all"):
         import export
         export.run(args.weights or args.out, REPO)
