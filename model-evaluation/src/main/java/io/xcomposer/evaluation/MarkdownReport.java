@@ -12,6 +12,9 @@ public final class MarkdownReport {
 
     private static final Pattern OPTION_LINE = Pattern.compile("(?m)^[A-D]\\. ");
 
+    /** An image placeholder right after its letter, as in the held-out set's interleaved multi-image prompts. */
+    private static final Pattern LETTERED_IMAGE = Pattern.compile("[A-D]\\.<ImageHere>");
+
     static final String COMMAND = "./mvnw -q -pl model-evaluation test -Dgroups=full-evaluation -Dexcluded.test.groups=";
 
     private MarkdownReport() {
@@ -61,8 +64,9 @@ public final class MarkdownReport {
         String task = stratum.get(0).record().task();
         if (RecordResult.LETTER_TASKS.contains(task)) {
             double chance = stratum.stream().mapToDouble(r -> chance(r.record())).average().orElse(0);
-            return "letter correct " + count(stratum, RecordResult::letterCorrect) + ", chance "
+            String metric = "letter correct " + count(stratum, RecordResult::letterCorrect) + ", chance "
                     + percent(chance) + "; answered A/B/C/D " + letterCounts(stratum);
+            return "multi_image".equals(task) ? metric + "; " + byImageLayout(stratum) : metric;
         }
         if ("write".equals(task)) {
             return "well-formed " + count(stratum, RecordResult::wellFormed);
@@ -73,6 +77,19 @@ public final class MarkdownReport {
             return "attribute accuracy " + ratio(score.correct(), score.objects()) + " (objects)";
         }
         return "";
+    }
+
+    /**
+     * Multi-image questions come in two layouts that the model learns very differently: letters interleaved with the
+     * images ("A.&lt;image&gt; B.&lt;image&gt; …") and all images first ("The images are A, B, C and D in order. …").
+     */
+    private static String byImageLayout(List<RecordResult> stratum) {
+        List<RecordResult> interleaved = stratum.stream()
+                .filter(r -> LETTERED_IMAGE.matcher(r.record().prompt()).find())
+                .toList();
+        List<RecordResult> imagesFirst = stratum.stream().filter(r -> !interleaved.contains(r)).toList();
+        return "interleaved " + count(interleaved, RecordResult::letterCorrect) + ", images first "
+                + count(imagesFirst, RecordResult::letterCorrect);
     }
 
     /** How often each letter was answered: a model that always says "A" is at chance too, but differently. */
