@@ -2,6 +2,7 @@ package io.xcomposer.comprehension.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
@@ -282,7 +283,7 @@ class ChatRequestParser {
 		 * images, every message's images are anchored (the others' before their own text) so that none moves.
 		 */
 		private ChatCommand.Turn pendingTurn(@Nullable String answer) {
-			List<UserContent> contents = java.util.Objects.requireNonNull(this.pending);
+			List<UserContent> contents = Objects.requireNonNull(this.pending);
 			boolean anchored = contents.stream().anyMatch(UserContent::anchored);
 			StringBuilder text = new StringBuilder();
 			List<ChatCommand.ImagePart> images = new ArrayList<>();

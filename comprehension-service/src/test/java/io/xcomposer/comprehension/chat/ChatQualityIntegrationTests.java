@@ -1,5 +1,6 @@
 package io.xcomposer.comprehension.chat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.xcomposer.comprehension.support.Chat;
@@ -67,7 +68,7 @@ class ChatQualityIntegrationTests {
 		StringBuilder report = new StringBuilder();
 		for (HeldOut item : items) {
 			String[] texts = item.questions().get(0).split(IMAGE_PLACEHOLDER, -1);
-			List<Object> parts = new java.util.ArrayList<>();
+			List<Object> parts = new ArrayList<>();
 			for (int i = 0; i < texts.length; i++) {
 				if (!texts[i].isEmpty()) {
 					parts.add(Chat.text(texts[i]));
