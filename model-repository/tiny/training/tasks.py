@@ -223,16 +223,19 @@ def lookup_instruction(lang):
     return "请直接回答选项字母。" if lang == "zh" else "Answer with the option's letter."
 
 
+def lookup_content(texts, asked, lang):
+    lines = "\n".join(f"{LETTERS[i]}. {t}" for i, t in enumerate(texts))
+    options = "选项：" if lang == "zh" else "Options:"
+    return f"{lookup_question(asked, lang)}\n{options}\n{lines}\n{lookup_instruction(lang)}"
+
+
 def task_option_lookup(rng, lang):
     """Text-only curriculum for the lettered tasks: find the option that matches a description and answer its
     letter. The lookup (which letter precedes the matching text) is what choice, multi-image and select share,
     and it is far cheaper to learn without images in the way."""
     texts, asked = lookup_options(rng, lang)
     idx = int(rng.integers(len(texts)))
-    lines = "\n".join(f"{LETTERS[i]}. {t}" for i, t in enumerate(texts))
-    options = "选项：" if lang == "zh" else "Options:"
-    content = f"{lookup_question(asked[idx], lang)}\n{options}\n{lines}\n{lookup_instruction(lang)}"
-    return single_turn(content, LETTERS[idx] + "."), [], {"answer": LETTERS[idx] + "."}
+    return single_turn(lookup_content(texts, asked[idx], lang), LETTERS[idx] + "."), [], {"answer": LETTERS[idx] + "."}
 
 
 # ---------------------------------------------------------------- training-only: several lettered answers per sample
@@ -241,10 +244,7 @@ def task_option_lookup(rng, lang):
 def task_option_lookup_turns(rng, lang):
     texts, asked = lookup_options(rng, lang)
     order = [int(i) for i in rng.permutation(len(texts))][:int(rng.integers(2, 5))]
-    lines = "\n".join(f"{LETTERS[i]}. {t}" for i, t in enumerate(texts))
-    options = "选项：" if lang == "zh" else "Options:"
-    content = f"{lookup_question(asked[order[0]], lang)}\n{options}\n{lines}\n{lookup_instruction(lang)}"
-    segs = single_turn(content, LETTERS[order[0]] + ".")
+    segs = single_turn(lookup_content(texts, asked[order[0]], lang), LETTERS[order[0]] + ".")
     for i in order[1:]:
         segs = follow_up(segs, f"{lookup_question(asked[i], lang)}\n{lookup_instruction(lang)}", LETTERS[i] + ".")
     return segs, [], {"answer": LETTERS[order[-1]] + "."}
@@ -271,9 +271,7 @@ def task_multi_image_turns(rng, lang):
     unique = sorted((pair, ix[0]) for pair, ix in holders.items() if len(ix) == 1)
     picks = [unique[int(i)] for i in rng.permutation(len(unique))][:int(rng.integers(1, 4))]
     for (colour, shape), i in picks:
-        what = describe_target(colour, shape, lang)
-        question = f"哪张图片里有{what}？" if lang == "zh" else f"Which image shows {what}?"
-        segs = follow_up(segs, question, LETTERS[i] + ".")
+        segs = follow_up(segs, which_image(describe_target(colour, shape, lang), lang), LETTERS[i] + ".")
         meta = {"answer": LETTERS[i] + "."}
     return segs, images, meta
 
@@ -284,6 +282,10 @@ def a_or_an(word):
 
 def describe_target(colour, shape, lang):
     return f"{ZH_COLOUR[colour]}{ZH_SHAPE[shape]}" if lang == "zh" else f"{a_or_an(colour)} {colour} {shape}"
+
+
+def which_image(what, lang):
+    return f"哪张图片里有{what}？" if lang == "zh" else f"Which image shows {what}?"
 
 
 def task_multi_image(rng, lang):
@@ -301,11 +303,11 @@ def task_multi_image(rng, lang):
     what = describe_target(colour, shape, lang)
     if rng.random() < 0.5:
         listing = "\n".join(f"{LETTERS[i]}.{IMG}" for i in range(n))
-        content = (f"哪张图片里有{what}？\n{listing}" if lang == "zh" else f"Which image shows {what}?\n{listing}")
+        content = f"{which_image(what, lang)}\n{listing}"
     else:
         letters = "、".join(LETTERS[:n]) if lang == "zh" else ", ".join(LETTERS[:n - 1]) + " and " + LETTERS[n - 1]
-        content = IMG * n + (f"这些图片依次是{letters}。哪张图片里有{what}？" if lang == "zh"
-                             else f"The images are {letters} in order. Which image shows {what}?")
+        order = f"这些图片依次是{letters}。" if lang == "zh" else f"The images are {letters} in order. "
+        content = IMG * n + order + which_image(what, lang)
     return single_turn(content, letter + "."), scenes, {"answer": letter + "."}
 
 

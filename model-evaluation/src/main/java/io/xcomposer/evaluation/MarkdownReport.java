@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Renders an {@link EvaluationResult} as the Markdown section of model-repository/tiny/README.md. */
 public final class MarkdownReport {
@@ -84,12 +85,10 @@ public final class MarkdownReport {
      * images ("A.&lt;image&gt; B.&lt;image&gt; …") and all images first ("The images are A, B, C and D in order. …").
      */
     private static String byImageLayout(List<RecordResult> stratum) {
-        List<RecordResult> interleaved = stratum.stream()
-                .filter(r -> LETTERED_IMAGE.matcher(r.record().prompt()).find())
-                .toList();
-        List<RecordResult> imagesFirst = stratum.stream().filter(r -> !interleaved.contains(r)).toList();
-        return "interleaved " + count(interleaved, RecordResult::letterCorrect) + ", images first "
-                + count(imagesFirst, RecordResult::letterCorrect);
+        Map<Boolean, List<RecordResult>> interleaved = stratum.stream()
+                .collect(Collectors.partitioningBy(r -> LETTERED_IMAGE.matcher(r.record().prompt()).find()));
+        return "interleaved " + count(interleaved.get(true), RecordResult::letterCorrect) + ", images first "
+                + count(interleaved.get(false), RecordResult::letterCorrect);
     }
 
     /** How often each letter was answered: a model that always says "A" is at chance too, but differently. */

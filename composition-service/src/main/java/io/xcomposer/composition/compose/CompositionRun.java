@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
  * One composition from title to illustrated article (seed §3): write (streamed), spot, caption each slot in order
  * with the earlier captions as context, then per slot retrieve candidates (one exclude list across the article,
  * see {@link ExcludeFromSearch}) and select one. Every change is saved, then announced as an event. A slot whose
- * caption, retrieval or selection fails reports {@code slot_failed} and the article goes on; only a failed write or spot fails the composition.
+ * caption, retrieval or selection fails reports {@code slot_failed} and the article goes on; only a failed write or
+ * spot fails the composition.
  */
 final class CompositionRun {
 

@@ -35,10 +35,10 @@ public class CompositionService {
 
 	CompositionService(CompositionStore store, CompositionRunner runner, ImageStore uploads, ArticleModel model,
 			CompositionProperties properties) {
-		this.model = model;
 		this.store = store;
 		this.runner = runner;
 		this.uploads = uploads;
+		this.model = model;
 		this.properties = properties;
 	}
 
@@ -73,7 +73,8 @@ public class CompositionService {
 	}
 
 	/**
-	 * Configuration first, then the model's own advice (the tiny model says no: its selection is at chance), then on.
+	 * Configuration first, then the model's own advice (the tiny model says no: retrieval's first candidate does better
+	 * on its gallery), then on.
 	 * A model that cannot be asked right now does not block the request; the write step will report it.
 	 */
 	private Mono<Boolean> selectByDefault() {

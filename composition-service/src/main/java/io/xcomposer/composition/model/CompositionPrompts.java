@@ -48,8 +48,8 @@ public record CompositionPrompts(ChatTemplate chat, String write, String spot, S
 
 	/** @param count the number of images to place, or null to let the model choose (the seed's empty string) */
 	public String spotPrompt(List<String> paragraphs, @Nullable Integer count) {
-		String content = fill(this.spot,
-				Map.of("article", tag(plain(paragraphs), paragraphs.size()), "count", count == null ? "" : count.toString()));
+		String content = fill(this.spot, Map.of("article", tag(plain(paragraphs), paragraphs.size()), "count",
+				count == null ? "" : count.toString()));
 		return turn(content, this.spotAnswerPrefix);
 	}
 

@@ -91,7 +91,7 @@ class ChatRequestParser {
 			throw invalid(param, "a user message needs content");
 		}
 		if (content.isString()) {
-			return new UserContent(ImageAnchors.clean(content.stringValue()), List.of(), false);
+			return new UserContent(ImageAnchors.strip(content.stringValue()), List.of(), false);
 		}
 		if (!content.isArray()) {
 			throw invalid(param, "expected a string or an array of content parts");
@@ -106,7 +106,7 @@ class ChatRequestParser {
 				if (!part.path("text").isString()) {
 					throw invalid(partParam + ".text", "a text part needs a string 'text'");
 				}
-				parts.add(ImageAnchors.clean(part.path("text").stringValue()));
+				parts.add(ImageAnchors.strip(part.path("text").stringValue()));
 			}
 			else if ("image_url".equals(type)) {
 				images.add(new ChatCommand.ImagePart(imageUrl(part.path("image_url"), partParam), partParam));
@@ -243,7 +243,8 @@ class ChatRequestParser {
 
 		/** The text with an anchor for each image, the images first where the message does not interleave them. */
 		String anchoredText() {
-			return this.anchored ? this.text : String.valueOf(ImageAnchors.ANCHOR).repeat(this.images.size()) + this.text;
+			return this.anchored ? this.text
+					: String.valueOf(ImageAnchors.ANCHOR).repeat(this.images.size()) + this.text;
 		}
 
 	}

@@ -16,11 +16,6 @@ public final class ImageAnchors {
 	private ImageAnchors() {
 	}
 
-	/** User text with any anchor characters removed, so that only the parser places them. */
-	public static String clean(String userText) {
-		return userText.replace(ANCHOR_TEXT, "");
-	}
-
 	public static int count(String text) {
 		return (int) text.chars().filter(c -> c == ANCHOR).count();
 	}
@@ -29,7 +24,8 @@ public final class ImageAnchors {
 		return text.replace(ANCHOR_TEXT, placeholder);
 	}
 
-	static String strip(String text) {
+	/** The text without anchors: for user text, so that only the parser places them, or to drop the places. */
+	public static String strip(String text) {
 		return text.replace(ANCHOR_TEXT, "");
 	}
 

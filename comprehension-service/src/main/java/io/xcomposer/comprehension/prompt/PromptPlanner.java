@@ -83,7 +83,8 @@ public class PromptPlanner {
 	}
 
 	private String historyText(PromptTurn turn) {
-		return userTurn(turn) + this.template.assistantTurn(turn.answer() == null ? "" : withoutPlaceholders(turn.answer()));
+		String answer = turn.answer() == null ? "" : withoutPlaceholders(turn.answer());
+		return userTurn(turn) + this.template.assistantTurn(answer);
 	}
 
 	/**

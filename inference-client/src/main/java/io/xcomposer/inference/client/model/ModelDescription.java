@@ -3,6 +3,7 @@ package io.xcomposer.inference.client.model;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelParameter;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,7 +59,7 @@ public final class ModelDescription {
 		if (value == null) {
 			return null;
 		}
-		return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+		return switch (value.trim().toLowerCase(Locale.ROOT)) {
 			case "true" -> Boolean.TRUE;
 			case "false" -> Boolean.FALSE;
 			default -> throw invalid(key, value, "true or false");
