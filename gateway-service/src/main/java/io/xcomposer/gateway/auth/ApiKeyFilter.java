@@ -1,9 +1,9 @@
 package io.xcomposer.gateway.auth;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -22,8 +21,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates {@code /v1/**} with {@code Authorization: Bearer <key>} (or {@code api-key}/{@code x-api-key}, which
- * some clients send). Missing, unknown and revoked keys get 401.
+ * Authenticates every request by {@link AccessPolicy} (default-deny, decided on the normalized path before any
+ * routing): public paths pass, admin paths need the {@link AdminToken}, everything else an API key, sent as
+ * {@code Authorization: Bearer <key>} (or {@code api-key}/{@code x-api-key}, which some clients send). Missing, unknown and revoked keys get 401.
  * <p>
  * Redis down: auth fails <em>closed</em> except for keys this instance validated within
  * {@code limits.auth-cache-ttl} — those keep working, so a Redis blip does not take every client down, while an
@@ -39,22 +39,30 @@ public class ApiKeyFilter implements WebFilter {
     private static final int CACHE_MAX = 10_000;
 
     private final ApiKeyStore store;
-    private final Duration cacheTtl;
+    private final AdminToken adminToken;
     private final MeterRegistry meters;
-    private final Map<String, CachedKey> lastSeenValid = new ConcurrentHashMap<>();
+    /** Keys by secret hash, as last validated against Redis; read only while Redis fails. */
+    private final Cache<String, ApiKey> lastSeenValid;
 
-    public ApiKeyFilter(ApiKeyStore store, GatewayProperties properties, MeterRegistry meters) {
+    public ApiKeyFilter(ApiKeyStore store, AdminToken adminToken, GatewayProperties properties, MeterRegistry meters) {
         this.store = store;
-        this.cacheTtl = properties.limits().authCacheTtl();
+        this.adminToken = adminToken;
         this.meters = meters;
+        this.lastSeenValid = Caffeine.newBuilder().maximumSize(CACHE_MAX)
+                .expireAfterWrite(properties.limits().authCacheTtl()).build();
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().value();
-        if (!path.startsWith("/v1/") || exchange.getRequest().getMethod() == HttpMethod.OPTIONS
-                || isPublicImage(exchange)) {
+        // CORS preflights never get here: CorsWebFilter answers them itself.
+        AccessPolicy.Access access = AccessPolicy.decide(exchange.getRequest().getMethod(),
+                exchange.getRequest().getURI().getRawPath());
+        if (access == AccessPolicy.Access.PUBLIC) {
             return chain.filter(exchange);
+        }
+        if (access == AccessPolicy.Access.ADMIN) {
+            return Mono.fromRunnable(() -> adminToken.check(exchange.getRequest().getHeaders()))
+                    .then(Mono.defer(() -> chain.filter(exchange)));
         }
         String secret = secretOf(exchange.getRequest().getHeaders());
         if (secret == null) {
@@ -82,11 +90,11 @@ public class ApiKeyFilter implements WebFilter {
 
     private Mono<ApiKey> fromCache(String secret, Throwable redisError) {
         meters.counter("xcomposer.gateway.redis.failures", "operation", "auth").increment();
-        CachedKey cached = lastSeenValid.get(ApiKeyStore.sha256(secret));
-        if (cached != null && System.nanoTime() - cached.seenAt() < cacheTtl.toNanos()) {
+        ApiKey cached = lastSeenValid.getIfPresent(ApiKeyStore.sha256(secret));
+        if (cached != null) {
             log.warn("Redis unreachable ({}); accepting key {} from the auth cache", redisError.toString(),
-                    cached.key().id());
-            return Mono.just(cached.key());
+                    cached.id());
+            return Mono.just(cached);
         }
         log.warn("Redis unreachable ({}); rejecting a key not validated recently", redisError.toString());
         return Mono.error(GatewayException.unavailable("auth_unavailable",
@@ -94,20 +102,7 @@ public class ApiKeyFilter implements WebFilter {
     }
 
     private void remember(String secret, ApiKey key) {
-        if (lastSeenValid.size() >= CACHE_MAX) {
-            lastSeenValid.clear();
-        }
-        lastSeenValid.put(ApiKeyStore.sha256(secret), new CachedKey(key, System.nanoTime()));
-    }
-
-    /**
-     * Image bytes by id are public: markdown renderers (our page, Open WebUI) load {@code ![](.../content)} without
-     * an Authorization header, and ids are unguessable random ids handed out to key holders.
-     */
-    private static boolean isPublicImage(ServerWebExchange exchange) {
-        String path = exchange.getRequest().getPath().value();
-        return exchange.getRequest().getMethod() == HttpMethod.GET && path.endsWith("/content")
-                && (path.startsWith("/v1/gallery/images/") || path.startsWith("/v1/images/"));
+        lastSeenValid.put(ApiKeyStore.sha256(secret), key);
     }
 
     static @Nullable String secretOf(HttpHeaders headers) {
@@ -129,8 +124,5 @@ public class ApiKeyFilter implements WebFilter {
             throw new IllegalStateException("ApiKeyFilter did not run for " + exchange.getRequest().getPath());
         }
         return key;
-    }
-
-    private record CachedKey(ApiKey key, long seenAt) {
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ApiExceptionHandler;
+import io.xcomposer.common.web.RequestPaths;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -54,14 +55,14 @@ public class RateLimitFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().value();
+        String path = RequestPaths.normalized(exchange.getRequest().getURI().getRawPath());
         ApiKey key = exchange.getAttribute(ApiKeyFilter.ATTRIBUTE);
         if (key == null || path.startsWith("/v1/streams/")) {
             return chain.filter(exchange);
         }
         KeyLimits limits = KeyLimits.of(key, defaults);
         Mono<Void> checks = requestRate(exchange, key, limits);
-        if (limits.hasTokenBudget() && spendsTokens(exchange)) {
+        if (limits.hasTokenBudget() && spendsTokens(exchange.getRequest().getMethod(), path)) {
             checks = checks.then(tokenBudget(exchange, key, limits));
         }
         return checks.then(chain.filter(exchange));
@@ -116,9 +117,8 @@ public class RateLimitFilter implements WebFilter {
         return Mono.empty();
     }
 
-    private static boolean spendsTokens(ServerWebExchange exchange) {
-        String path = exchange.getRequest().getPath().value();
-        return exchange.getRequest().getMethod() == HttpMethod.POST
+    private static boolean spendsTokens(HttpMethod method, String path) {
+        return method == HttpMethod.POST
                 && (path.equals("/v1/chat/completions") || path.equals("/v1/compositions")
                         || path.equals("/v1/embeddings"));
     }

@@ -1,6 +1,7 @@
 package io.xcomposer.gateway.web;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.web.RequestPaths;
 import io.xcomposer.gateway.config.GatewayProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -34,7 +35,8 @@ public class BodySizeLimitFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        long limit = request.getPath().value().startsWith("/v1/chat/") ? chatMax : otherMax;
+        long limit = RequestPaths.normalized(request.getURI().getRawPath()).startsWith("/v1/chat/") ? chatMax
+                : otherMax;
         long declared = request.getHeaders().getContentLength();
         if (declared > limit) {
             return Mono.error(tooLarge(limit));

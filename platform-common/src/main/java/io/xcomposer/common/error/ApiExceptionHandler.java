@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -48,7 +49,17 @@ public class ApiExceptionHandler implements WebExceptionHandler, Ordered {
 		}
 		byte[] body = this.objectMapper.writeValueAsBytes(api.toResponse());
 		DataBuffer buffer = response.bufferFactory().wrap(body);
-		return response.writeWith(Mono.just(buffer));
+		return unreadBodyDrained(exchange).then(response.writeWith(Mono.just(buffer)));
+	}
+
+	/**
+	 * Reads and drops whatever of the request body nobody read (a request refused before its body was looked at),
+	 * so the connection stays in step for the client's next request on it; a body that was already read, or that
+	 * breaks off, ends the drain quietly.
+	 */
+	private static Mono<Void> unreadBodyDrained(ServerWebExchange exchange) {
+		return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then()
+				.onErrorResume(alreadyReadOrBroken -> Mono.empty());
 	}
 
 	@Override
