@@ -52,7 +52,7 @@ public class PlatformWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BodySizeLimitFilter bodySizeLimitFilter(WebLimitsProperties properties) {
+	BodySizeLimitFilter platformBodySizeLimitFilter(WebLimitsProperties properties) {
 		return new BodySizeLimitFilter(properties);
 	}
 
