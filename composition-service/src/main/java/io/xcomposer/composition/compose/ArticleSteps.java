@@ -86,7 +86,7 @@ public class ArticleSteps {
 					.stream()
 					.filter(id -> !exclude.contains(id))
 					.limit(count)
-					.map(id -> new ImageRef(id, ImageRef.UPLOAD, null, uploadUrl(composition.id(), id), 0))
+					.map(id -> new ImageRef(id, ImageRef.UPLOAD, null, uploadUrl(id), 0))
 					.toList());
 			}
 			return this.retrieval.search(caption, count, exclude)
@@ -131,8 +131,12 @@ public class ArticleSteps {
 				: this.retrieval.content(image.id());
 	}
 
-	public static String uploadUrl(String compositionId, String imageId) {
-		return "/v1/compositions/" + compositionId + "/images/" + imageId;
+	/**
+	 * The public content route of uploaded images (comprehension-service serves the shared image store): Markdown
+	 * renderers load it without an API key, as they do gallery images.
+	 */
+	public static String uploadUrl(String imageId) {
+		return "/v1/images/" + imageId + "/content";
 	}
 
 	private static Selection choice(Generation answer, int candidates) {

@@ -1,12 +1,13 @@
 package io.xcomposer.composition.compose;
 
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.images.Base64Images;
 import io.xcomposer.common.images.ImageStore;
+import io.xcomposer.common.images.ImageStoreProperties;
 import io.xcomposer.common.images.StoredImage;
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionStore;
@@ -21,8 +22,6 @@ import reactor.core.publisher.Mono;
 @Service
 public class CompositionService {
 
-	private static final String DATA_URL_BASE64 = ";base64,";
-
 	private final CompositionStore store;
 
 	private final CompositionRunner runner;
@@ -33,13 +32,16 @@ public class CompositionService {
 
 	private final ArticleModel model;
 
+	private final long maxImageBytes;
+
 	CompositionService(CompositionStore store, CompositionRunner runner, ImageStore uploads, ArticleModel model,
-			CompositionProperties properties) {
+			CompositionProperties properties, ImageStoreProperties images) {
 		this.store = store;
 		this.runner = runner;
 		this.uploads = uploads;
 		this.model = model;
 		this.properties = properties;
+		this.maxImageBytes = images.maxBytes().toBytes();
 	}
 
 	/** Stores the new composition, announces {@code created} and starts it; 503 when no place is free. */
@@ -47,7 +49,8 @@ public class CompositionService {
 		List<String> userImages = request.userImages() == null ? List.of() : request.userImages();
 		Mono<Boolean> selecting = request.select() != null ? Mono.just(request.select()) : selectByDefault();
 		return Flux.fromIterable(userImages)
-			.concatMap(this::upload)
+			.index()
+			.concatMap(indexed -> upload(indexed.getT2(), "user_images[" + indexed.getT1() + "]"))
 			.collectList()
 			.zipWith(selecting)
 			.flatMap(uploadedAndSelect -> start(request, uploadedAndSelect.getT1(), uploadedAndSelect.getT2(),
@@ -92,25 +95,21 @@ public class CompositionService {
 					"No composition has the id '" + id + "'; it may have expired.", "id")));
 	}
 
-	/** An uploaded image id (checked to exist) or a data URL (stored, then referred to by its id). */
-	private Mono<String> upload(String image) {
+	/**
+	 * An uploaded image id (checked to exist) or a base64 data URL, checked to be an image (the image store refuses
+	 * anything else), stored and then referred to by its id.
+	 */
+	private Mono<String> upload(String image, String param) {
 		if (ImageStore.isImageId(image)) {
-			return this.uploads.get(image, "user_images").map(StoredImage::id);
+			return this.uploads.get(image, param).map(StoredImage::id);
 		}
-		int data = image.indexOf(DATA_URL_BASE64);
-		if (!image.startsWith("data:image/") || data < 0) {
+		if (!image.regionMatches(true, 0, "data:", 0, 5)) {
 			return Mono.error(ApiException.badRequest("invalid_image",
-					"Each of user_images must be an uploaded image id or a base64 data:image URL.", "user_images"));
+					"Each of user_images must be an uploaded image id or a base64 data:image URL.", param));
 		}
-		byte[] bytes;
-		try {
-			bytes = Base64.getMimeDecoder().decode(image.substring(data + DATA_URL_BASE64.length()));
-		}
-		catch (IllegalArgumentException notBase64) {
-			return Mono.error(ApiException.badRequest("invalid_image", "A data URL in user_images is not valid base64.",
-					"user_images"));
-		}
-		return this.uploads.put(bytes).map(StoredImage::id);
+		return Mono.fromCallable(() -> Base64Images.decode(image, this.maxImageBytes, param, "invalid_image"))
+			.flatMap(bytes -> this.uploads.put(bytes, param))
+			.map(StoredImage::id);
 	}
 
 	static String languageOf(String title) {

@@ -144,7 +144,7 @@ public class ChatService {
 		return Flux.fromIterable(sourced)
 			.filter(image -> !image.stored())
 			.distinct(SourcedImage::sha256)
-			.concatMap(image -> this.imageStore.put(image.bytes()))
+			.concatMap(image -> this.imageStore.put(image.bytes(), image.param()))
 			.then();
 	}
 

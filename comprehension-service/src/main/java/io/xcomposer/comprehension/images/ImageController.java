@@ -1,25 +1,34 @@
 package io.xcomposer.comprehension.images;
 
+import java.time.Duration;
+import java.util.Locale;
+
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.images.ImageStore;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
-import io.xcomposer.inference.client.image.PreprocessedImage;
+import io.xcomposer.common.images.ImageValidator;
+import io.xcomposer.inference.client.image.ImageFormat;
+import io.xcomposer.inference.client.image.ImageInfo;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.multipart.FilePart;
 import org.springframework.http.codec.multipart.Part;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * {@code POST /v1/images}: stores an image so later requests (chat on any replica, composition, search) can refer
- * to it by id. Multipart with a {@code file} part, or JSON {@code {"image": "<base64 or data URL>"}}. The bytes
- * are validated as an image (format, size, pixel count, decodable) before they are stored.
+ * Uploaded images: {@code POST /v1/images} stores an image so later requests (chat on any replica, composition,
+ * search, embeddings) can refer to it by id; multipart with a {@code file} part, or JSON
+ * {@code {"image": "<base64 or data URL>"}}. The image store checks the bytes (format, size, pixel count,
+ * decodable) before storing them. {@code GET /v1/images/{id}} describes one, {@code GET /v1/images/{id}/content}
+ * serves its bytes (public at the gateway, so Markdown renderers can show it).
  */
 @RestController
 class ImageController {
@@ -28,12 +37,12 @@ class ImageController {
 
 	private final ImageSources sources;
 
-	private final ImagePreprocessor preprocessor;
+	private final ImageValidator validator;
 
-	ImageController(ImageStore store, ImageSources sources, ImagePreprocessor preprocessor) {
+	ImageController(ImageStore store, ImageSources sources, ImageValidator validator) {
 		this.store = store;
 		this.sources = sources;
-		this.preprocessor = preprocessor;
+		this.validator = validator;
 	}
 
 	@PostMapping(path = "/v1/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -50,7 +59,7 @@ class ImageController {
 				DataBufferUtils.release(buffer);
 				return bytes;
 			});
-		}).flatMap(this::validateAndStore);
+		}).flatMap(bytes -> store(bytes, "file"));
 	}
 
 	@PostMapping(path = "/v1/images", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -62,25 +71,43 @@ class ImageController {
 		String image = request.image();
 		return Mono.fromCallable(() -> image.regionMatches(true, 0, "data:", 0, 5)
 				? this.sources.decodeDataUrl(image, "image") : this.sources.decodeBase64(image, "image"))
-			.flatMap(this::validateAndStore);
+			.flatMap(bytes -> store(bytes, "image"));
 	}
 
-	private Mono<UploadedImage> validateAndStore(byte[] bytes) {
-		return Mono.fromCallable(() -> this.preprocessor.preprocess(bytes))
-			.subscribeOn(Schedulers.boundedElastic())
-			.flatMap(checked -> this.store.put(bytes).map(stored -> UploadedImage.of(stored.id(), bytes.length, checked)));
+	@GetMapping("/v1/images/{id}")
+	Mono<UploadedImage> describe(@PathVariable String id) {
+		return this.store.get(id, "id")
+			.flatMap(stored -> this.validator.validate(stored.bytes(), "id")
+				.map(info -> UploadedImage.of(stored.id(), stored.bytes().length, info)));
+	}
+
+	/** The bytes as uploaded; immutable, since the id is their content hash. */
+	@GetMapping("/v1/images/{id}/content")
+	Mono<ResponseEntity<byte[]>> content(@PathVariable String id) {
+		return this.store.get(id, "id")
+			.map(stored -> ResponseEntity.ok()
+				.contentType(MediaType.parseMediaType("image/" + ImageFormat.sniff(stored.bytes()).readerFormatName()))
+				.eTag("\"" + stored.sha256() + "\"")
+				.cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePublic().immutable())
+				.header("X-Content-Type-Options", "nosniff")
+				.body(stored.bytes()));
+	}
+
+	private Mono<UploadedImage> store(byte[] bytes, String param) {
+		return this.store.upload(bytes, param)
+			.map(upload -> UploadedImage.of(upload.image().id(), bytes.length, upload.info()));
 	}
 
 	/** JSON upload body. */
 	record ImageUploadRequest(@Nullable String image) {
 	}
 
-	/** The upload's answer. */
+	/** An uploaded image, as the upload answers and {@code GET /v1/images/{id}} describes it. */
 	record UploadedImage(String id, String object, long bytes, String format, int width, int height) {
 
-		static UploadedImage of(String id, long bytes, PreprocessedImage image) {
-			return new UploadedImage(id, "image", bytes, image.format().name().toLowerCase(), image.originalWidth(),
-					image.originalHeight());
+		static UploadedImage of(String id, long bytes, ImageInfo image) {
+			return new UploadedImage(id, "image", bytes, image.format().name().toLowerCase(Locale.ROOT),
+					image.width(), image.height());
 		}
 
 	}

@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.json.JsonFields;
+import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.downstream.Downstream;
 import io.xcomposer.gateway.downstream.DownstreamStatusException;
 import io.xcomposer.gateway.downstream.Downstreams;
@@ -29,6 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * or a list of strings; as an extension, items may be {@code {"type":"image_url","image_url":{"url":...}}} or the
  * body may carry {@code images: [...]} (URLs, data URLs or {@code img_} ids) — one request is either texts or
  * images, as retrieval embeds one modality per call. {@code encoding_format: base64} packs float32 little-endian.
+ * {@code model} must be one of the models {@code /v1/models} lists (404 {@code model_not_found} otherwise); fields
+ * of the wrong JSON type are 400 {@code invalid_type} ({@link JsonFields}).
  */
 @Component
 public class EmbeddingsHandler {
@@ -38,10 +44,14 @@ public class EmbeddingsHandler {
 
     private final Downstream retrieval;
     private final JsonMapper json;
+    private final Set<String> models;
 
-    public EmbeddingsHandler(Downstreams downstreams, JsonMapper json) {
+    public EmbeddingsHandler(Downstreams downstreams, JsonMapper json, GatewayProperties properties) {
         this.retrieval = downstreams.retrieval();
         this.json = json;
+        // The retrieval space belongs to the served model family, so the models /v1/models lists are the ones
+        // that exist here too; anything else is OpenAI's 404 rather than a name echoed back.
+        this.models = properties.models().stream().map(GatewayProperties.Model::id).collect(Collectors.toSet());
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
@@ -65,29 +75,57 @@ public class EmbeddingsHandler {
         } catch (RuntimeException e) {
             throw ApiException.badRequest("invalid_json", "The request body is not valid JSON.", null);
         }
-        String model = root.path("model").asString("");
-        String format = root.path("encoding_format").asString("float");
+        if (!root.isObject()) {
+            throw ApiException.badRequest("invalid_request", "The request body must be a JSON object.", null);
+        }
+        String model = JsonFields.string(root, "model", "model");
+        if (model == null || model.isBlank()) {
+            throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.",
+                    "model");
+        }
+        if (!models.contains(model)) {
+            throw ApiException.notFound("model_not_found",
+                    "The model '" + model + "' does not exist or you do not have access to it.", "model");
+        }
+        String format = JsonFields.string(root, "encoding_format", "encoding_format");
+        format = format == null ? "float" : format;
         if (!format.equals("float") && !format.equals("base64")) {
             throw ApiException.badRequest("invalid_value", "encoding_format must be 'float' or 'base64'.",
                     "encoding_format");
         }
         List<String> texts = new ArrayList<>();
         List<String> images = new ArrayList<>();
-        root.path("images").forEach(image -> images.add(image.asString()));
+        JsonNode imageList = root.path("images");
+        if (!imageList.isMissingNode() && !imageList.isNull() && !imageList.isArray()) {
+            throw JsonFields.invalidType("images", "an array");
+        }
+        for (int i = 0; i < imageList.size(); i++) {
+            images.add(JsonFields.string(imageList.get(i), "images[" + i + "]"));
+        }
         JsonNode input = root.path("input");
         if (input.isString()) {
             texts.add(input.asString());
         } else if (input.isArray()) {
-            for (JsonNode item : input) {
+            for (int i = 0; i < input.size(); i++) {
+                JsonNode item = input.get(i);
+                String param = "input[" + i + "]";
                 if (item.isString()) {
                     texts.add(item.asString());
-                } else if ("image_url".equals(item.path("type").asString(""))) {
-                    images.add(item.path("image_url").path("url").asString());
+                } else if (item.isObject() && "image_url".equals(JsonFields.string(item, "type", param + ".type"))) {
+                    JsonNode imageUrl = JsonFields.object(item, "image_url", param + ".image_url");
+                    String url = imageUrl == null ? null : JsonFields.string(imageUrl, "url", param + ".image_url.url");
+                    if (url == null) {
+                        throw ApiException.badRequest("missing_required_parameter",
+                                "An image_url item needs image_url.url.", param + ".image_url.url");
+                    }
+                    images.add(url);
                 } else {
                     throw ApiException.badRequest("invalid_value",
-                            "input items must be strings or {type:image_url} objects.", "input");
+                            "input items must be strings or {type:image_url} objects.", param);
                 }
             }
+        } else if (!input.isMissingNode() && !input.isNull()) {
+            throw JsonFields.invalidType("input", "a string or an array");
         }
         if (texts.isEmpty() == images.isEmpty()) {
             throw ApiException.badRequest("invalid_value",
@@ -110,7 +148,7 @@ public class EmbeddingsHandler {
         }
         ObjectNode out = json.createObjectNode();
         out.put("object", "list");
-        out.put("model", call.model().isEmpty() ? root.path("model").asString("") : call.model());
+        out.put("model", call.model());
         ArrayNode data = out.putArray("data");
         for (int i = 0; i < vectors.size(); i++) {
             ObjectNode item = data.addObject();

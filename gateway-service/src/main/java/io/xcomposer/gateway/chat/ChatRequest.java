@@ -3,6 +3,7 @@ package io.xcomposer.gateway.chat;
 import java.util.Set;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.json.JsonFields;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,7 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The parts of a chat request the gateway itself needs. The body is otherwise relayed as sent (comprehension owns
  * validation of sampling parameters and images); the gateway checks what it must know to route and to meter:
- * valid JSON, a known model, messages present, and whether it streams. For streams it always asks downstream for
+ * valid JSON, a known model, messages present, and whether it streams, each of the right JSON type
+ * ({@link JsonFields}, the rule every service applies). For streams it always asks downstream for
  * the usage chunk (to charge the token budget) and drops it again if the client did not ask for it.
  *
  * @param body the JSON to forward
@@ -30,29 +32,27 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         if (!(root instanceof ObjectNode body)) {
             throw ApiException.badRequest("invalid_request", "The request body must be a JSON object.", null);
         }
-        JsonNode model = body.get("model");
-        if (model == null || !model.isString() || model.asString().isBlank()) {
+        String model = JsonFields.string(body, "model", "model");
+        if (model == null || model.isBlank()) {
             throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.",
                     "model");
         }
-        if (!knownModels.contains(model.asString())) {
+        if (!knownModels.contains(model)) {
             throw ApiException.notFound("model_not_found",
-                    "The model '" + model.asString() + "' does not exist or you do not have access to it.", null);
+                    "The model '" + model + "' does not exist or you do not have access to it.", "model");
         }
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ApiException.badRequest("missing_required_parameter",
                     "'messages' must be a non-empty array.", "messages");
         }
-        JsonNode stream = body.get("stream");
-        if (stream != null && !stream.isBoolean() && !stream.isNull()) {
-            throw ApiException.badRequest("invalid_type", "'stream' must be a boolean.", "stream");
-        }
-        boolean streaming = stream != null && stream.asBoolean();
-        boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        boolean streaming = Boolean.TRUE.equals(JsonFields.bool(body, "stream", "stream"));
+        JsonNode options = JsonFields.object(body, "stream_options", "stream_options");
+        boolean wantsUsage = options != null
+                && Boolean.TRUE.equals(JsonFields.bool(options, "include_usage", "stream_options.include_usage"));
         if (streaming) {
             body.putObject("stream_options").put("include_usage", true);
         }
-        return new ChatRequest(body, model.asString(), streaming, wantsUsage);
+        return new ChatRequest(body, model, streaming, wantsUsage);
     }
 }

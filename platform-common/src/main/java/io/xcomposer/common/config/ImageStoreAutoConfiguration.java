@@ -2,6 +2,7 @@ package io.xcomposer.common.config;
 
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.ImageStoreProperties;
+import io.xcomposer.common.images.ImageValidator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -10,15 +11,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /** An {@link ImageStore} on the application's Redis, configured by {@code xcomposer.images.*}. */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(after = ImageValidationAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 @EnableConfigurationProperties(ImageStoreProperties.class)
 public class ImageStoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ImageStore imageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties) {
-		return new ImageStore(connectionFactory, properties);
+	ImageStore imageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties,
+			ImageValidator validator) {
+		return new ImageStore(connectionFactory, properties, validator);
 	}
 
 }

@@ -1,9 +1,13 @@
 package io.xcomposer.common.error;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.error.InferenceException;
@@ -15,13 +19,17 @@ import io.xcomposer.inference.client.image.ImageRejectedException;
 import io.xcomposer.inference.client.image.ImageTooLargeException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
@@ -30,6 +38,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
  * on. Anything else is a bug and becomes a 500 without internals in the message.
  */
 public final class ApiErrors {
+
+	private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
 
 	private ApiErrors() {
 	}
@@ -53,15 +63,29 @@ public final class ApiErrors {
 			return fromStatus(status);
 		}
 		if (error instanceof ImageRejectedException image) {
-			return image instanceof ImageTooLargeException
-					? ApiException.payloadTooLarge(image.code(), image.getMessage(), null)
-					: ApiException.badRequest(image.code(), image.getMessage());
+			return rejectedImage(image, null);
 		}
 		if (error instanceof InferenceException inference) {
 			return fromInference(inference);
 		}
 		return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ApiException.SERVER_ERROR, "internal_error",
 				"The server had an error while processing your request.", null);
+	}
+
+	/** An image the checks refused, as 413 (too large) or 400, naming the request field it came from. */
+	public static ApiException rejectedImage(ImageRejectedException image, @Nullable String param) {
+		String message = "The image was refused: " + image.getMessage() + ".";
+		return image instanceof ImageTooLargeException ? ApiException.payloadTooLarge(image.code(), message, param)
+				: ApiException.badRequest(image.code(), message, param);
+	}
+
+	/**
+	 * A request field as clients spell it: the platform's JSON is snake_case, while bean validation reports the
+	 * Java property ({@code maxParagraphs} becomes {@code max_paragraphs}, {@code items[0].imageBase64}
+	 * {@code items[0].image_base64}).
+	 */
+	public static String jsonName(String javaPath) {
+		return CAMEL_HUMP.matcher(javaPath).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
 	}
 
 	/** Whether {@code error} is one the platform did not anticipate: logged at ERROR with its stack. */
@@ -76,11 +100,18 @@ public final class ApiErrors {
 		if (field == null) {
 			return ApiException.badRequest("invalid_request", "The request is invalid: " + binding.getReason());
 		}
-		return ApiException.badRequest("invalid_value",
-				"Invalid '" + field.getField() + "': " + field.getDefaultMessage() + ".", field.getField());
+		String param = jsonName(field.getField());
+		return ApiException.badRequest("invalid_value", "Invalid '" + param + "': " + field.getDefaultMessage() + ".",
+				param);
 	}
 
 	private static ApiException fromInput(ServerWebInputException input) {
+		// Before the syntax check: Jackson reports a number too big for its field as a read exception, yet the
+		// body is valid JSON and the fault is the value.
+		InputCoercionException outOfRange = causedBy(input, InputCoercionException.class);
+		if (outOfRange != null) {
+			return outOfRange(path(outOfRange), outOfRange.getTargetType());
+		}
 		StreamReadException malformed = causedBy(input, StreamReadException.class);
 		if (malformed != null) {
 			return ApiException.badRequest("invalid_json", "The request body is not valid JSON: "
@@ -89,6 +120,9 @@ public final class ApiErrors {
 		MismatchedInputException mismatched = causedBy(input, MismatchedInputException.class);
 		if (mismatched != null) {
 			String param = path(mismatched);
+			if (mismatched instanceof InvalidFormatException format && isOutOfRange(format)) {
+				return outOfRange(param, format.getTargetType());
+			}
 			String expected = describe(mismatched.getTargetType());
 			return ApiException.badRequest("invalid_type",
 					param.isEmpty() ? "The request body must be " + expected + "."
@@ -106,7 +140,43 @@ public final class ApiErrors {
 		return ApiException.badRequest("invalid_request", reason.endsWith(".") ? reason : reason + ".");
 	}
 
+	/** A whole number (1e12 included) that does not fit its integer field. */
+	private static boolean isOutOfRange(InvalidFormatException format) {
+		if (!(format.getValue() instanceof Number number) || !isIntegral(format.getTargetType())) {
+			return false;
+		}
+		BigDecimal value = new BigDecimal(number.toString());
+		if (value.stripTrailingZeros().scale() > 0) {
+			return false;
+		}
+		boolean isLong = format.getTargetType() == Long.class || format.getTargetType() == long.class;
+		BigInteger whole = value.toBigInteger();
+		return whole.bitLength() > (isLong ? 63 : 31);
+	}
+
+	private static boolean isIntegral(@Nullable Class<?> type) {
+		return type == Integer.class || type == int.class || type == Long.class || type == long.class
+				|| type == Short.class || type == short.class;
+	}
+
+	private static ApiException outOfRange(String param, @Nullable Class<?> target) {
+		String range = target == Long.class || target == long.class ? "a 64-bit integer" : "a 32-bit integer";
+		return ApiException.badRequest("invalid_value", param.isEmpty() ? "A number is out of range."
+				: "Invalid '" + param + "': the number is out of range (at most " + range + ").",
+				param.isEmpty() ? null : param);
+	}
+
 	private static ApiException fromStatus(ResponseStatusException status) {
+		if (status instanceof MethodNotAllowedException method) {
+			String allowed = String.join(", ", method.getSupportedMethods().stream().map(HttpMethod::name).sorted()
+				.toList());
+			return new ApiException(HttpStatus.METHOD_NOT_ALLOWED, ApiException.INVALID_REQUEST, "method_not_allowed",
+					"Method " + method.getHttpMethod() + " is not allowed here; use " + allowed + ".", null);
+		}
+		if (status.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
+			// The framework's reason names the request URI as this service saw it: an internal address.
+			return ApiException.notFound("not_found", "There is no such endpoint or object.", null);
+		}
 		HttpStatus resolved = HttpStatus.resolve(status.getStatusCode().value());
 		HttpStatus httpStatus = resolved == null ? HttpStatus.BAD_REQUEST : resolved;
 		String reason = status.getReason() == null ? httpStatus.getReasonPhrase() : status.getReason();
@@ -140,6 +210,9 @@ public final class ApiErrors {
 	private static String describe(@Nullable Class<?> type) {
 		if (type == null) {
 			return "a different type";
+		}
+		if (isIntegral(type)) {
+			return "an integer";
 		}
 		if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
 			return "a number";

@@ -10,6 +10,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
@@ -44,6 +45,10 @@ public class ApiExceptionHandler implements WebExceptionHandler, Ordered {
 		response.setStatusCode(api.status());
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_JSON);
+		if (error instanceof ResponseStatusException status) {
+			// e.g. Allow on a 405, as RFC 9110 asks
+			headers.addAll(status.getHeaders());
+		}
 		if (api.retryAfter() != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds(api.retryAfter())));
 		}

@@ -3,6 +3,7 @@ package io.xcomposer.common.images;
 import java.util.regex.Pattern;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.inference.client.image.ImageInfo;
 import io.xcomposer.inference.client.image.ImagePreprocessor;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
@@ -13,8 +14,8 @@ import reactor.core.publisher.Mono;
 /**
  * Uploaded image bytes in Redis under {@code xc:img:{id}} with a TTL, so an id returned by one replica works in
  * chat, composition and search on every replica. The id is content-derived ({@code img_} + first 24 hex of
- * SHA-256): uploading the same bytes twice gives the same id and renews its TTL. The store keeps bytes only;
- * callers check that they are an image before storing.
+ * SHA-256): uploading the same bytes twice gives the same id and renews its TTL. Nothing enters unchecked: every
+ * put goes through the {@link ImageValidator}, so what the store serves back is always a real raster image.
  */
 public class ImageStore {
 
@@ -26,13 +27,17 @@ public class ImageStore {
 
 	private final ImageStoreProperties properties;
 
-	public ImageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties) {
+	private final ImageValidator validator;
+
+	public ImageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties,
+			ImageValidator validator) {
 		RedisSerializationContext<String, byte[]> serialization = RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
 			.build();
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory, serialization);
 		this.properties = properties;
+		this.validator = validator;
 	}
 
 	/** Whether {@code text} has the form of an image id (it may still be unknown or expired). */
@@ -44,18 +49,28 @@ public class ImageStore {
 		return "img_" + sha256.substring(0, 24);
 	}
 
-	/** Stores {@code bytes} (413 {@code image_too_large} above the cap) and emits their id. */
-	public Mono<StoredImage> put(byte[] bytes) {
+	/**
+	 * Checks that {@code bytes} are an accepted image (400 / 413 naming {@code param} otherwise), stores them and
+	 * emits their id.
+	 */
+	public Mono<StoredImage> put(byte[] bytes, String param) {
+		return upload(bytes, param).map(Upload::image);
+	}
+
+	/** {@link #put}, also telling what the check found (format, size in pixels). */
+	public Mono<Upload> upload(byte[] bytes, String param) {
 		long maxBytes = this.properties.maxBytes().toBytes();
 		if (bytes.length > maxBytes) {
 			return Mono.error(ApiException.payloadTooLarge("image_too_large",
-					"The image has " + bytes.length + " bytes, at most " + maxBytes + " are accepted.", null));
+					"The image has " + bytes.length + " bytes, at most " + maxBytes + " are accepted.", param));
 		}
-		String sha256 = ImagePreprocessor.sha256(bytes);
-		StoredImage image = new StoredImage(idOf(sha256), sha256, bytes);
-		return this.redis.opsForValue()
-			.set(key(image.id()), bytes, this.properties.ttl())
-			.thenReturn(image);
+		return this.validator.validate(bytes, param).flatMap(info -> {
+			String sha256 = ImagePreprocessor.sha256(bytes);
+			StoredImage image = new StoredImage(idOf(sha256), sha256, bytes);
+			return this.redis.opsForValue()
+				.set(key(image.id()), bytes, this.properties.ttl())
+				.thenReturn(new Upload(image, info));
+		});
 	}
 
 	/** The image with this id; 404 {@code image_not_found} when it is unknown or expired. */
@@ -69,6 +84,10 @@ public class ImageStore {
 			.map(bytes -> new StoredImage(id, ImagePreprocessor.sha256(bytes), bytes))
 			.switchIfEmpty(Mono.error(() -> ApiException.notFound("image_not_found",
 					"No uploaded image has the id '" + id + "'; it may have expired. Upload it again.", param)));
+	}
+
+	/** A stored image and what its check found. */
+	public record Upload(StoredImage image, ImageInfo info) {
 	}
 
 	private static String key(String id) {

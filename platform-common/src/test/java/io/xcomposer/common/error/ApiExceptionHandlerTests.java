@@ -1,6 +1,8 @@
 package io.xcomposer.common.error;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 
 import io.grpc.Status;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
@@ -9,9 +11,12 @@ import io.xcomposer.inference.client.error.ServerUnavailableException;
 import io.xcomposer.inference.client.image.UnsupportedImageException;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.reactive.resource.NoResourceFoundException;
+import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -81,6 +86,27 @@ class ApiExceptionHandlerTests {
 		assertThat(busy.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(busy.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("3");
 		assertThat(status(new InferenceTimeoutException("llm", "late", null))).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+	}
+
+	@Test
+	void aWrongMethodIs405WithAllow() {
+		MockServerWebExchange exchange = handle(new MethodNotAllowedException(HttpMethod.GET,
+				Set.of(HttpMethod.POST)));
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+		assertThat(exchange.getResponse().getHeaders().getFirst("Allow")).isEqualTo("POST");
+		JsonNode error = body(exchange).get("error");
+		assertThat(error.get("code").asString()).isEqualTo("method_not_allowed");
+		assertThat(error.get("message").asString()).isEqualTo("Method GET is not allowed here; use POST.");
+	}
+
+	@Test
+	void anUnknownRouteIs404WithoutTheInternalUrl() {
+		JsonNode error = body(handle(new NoResourceFoundException(
+				URI.create("http://127.0.0.1:8081/v1/images/img_0123"), "v1/images/img_0123"))).get("error");
+
+		assertThat(error.get("code").asString()).isEqualTo("not_found");
+		assertThat(error.toString()).doesNotContain("127.0.0.1").doesNotContain("8081");
 	}
 
 	@Test

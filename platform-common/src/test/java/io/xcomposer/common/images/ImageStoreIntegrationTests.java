@@ -24,8 +24,11 @@ class ImageStoreIntegrationTests {
 
 	private static LettuceConnectionFactory connectionFactory;
 
-	private final ImageStore store = new ImageStore(connectionFactory,
-			new ImageStoreProperties(Duration.ofMinutes(10), DataSize.ofKilobytes(1)));
+	private static final ImageStoreProperties PROPERTIES = new ImageStoreProperties(Duration.ofMinutes(10),
+			DataSize.ofKilobytes(1), 40_000);
+
+	private final ImageStore store = new ImageStore(connectionFactory, PROPERTIES,
+			new ImageValidator(PROPERTIES.limits()));
 
 	@BeforeAll
 	static void connect() {
@@ -42,9 +45,9 @@ class ImageStoreIntegrationTests {
 
 	@Test
 	void storesUnderAContentIdWithTtlAndReadsBack() {
-		byte[] bytes = "some image bytes".getBytes();
+		byte[] bytes = ImageValidatorTests.png(8, 8);
 
-		StoredImage stored = this.store.put(bytes).block(WAIT);
+		StoredImage stored = this.store.put(bytes, "image").block(WAIT);
 
 		String sha256 = ImagePreprocessor.sha256(bytes);
 		assertThat(stored.id()).isEqualTo("img_" + sha256.substring(0, 24)).matches("img_[0-9a-f]{24}");
@@ -54,7 +57,7 @@ class ImageStoreIntegrationTests {
 		StoredImage read = this.store.get(stored.id(), "image").block(WAIT);
 		assertThat(read.bytes()).isEqualTo(bytes);
 		assertThat(read.sha256()).isEqualTo(sha256);
-		assertThat(this.store.put(bytes).block(WAIT).id()).as("same bytes, same id").isEqualTo(stored.id());
+		assertThat(this.store.put(bytes, "image").block(WAIT).id()).as("same bytes, same id").isEqualTo(stored.id());
 	}
 
 	@Test
@@ -79,10 +82,23 @@ class ImageStoreIntegrationTests {
 	@Test
 	void refusesImagesOverTheCap() {
 		ApiException tooLarge = catchThrowableOfType(ApiException.class,
-				() -> this.store.put(new byte[2048]).block(WAIT));
+				() -> this.store.put(new byte[2048], "image").block(WAIT));
 
 		assertThat(tooLarge.status()).isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE);
 		assertThat(tooLarge.code()).isEqualTo("image_too_large");
+	}
+
+	@Test
+	void storesNothingThatIsNotAnImage() {
+		byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes();
+
+		ApiException refused = catchThrowableOfType(ApiException.class,
+				() -> this.store.put(svg, "user_images[0]").block(WAIT));
+
+		assertThat(refused.code()).isEqualTo("unsupported_image_format");
+		assertThat(refused.param()).isEqualTo("user_images[0]");
+		String id = ImageStore.idOf(ImagePreprocessor.sha256(svg));
+		assertThat(redis.command("EXISTS", "xc:img:" + id)).isEqualTo(":0");
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import io.xcomposer.retrieval.ingest.ImageSources;
 import org.jspecify.annotations.Nullable;
@@ -53,12 +54,14 @@ class EmbeddingController {
 	}
 
 	private Mono<List<float[]>> embedImages(List<String> references) {
-		List<Mono<byte[]>> bytes = new ArrayList<>();
+		List<Mono<PreprocessedImage>> images = new ArrayList<>();
 		for (int i = 0; i < references.size(); i++) {
-			bytes.add(this.sources.fromAny(references.get(i), "images[" + i + "]"));
+			String param = "images[" + i + "]";
+			images.add(this.sources.fromAny(references.get(i), param)
+				.flatMap(bytes -> this.embeddings.preprocess(bytes, param)));
 		}
-		return Flux.fromIterable(bytes)
-			.flatMapSequential(item -> item.flatMap(this.embeddings::preprocess), 4)
+		return Flux.fromIterable(images)
+			.flatMapSequential(image -> image, 4)
 			.collectList()
 			.flatMap(this.embeddings::embedImages);
 	}

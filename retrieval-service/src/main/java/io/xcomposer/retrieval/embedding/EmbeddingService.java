@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.image.ImageLimits;
 import io.xcomposer.inference.client.image.ImagePreprocessor;
+import io.xcomposer.inference.client.image.ImageRejectedException;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.model.EmbedderSpec;
 import io.xcomposer.inference.client.model.ModelDescription;
@@ -62,6 +64,12 @@ public class EmbeddingService {
 	/** Dimension of the retrieval space (the text embedder's, which the image embedder must share). */
 	public Mono<Integer> dimension() {
 		return this.textModel.map(TextModel::dimension);
+	}
+
+	/** {@link #preprocess(byte[])}, a refusal answered as a client error naming {@code param}. */
+	public Mono<PreprocessedImage> preprocess(byte[] bytes, String param) {
+		return preprocess(bytes).onErrorMap(ImageRejectedException.class,
+				rejected -> ApiErrors.rejectedImage(rejected, param));
 	}
 
 	/** Decodes, checks and preprocesses untrusted bytes off the event loop; fails with ImageRejectedException. */

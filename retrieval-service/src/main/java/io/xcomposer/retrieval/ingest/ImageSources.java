@@ -3,15 +3,19 @@ package io.xcomposer.retrieval.ingest;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.fetch.SafeImageFetcher;
 import io.xcomposer.common.images.Base64Images;
+import io.xcomposer.common.images.ImageStore;
+import io.xcomposer.common.images.StoredImage;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.config.RetrievalProperties;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * Where image bytes come from: base64 (optionally a {@code data:} URL), a URL fetched under the platform's SSRF
- * rules ({@link SafeImageFetcher}), or a stored gallery image. The bytes are not trusted here: the image
- * preprocessor decides whether they are an image.
+ * rules ({@link SafeImageFetcher}), a stored gallery image, or an image uploaded with {@code POST /v1/images} (the
+ * shared {@link ImageStore} in Redis; both kinds of id are {@code img_} + a content hash, so the same bytes have
+ * the same id in both). The bytes are not trusted here: the image preprocessor decides whether they are an image.
  */
 @Component
 public class ImageSources {
@@ -20,11 +24,15 @@ public class ImageSources {
 
 	private final GalleryCatalog catalog;
 
+	private final ImageStore uploads;
+
 	private final long maxBytes;
 
-	public ImageSources(SafeImageFetcher fetcher, GalleryCatalog catalog, RetrievalProperties properties) {
+	public ImageSources(SafeImageFetcher fetcher, GalleryCatalog catalog, ImageStore uploads,
+			RetrievalProperties properties) {
 		this.fetcher = fetcher;
 		this.catalog = catalog;
+		this.uploads = uploads;
 		this.maxBytes = properties.maxImageBytes().toBytes();
 	}
 
@@ -51,15 +59,24 @@ public class ImageSources {
 		return this.fetcher.fetch(url);
 	}
 
+	/** A gallery image's bytes, else an uploaded image's; 404 when neither has the id. */
 	public Mono<byte[]> fromId(String id, String param) {
 		return this.catalog.content(id)
 			.map(content -> content.bytes())
-			.switchIfEmpty(Mono.error(() -> unknownImage(id, param)));
+			.switchIfEmpty(Mono.defer(() -> fromUpload(id, param)));
+	}
+
+	/** An uploaded image's bytes; 404 {@code image_not_found} when there is none with the id. */
+	public Mono<byte[]> fromUpload(String id, String param) {
+		return this.uploads.get(id, param)
+			.map(StoredImage::bytes)
+			.onErrorMap(ApiException.class,
+					error -> error.status() == HttpStatus.NOT_FOUND ? unknownImage(id, param) : error);
 	}
 
 	/** A string that is an id, a URL or base64, as the embeddings endpoint accepts. */
 	public Mono<byte[]> fromAny(String reference, String param) {
-		if (reference.startsWith("img_") && reference.length() == 28) {
+		if (ImageStore.isImageId(reference)) {
 			return fromId(reference, param);
 		}
 		if (reference.startsWith("https://") || reference.startsWith("http://")) {
@@ -69,7 +86,8 @@ public class ImageSources {
 	}
 
 	public static ApiException unknownImage(String id, String param) {
-		return ApiException.notFound("image_not_found", "No gallery image has id '" + id + "'.", param);
+		return ApiException.notFound("image_not_found",
+				"No gallery image or uploaded image has the id '" + id + "'; uploads expire after a while.", param);
 	}
 
 	private byte[] decode(String data, String param) {

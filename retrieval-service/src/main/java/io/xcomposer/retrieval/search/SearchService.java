@@ -83,17 +83,20 @@ public class SearchService {
 	private Mono<float[]> queryVector(SearchRequest request, String mode) {
 		return switch (mode) {
 			case "text" -> this.embeddings.embedTexts(List.of(request.text())).map(vectors -> vectors.get(0));
-			case "image_base64" -> embedImage(this.sources.fromBase64(request.imageBase64(), "image_base64"));
-			case "image_url" -> embedImage(this.sources.fromUrl(request.imageUrl()));
+			case "image_base64" -> embedImage(this.sources.fromBase64(request.imageBase64(), "image_base64"),
+					"image_base64");
+			case "image_url" -> embedImage(this.sources.fromUrl(request.imageUrl()), "image_url");
+			// A gallery image has its vector stored; an uploaded one (POST /v1/images) is embedded now.
 			case "image_id" -> this.catalog.find(request.imageId(), true)
 				.map(ImageRecord::vector)
-				.switchIfEmpty(Mono.error(() -> ImageSources.unknownImage(request.imageId(), "image_id")));
+				.switchIfEmpty(Mono.defer(() -> embedImage(this.sources.fromUpload(request.imageId(), "image_id"),
+						"image_id")));
 			default -> rawVector(request.vector());
 		};
 	}
 
-	private Mono<float[]> embedImage(Mono<byte[]> bytes) {
-		return bytes.flatMap(this.embeddings::preprocess)
+	private Mono<float[]> embedImage(Mono<byte[]> bytes, String param) {
+		return bytes.flatMap(image -> this.embeddings.preprocess(image, param))
 			.flatMap(image -> this.embeddings.embedImages(List.of(image)))
 			.map(vectors -> vectors.get(0));
 	}

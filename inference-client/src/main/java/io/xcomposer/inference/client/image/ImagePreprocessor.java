@@ -48,18 +48,34 @@ public final class ImagePreprocessor {
 
 	/** @throws ImageRejectedException when the image is too large, of an unsupported format or corrupt */
 	public PreprocessedImage preprocess(byte[] imageBytes) {
-		if (imageBytes.length > this.limits.maxBytes()) {
-			throw new ImageTooLargeException("image has " + imageBytes.length + " bytes, at most "
-					+ this.limits.maxBytes() + " are accepted");
-		}
-		ImageFormat format = ImageFormat.sniff(imageBytes);
-		RgbPixels decoded = decode(imageBytes, format);
+		ImageFormat format = checkSizeAndSniff(imageBytes, this.limits);
+		RgbPixels decoded = decode(imageBytes, format, this.limits);
 		RgbPixels upright = format == ImageFormat.JPEG
 				? ExifOrientation.apply(ExifOrientation.read(imageBytes), decoded) : decoded;
 		int size = this.spec.imageSize();
 		RgbPixels resized = BicubicResampler.resize(upright, size, size);
 		return new PreprocessedImage(normalise(resized), size, sha256(imageBytes), format, upright.width(),
 				upright.height());
+	}
+
+	/**
+	 * The same checks as {@link #preprocess} (size, format by magic bytes, pixel count from the header, a full
+	 * decode) without a model's spec, for services that store or relay an image without encoding it: whatever
+	 * passes here also passes {@code preprocess}.
+	 * @throws ImageRejectedException when the image is too large, of an unsupported format or corrupt
+	 */
+	public static ImageInfo inspect(byte[] imageBytes, ImageLimits limits) {
+		ImageFormat format = checkSizeAndSniff(imageBytes, limits);
+		RgbPixels decoded = decode(imageBytes, format, limits);
+		return new ImageInfo(format, decoded.width(), decoded.height());
+	}
+
+	private static ImageFormat checkSizeAndSniff(byte[] imageBytes, ImageLimits limits) {
+		if (imageBytes.length > limits.maxBytes()) {
+			throw new ImageTooLargeException("image has " + imageBytes.length + " bytes, at most "
+					+ limits.maxBytes() + " are accepted");
+		}
+		return ImageFormat.sniff(imageBytes);
 	}
 
 	/** Hex SHA-256 of the bytes, for caching results per image. */
@@ -73,7 +89,7 @@ public final class ImagePreprocessor {
 		}
 	}
 
-	private RgbPixels decode(byte[] imageBytes, ImageFormat format) {
+	private static RgbPixels decode(byte[] imageBytes, ImageFormat format, ImageLimits limits) {
 		Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.readerFormatName());
 		if (!readers.hasNext()) {
 			throw new UnsupportedImageException("no decoder for " + format + " is installed");
@@ -86,9 +102,9 @@ public final class ImagePreprocessor {
 			if (width <= 0 || height <= 0) {
 				throw new InvalidImageException(format + " header declares a " + width + "x" + height + " image", null);
 			}
-			if (width * height > this.limits.maxPixels()) {
+			if (width * height > limits.maxPixels()) {
 				throw new ImageTooLargeException(format + " image is " + width + "x" + height + ", at most "
-						+ this.limits.maxPixels() + " pixels are accepted");
+						+ limits.maxPixels() + " pixels are accepted");
 			}
 			return toOpaqueRgb(reader.read(0));
 		}
