@@ -136,7 +136,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
         String key = newKey();
         client().post().uri("/v1/embeddings").header("Authorization", "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("model", "clip-tiny", "input", List.of("a red square", "two circles")))
+                .bodyValue(Map.of("model", "xcomposer-tiny", "input", List.of("a red square", "two circles")))
                 .exchange().expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.object").isEqualTo("list")
@@ -146,7 +146,7 @@ class StreamingIntegrationTests extends GatewayIntegrationTest {
                 .jsonPath("$.usage.prompt_tokens").isEqualTo(5);
         client().post().uri("/v1/embeddings").header("Authorization", "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("model", "clip-tiny", "input", List.of(Map.of("type", "image_url",
+                .bodyValue(Map.of("model", "xcomposer-tiny", "input", List.of(Map.of("type", "image_url",
                         "image_url", Map.of("url", "img_00112233445566778899aabb")))))
                 .exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.data.length()").isEqualTo(1);
