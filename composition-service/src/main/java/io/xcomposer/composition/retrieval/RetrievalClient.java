@@ -3,6 +3,7 @@ package io.xcomposer.composition.retrieval;
 import java.util.Collection;
 import java.util.List;
 
+import io.xcomposer.common.security.ServiceToken;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -16,9 +17,10 @@ public class RetrievalClient {
 
 	private final RetrievalProperties properties;
 
-	RetrievalClient(WebClient.Builder builder, RetrievalProperties properties) {
+	RetrievalClient(WebClient.Builder builder, RetrievalProperties properties, ServiceToken serviceToken) {
 		this.properties = properties;
 		this.web = builder.baseUrl(properties.baseUrl().toString())
+			.filter(serviceToken.clientFilter())
 			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) properties.maxImageSize().toBytes()))
 			.build();
 	}

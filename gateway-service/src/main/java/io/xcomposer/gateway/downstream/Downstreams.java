@@ -1,6 +1,7 @@
 package io.xcomposer.gateway.downstream;
 
 import io.netty.channel.ChannelOption;
+import io.xcomposer.common.security.ServiceToken;
 import io.xcomposer.gateway.config.GatewayProperties;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,7 @@ public class Downstreams {
     private final Downstream composition;
     private final Downstream retrieval;
 
-    public Downstreams(GatewayProperties properties) {
+    public Downstreams(GatewayProperties properties, ServiceToken serviceToken) {
         GatewayProperties.Http http = properties.http();
         int connections = properties.limits().maxConcurrentStreams() + 256;
         ConnectionProvider pool = ConnectionProvider.builder("downstreams")
@@ -38,6 +39,7 @@ public class Downstreams {
                 .build();
         WebClient.Builder base = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
+                .filter(serviceToken.clientFilter())
                 .exchangeStrategies(strategies);
         this.comprehension = create("comprehension", properties.comprehensionUrl(), base, http);
         this.composition = create("composition", properties.compositionUrl(), base, http);

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import io.xcomposer.comprehension.ComprehensionApplication;
 import io.xcomposer.composition.CompositionApplication;
@@ -42,38 +43,44 @@ public final class RealPlatform {
     private final ConfigurableApplicationContext gateway;
     private final int port;
 
+    /** The service token of this platform (random per JVM, as a deployment's Secret would be). */
+    public static final String SERVICE_TOKEN = "st-" + java.util.UUID.randomUUID();
+
     private RealPlatform() {
         repository = Path.of(System.getProperty("model.repository", "../model-repository/tiny"));
         Path gallery = repository.resolve("eval/gallery.jsonl").toAbsolutePath();
         redis = RedisServerProcess.shared();
-        model = EmbeddedInferenceServer.start(repository);
+        // Every hop authenticates as in a cluster: one service token, presented by the gateway, composition and
+        // the services' model-server client, checked by every service and by the model server.
+        model = EmbeddedInferenceServer.start(repository, "xcomposer.server.service-token=" + SERVICE_TOKEN);
         int gatewayPort = freePort();
         String redisHost = "--spring.data.redis.host=" + redis.host();
         String redisPort = "--spring.data.redis.port=" + redis.port();
         String inferenceHost = "--xcomposer.inference.host=127.0.0.1";
         String inferencePort = "--xcomposer.inference.port=" + model.port();
+        String serviceToken = "--xcomposer.security.service-token=" + SERVICE_TOKEN;
 
         retrieval = InJvmService.start(RetrievalApplication.class, false, redisHost, redisPort, inferenceHost,
-                inferencePort, "--xcomposer.retrieval.index-path=" + tempDirectory("retrieval-index"),
+                inferencePort, serviceToken, "--xcomposer.retrieval.index-path=" + tempDirectory("retrieval-index"),
                 "--xcomposer.retrieval.seed-gallery=" + gallery,
                 "--xcomposer.retrieval.public-base-url=http://127.0.0.1:" + gatewayPort);
         awaitSeeded(retrieval, gallery);
         comprehension = InJvmService.start(ComprehensionApplication.class, false, redisHost, redisPort, inferenceHost,
-                inferencePort);
+                inferencePort, serviceToken);
         // As InJvmService.start does, plus the WebClient.Builder its (excluded) auto-configuration would give.
         composition = new SpringApplicationBuilder(CompositionApplication.class, InJvmService.OwnNettyResources.class,
                 CompositionWebClient.class)
                 .registerShutdownHook(false)
                 .run("--server.port=0", "--spring.config.location=" + ownApplicationYml(CompositionApplication.class),
                         "--spring.jmx.enabled=false", "--management.metrics.use-global-registry=false", redisHost,
-                        redisPort, inferenceHost, inferencePort,
+                        redisPort, inferenceHost, inferencePort, serviceToken,
                         "--xcomposer.retrieval.base-url=" + InJvmService.url(retrieval),
                         "--xcomposer.composition.poll-interval=50ms");
         gateway = StandaloneGateway.start("--server.port=" + gatewayPort, redisHost, redisPort,
                 "--xcomposer.gateway.comprehension-url=" + InJvmService.url(comprehension),
                 "--xcomposer.gateway.composition-url=" + InJvmService.url(composition),
                 "--xcomposer.gateway.retrieval-url=" + InJvmService.url(retrieval),
-                "--xcomposer.gateway.bootstrap-key=false");
+                "--xcomposer.gateway.bootstrap-key=false", serviceToken);
         port = StandaloneGateway.port(gateway);
     }
 
@@ -101,6 +108,12 @@ public final class RealPlatform {
     /** A file of model-repository/tiny/eval, e.g. {@code images/00237-0.png}. */
     public Path evalFile(String relative) {
         return repository.resolve("eval").resolve(relative).toAbsolutePath();
+    }
+
+    /** Base URLs of the services behind the gateway, by name. */
+    public Map<String, String> internalServices() {
+        return Map.of("comprehension", InJvmService.url(comprehension), "composition", InJvmService.url(composition),
+                "retrieval", InJvmService.url(retrieval));
     }
 
     public EmbeddedInferenceServer model() {

@@ -89,6 +89,12 @@ public class TritonClient implements AutoCloseable {
 
 	/** Opens a Netty channel to {@code options.host():options.port()}; connection happens lazily on first call. */
 	public static TritonClient connect(TritonClientOptions options, MeterRegistry meterRegistry) {
+		return connect(options, meterRegistry, null);
+	}
+
+	/** As {@link #connect(TritonClientOptions, MeterRegistry)}, presenting {@code serviceToken} unless null. */
+	public static TritonClient connect(TritonClientOptions options, MeterRegistry meterRegistry,
+			@Nullable String serviceToken) {
 		NettyChannelBuilder builder = NettyChannelBuilder.forAddress(options.host(), options.port())
 			.maxInboundMessageSize(options.maxInboundMessageBytes())
 			.keepAliveTime(KEEPALIVE_TIME.toSeconds(), TimeUnit.SECONDS)
@@ -98,6 +104,9 @@ public class TritonClient implements AutoCloseable {
 		}
 		else {
 			builder.usePlaintext();
+		}
+		if (serviceToken != null && !serviceToken.isBlank()) {
+			builder.intercept(ServiceTokenMetadata.clientInterceptor(serviceToken.trim()));
 		}
 		return new TritonClient(builder.build(), options, meterRegistry);
 	}

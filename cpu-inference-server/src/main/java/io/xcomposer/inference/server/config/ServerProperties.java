@@ -2,6 +2,7 @@ package io.xcomposer.inference.server.config;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param unaryWorkers threads executing unary (non-batched) inference.
  * @param dynamicBatching whether models whose config has {@code dynamic_batching} batch concurrent requests.
  * @param maxInboundMessageBytes largest gRPC request accepted (images and embedding tables exceed gRPC's 4 MiB).
+ * @param grpcAddress interface the gRPC endpoint binds: loopback unless a deployment binds it wider.
+ * @param serviceToken when set, every gRPC call must carry it ({@code x-service-token}); the services present the
+ *     platform's {@code xcomposer.security.service-token}.
  */
 @ConfigurationProperties(prefix = ServerProperties.PREFIX)
 public record ServerProperties(
@@ -28,7 +32,9 @@ public record ServerProperties(
         @DefaultValue("1") int intraOpThreads,
         @DefaultValue("2") int unaryWorkers,
         @DefaultValue("true") boolean dynamicBatching,
-        @DefaultValue("67108864") int maxInboundMessageBytes) {
+        @DefaultValue("67108864") int maxInboundMessageBytes,
+        @DefaultValue("127.0.0.1") String grpcAddress,
+        @Nullable String serviceToken) {
 
     public static final String PREFIX = "xcomposer.server";
 }

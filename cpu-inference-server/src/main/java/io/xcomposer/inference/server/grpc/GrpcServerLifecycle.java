@@ -2,11 +2,13 @@ package io.xcomposer.inference.server.grpc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.xcomposer.inference.server.config.ServerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +34,20 @@ public class GrpcServerLifecycle implements SmartLifecycle {
     @Override
     public void start() {
         try {
-            server = Grpc.newServerBuilderForPort(properties.grpcPort(), InsecureServerCredentials.create())
-                    .addService(service)
+            server = NettyServerBuilder.forAddress(
+                            new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
+                            InsecureServerCredentials.create())
+                    .addService(ServerInterceptors.intercept(service,
+                            new ServiceTokenCheck(properties.serviceToken())))
                     .maxInboundMessageSize(properties.maxInboundMessageBytes())
                     .build()
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start gRPC server on port " + properties.grpcPort(), e);
         }
-        log.info("Started GRPCInferenceService at 0.0.0.0:{}", server.getPort());
+        log.info("Started GRPCInferenceService at {}:{}{}", properties.grpcAddress(), server.getPort(),
+                properties.serviceToken() == null || properties.serviceToken().isBlank() ? ""
+                        : " (service token required)");
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xcomposer.inference.client.TritonClient;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,8 +21,10 @@ public class InferenceClientAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	TritonClient tritonClient(InferenceClientProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
-		return TritonClient.connect(properties.toOptions(), meterRegistry.getIfAvailable(SimpleMeterRegistry::new));
+	TritonClient tritonClient(InferenceClientProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
+			@Value("${xcomposer.security.service-token:}") String serviceToken) {
+		return TritonClient.connect(properties.toOptions(), meterRegistry.getIfAvailable(SimpleMeterRegistry::new),
+				serviceToken);
 	}
 
 }
