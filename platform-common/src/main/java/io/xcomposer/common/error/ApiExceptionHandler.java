@@ -28,6 +28,14 @@ public class ApiExceptionHandler implements WebExceptionHandler, Ordered {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+	/**
+	 * How much of a refused request's unread body is read and dropped so that a client still uploading it (Python's
+	 * urllib, curl with a file) reads the answer instead of a connection reset.
+	 */
+	private static final long MAX_DRAINED_BYTES = 256L * 1024;
+
+	private static final Duration MAX_DRAIN_TIME = Duration.ofSeconds(15);
+
 	private final ObjectMapper objectMapper;
 
 	public ApiExceptionHandler(ObjectMapper objectMapper) {
@@ -59,12 +67,22 @@ public class ApiExceptionHandler implements WebExceptionHandler, Ordered {
 
 	/**
 	 * Reads and drops whatever of the request body nobody read (a request refused before its body was looked at),
-	 * so the connection stays in step for the client's next request on it; a body that was already read, or that
-	 * breaks off, ends the drain quietly.
+	 * so a client still sending it reads the answer, and the connection stays in step for its next request; a body
+	 * that was already read, or that breaks off, ends the drain quietly.
 	 */
 	private static Mono<Void> unreadBodyDrained(ServerWebExchange exchange) {
-		return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then()
-				.onErrorResume(alreadyReadOrBroken -> Mono.empty());
+		long[] seen = { 0 };
+		return exchange.getRequest()
+			.getBody()
+			.doOnNext(buffer -> {
+				seen[0] += buffer.readableByteCount();
+				DataBufferUtils.release(buffer);
+			})
+			// Bounded: past the cap (or the time) the connection is closed after the answer instead.
+			.takeUntil(buffer -> seen[0] >= MAX_DRAINED_BYTES)
+			.then()
+			.timeout(MAX_DRAIN_TIME)
+			.onErrorResume(alreadyReadOrBroken -> Mono.empty());
 	}
 
 	@Override
