@@ -22,13 +22,28 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class CompositionStore {
 
-	/** INCR the sequence and XADD under it in one step, so concurrent writers keep the log ordered. */
+	/**
+	 * INCR the sequence and XADD under it in one step, so concurrent writers keep the log ordered. With an owner
+	 * (ARGV[5]) only while that replica holds the lease (KEYS[3]); -1 otherwise.
+	 */
 	private static final RedisScript<Long> APPEND = RedisScript.of("""
+			if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[5] then
+				return -1
+			end
 			local seq = redis.call('INCR', KEYS[2])
 			redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'type', ARGV[1], 'data', ARGV[2])
 			redis.call('PEXPIRE', KEYS[1], ARGV[3])
 			redis.call('PEXPIRE', KEYS[2], ARGV[3])
 			return seq
+			""", Long.class);
+
+	/** SET the state only while the owner (ARGV[3]) holds the lease (KEYS[2]); 0 otherwise. */
+	private static final RedisScript<Long> SAVE_OWNED = RedisScript.of("""
+			if redis.call('GET', KEYS[2]) ~= ARGV[3] then
+				return 0
+			end
+			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+			return 1
 			""", Long.class);
 
 	private static final int READ_BATCH = 256;
@@ -54,16 +69,43 @@ public class CompositionStore {
 			.thenReturn(composition);
 	}
 
+	/** Saves a run's change, fenced by its lease: fails with {@link LeaseLost} once {@code owner} lost it. */
+	public Mono<Composition> save(Composition composition, String owner) {
+		List<String> keys = List.of(stateKey(composition.id()), leaseKey(composition.id()));
+		List<String> args = List.of(this.json.writeValueAsString(composition), Long.toString(this.ttl.toMillis()), owner);
+		return this.redis.execute(SAVE_OWNED, keys, args)
+			.single()
+			.flatMap(saved -> saved == 1 ? Mono.just(composition) : Mono.error(new LeaseLost(composition.id(), owner)));
+	}
+
 	public Mono<Composition> find(String id) {
 		return this.redis.opsForValue().get(stateKey(id)).map(text -> this.json.readValue(text, Composition.class));
 	}
 
 	/** Appends an event; the payload is serialised to JSON. Emits its sequence number. */
 	public Mono<Long> append(String id, String type, Object payload) {
-		List<String> keys = List.of(eventsKey(id), "composition:{" + id + "}:seq");
+		return append(id, type, payload, "");
+	}
+
+	/**
+	 * Appends a run's event, fenced by its lease: fails with {@link LeaseLost} once {@code owner} lost it; an empty
+	 * owner appends unconditionally.
+	 */
+	public Mono<Long> append(String id, String type, Object payload, String owner) {
+		List<String> keys = List.of(eventsKey(id), "composition:{" + id + "}:seq", leaseKey(id));
 		List<String> args = List.of(type, this.json.writeValueAsString(payload), Long.toString(this.ttl.toMillis()),
-				Integer.toString(this.maxEvents));
-		return this.redis.execute(APPEND, keys, args).single();
+				Integer.toString(this.maxEvents), owner);
+		return this.redis.execute(APPEND, keys, args)
+			.single()
+			.flatMap(seq -> seq >= 0 ? Mono.just(seq) : Mono.error(new LeaseLost(id, owner)));
+	}
+
+	/** The newest event, if any. */
+	public Mono<CompositionEvent> lastEvent(String id) {
+		return this.redis.opsForStream()
+			.reverseRange(eventsKey(id), Range.unbounded(), Limit.limit().count(1))
+			.next()
+			.map(CompositionStore::toEvent);
 	}
 
 	/** Up to one batch of the events after sequence number {@code after}, in order. */
@@ -95,6 +137,10 @@ public class CompositionStore {
 
 	private static String eventsKey(String id) {
 		return "composition:{" + id + "}:events";
+	}
+
+	static String leaseKey(String id) {
+		return "composition:{" + id + "}:lease";
 	}
 
 	private static String lockKey(String id) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionStore;
 import io.xcomposer.composition.article.ImageRef;
+import io.xcomposer.composition.article.LeaseLost;
 import io.xcomposer.composition.article.Slot;
 import io.xcomposer.composition.article.StepError;
 import io.xcomposer.composition.article.Usage;
@@ -44,10 +45,11 @@ final class CompositionRun {
 
 	private final Journal journal;
 
-	CompositionRun(Composition start, ArticleModel model, ArticleSteps steps, CompositionStore store,
+	/** @param owner the replica whose lease fences every write of this run */
+	CompositionRun(Composition start, ArticleModel model, ArticleSteps steps, CompositionStore store, String owner,
 			CompositionMetrics metrics, int writeMaxTokens, ExcludeFromSearch excludeFromSearch,
 			@Nullable String requestId) {
-		this.journal = new Journal(store, start);
+		this.journal = new Journal(store, start, owner);
 		this.model = model;
 		this.steps = steps;
 		this.metrics = metrics;
@@ -64,7 +66,8 @@ final class CompositionRun {
 				.concatWith(Flux.fromIterable(positions).concatMap(this::illustrate))
 				.then())
 			.then(Mono.defer(this::finish))
-			.onErrorResume(this::fail);
+			// A lost lease is not this composition's failure: whoever holds the lease now records how it ended.
+			.onErrorResume(failure -> !(failure instanceof LeaseLost), this::fail);
 	}
 
 	private Mono<Void> write() {

@@ -8,17 +8,26 @@ import reactor.core.publisher.Mono;
 
 /**
  * The one writer of a composition during a run or an edit: keeps the current state, saves every change and then
- * announces it, so a client that sees an event finds its effect in the state.
+ * announces it, so a client that sees an event finds its effect in the state. A run's journal writes only while
+ * its replica holds the composition's lease ({@link io.xcomposer.composition.article.CompositionLeases}).
  */
 public final class Journal {
 
 	private final CompositionStore store;
 
+	/** The lease holder whose writes these are; empty for an edit, which the edit lock guards instead. */
+	private final String owner;
+
 	private Composition state;
 
 	public Journal(CompositionStore store, Composition state) {
+		this(store, state, "");
+	}
+
+	public Journal(CompositionStore store, Composition state, String owner) {
 		this.store = store;
 		this.state = state;
+		this.owner = owner;
 	}
 
 	public Composition state() {
@@ -31,11 +40,11 @@ public final class Journal {
 
 	public Mono<Void> commit(Composition next) {
 		this.state = next;
-		return this.store.save(next).then();
+		return (this.owner.isEmpty() ? this.store.save(next) : this.store.save(next, this.owner)).then();
 	}
 
 	public Mono<Long> event(String type, Map<String, ?> payload) {
-		return this.store.append(this.state.id(), type, payload);
+		return this.store.append(this.state.id(), type, payload, this.owner);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.xcomposer.composition.article.CompositionEvent;
 import io.xcomposer.composition.article.CompositionStore;
+import io.xcomposer.composition.compose.OrphanSweeper;
 import io.xcomposer.composition.config.CompositionProperties;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -14,7 +15,9 @@ import reactor.core.publisher.Mono;
 /**
  * Reads a composition's event log from a given position and follows it live: replays what is stored, then polls
  * for more (pull-based, so a slow client only slows its own reads). Ends once it has delivered an event that
- * finishes a run or an edit ({@code done}, {@code error}, {@code edit_done}) and nothing newer exists.
+ * finishes a run or an edit ({@code done}, {@code error}, {@code edit_done}) and nothing newer exists. While it
+ * waits it checks the composition's lease every {@code lease.sweep-every}: a run whose replica died is ended
+ * ({@link OrphanSweeper}), so the follower gets its {@code error} instead of keep-alives until the keys expire.
  */
 @Component
 public class EventFollower {
@@ -25,8 +28,11 @@ public class EventFollower {
 
 	private final CompositionProperties properties;
 
-	EventFollower(CompositionStore store, CompositionProperties properties) {
+	private final OrphanSweeper orphans;
+
+	EventFollower(CompositionStore store, OrphanSweeper orphans, CompositionProperties properties) {
 		this.store = store;
+		this.orphans = orphans;
 		this.properties = properties;
 	}
 
@@ -34,13 +40,21 @@ public class EventFollower {
 		AtomicLong cursor = new AtomicLong(after);
 		AtomicBoolean lastFinished = new AtomicBoolean();
 		AtomicBoolean ended = new AtomicBoolean();
+		long checkEvery = this.properties.lease().sweepEvery().toNanos();
+		AtomicLong nextCheck = new AtomicLong(System.nanoTime() + checkEvery);
 		return Flux.defer(() -> this.store.eventsAfter(id, cursor.get()).collectList().flatMapMany(batch -> {
 			if (batch.isEmpty()) {
 				if (lastFinished.get()) {
 					ended.set(true);
 					return Flux.empty();
 				}
-				return Mono.delay(this.properties.pollInterval()).thenMany(Flux.empty());
+				Mono<?> check = Mono.empty();
+				long now = System.nanoTime();
+				if (now - nextCheck.get() >= 0) {
+					nextCheck.set(now + checkEvery);
+					check = this.orphans.recoverIfOrphaned(id).onErrorResume(failure -> Mono.just(false));
+				}
+				return check.then(Mono.delay(this.properties.pollInterval())).thenMany(Flux.empty());
 			}
 			CompositionEvent last = batch.get(batch.size() - 1);
 			cursor.set(last.seq());
