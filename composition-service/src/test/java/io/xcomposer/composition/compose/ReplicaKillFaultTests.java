@@ -1,0 +1,205 @@
+package io.xcomposer.composition.compose;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.xcomposer.composition.support.ReplicaProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fault injection: composition-service runs as real child JVMs ({@link ReplicaProcess}) against the tests' real
+ * Redis, CPU inference server and retrieval-service; a replica is SIGKILLed while it writes an article that a client
+ * follows. The client, reconnecting with {@code Last-Event-ID} (as the SSE protocol and the gateway do), must get
+ * {@code error} or the rest of the article within 10 s, and the composition must not stay {@code running}.
+ * Measured times go to the test output and {@code target/replica-kill-figures.txt}.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class ReplicaKillFaultTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration PROMISE = Duration.ofSeconds(10);
+
+	private static final Set<String> FINISHING = Set.of("done", "error");
+
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
+	};
+
+	private final List<ReplicaProcess> replicas = new ArrayList<>();
+
+	@AfterEach
+	void stopReplicas() {
+		this.replicas.forEach(ReplicaProcess::close);
+	}
+
+	@Test
+	void replicaKilledMidArticle_anotherReplicaEndsIt_andTheFollowerGetsErrorWithin10s() {
+		ReplicaProcess a = replica("replica-a", 0);
+		ReplicaProcess b = replica("replica-b", 0);
+		a.awaitReady();
+		b.awaitReady();
+		String id = create(a);
+
+		Followed before = followAndKill(a, id);
+		List<ServerSentEvent<String>> rest = follow(b, id, before.lastId(), PROMISE.minus(before.sinceKill()));
+		Duration outcome = before.sinceKill();
+
+		assertEnded(rest);
+		assertThat(state(b, id).get("status").asString()).isNotEqualTo("running");
+		assertThat(outcome).isLessThan(PROMISE);
+		record("another replica (lease 3 s, sweep 1 s): kill -> follower's last event " + outcome.toMillis()
+				+ " ms, ended with " + describe(rest) + "; stream from the killed replica: " + before.ending());
+	}
+
+	@Test
+	void onlyReplicaKilledMidArticle_restartedWithItsId_endsItsOrphanAtOnce() {
+		String longLease = "--xcomposer.composition.lease.ttl=60s";
+		ReplicaProcess first = replica("replica-c", 0, longLease);
+		first.awaitReady();
+		String id = create(first);
+
+		Followed before = followAndKill(first, id);
+		long restart = System.nanoTime();
+		ReplicaProcess again = replica("replica-c", first.port(), longLease).awaitReady();
+		Duration startup = since(restart);
+		long ready = System.nanoTime();
+		List<ServerSentEvent<String>> rest = follow(again, id, before.lastId(), PROMISE);
+		Duration afterReady = since(ready);
+
+		assertEnded(rest);
+		assertThat(state(again, id).get("status").asString()).isNotEqualTo("running");
+		// Well inside the 60 s lease: the restarted replica recognised its own orphan instead of waiting it out.
+		assertThat(before.sinceKill()).isLessThan(Duration.ofSeconds(50));
+		assertThat(afterReady).isLessThan(PROMISE);
+		record("same replica restarted (lease 60 s): kill -> ready " + startup.toMillis() + " ms start-up, ready -> "
+				+ "follower's last event " + afterReady.toMillis() + " ms, kill -> last event "
+				+ before.sinceKill().toMillis() + " ms, ended with " + describe(rest));
+	}
+
+	private ReplicaProcess replica(String replicaId, int port, String... settings) {
+		ReplicaProcess replica = ReplicaProcess.start(replicaId, port, settings);
+		this.replicas.add(replica);
+		return replica;
+	}
+
+	private static String create(ReplicaProcess replica) {
+		String body = WebClient.create(replica.url()).post().uri("/v1/compositions")
+			.bodyValue(Map.of("title", "A Tour of Red Circles", "seed", 1))
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(30));
+		return JSON.readTree(body).get("id").asString();
+	}
+
+	/** Follows from the start and SIGKILLs the replica when the first paragraph is done, mid-article. */
+	private static Followed followAndKill(ReplicaProcess replica, String id) {
+		List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
+		AtomicLong killedAt = new AtomicLong();
+		AtomicReference<String> ending = new AtomicReference<>("completed without done or error");
+		WebClient.create(replica.url()).get().uri("/v1/compositions/{id}/events", id)
+			.retrieve()
+			.bodyToFlux(SSE)
+			.filter(event -> event.event() != null)
+			.doOnNext(event -> {
+				seen.add(event);
+				if ("paragraph_done".equals(event.event()) && killedAt.get() == 0) {
+					killedAt.set(System.nanoTime());
+					replica.kill();
+				}
+			})
+			.then()
+			.onErrorResume(failure -> {
+				ending.set(failure.getClass().getSimpleName());
+				return Mono.empty();
+			})
+			.block(Duration.ofSeconds(90));
+		assertThat(killedAt.get()).as("a paragraph was done before the run ended").isNotZero();
+		assertThat(seen).as("killed mid-article").noneMatch(event -> FINISHING.contains(event.event()));
+		return new Followed(Long.parseLong(seen.get(seen.size() - 1).id()), killedAt.get(), ending.get());
+	}
+
+	/** Reconnects with Last-Event-ID and reads until the stream ends; fails after {@code within}. */
+	private static List<ServerSentEvent<String>> follow(ReplicaProcess replica, String id, long after,
+			Duration within) {
+		try {
+			return WebClient.create(replica.url()).get().uri("/v1/compositions/{id}/events", id)
+				.header("Last-Event-ID", Long.toString(after))
+				.retrieve()
+				.bodyToFlux(SSE)
+				.filter(event -> event.event() != null)
+				.collectList()
+				.block(within);
+		}
+		catch (IllegalStateException timeout) {
+			throw new AssertionError("the follower got no end of composition " + id + " within " + within, timeout);
+		}
+	}
+
+	private static JsonNode state(ReplicaProcess replica, String id) {
+		return JSON.readTree(WebClient.create(replica.url()).get().uri("/v1/compositions/{id}", id)
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10)));
+	}
+
+	private static void assertEnded(List<ServerSentEvent<String>> rest) {
+		assertThat(rest).isNotEmpty();
+		ServerSentEvent<String> last = rest.get(rest.size() - 1);
+		assertThat(last.event()).isIn(FINISHING);
+		if ("error".equals(last.event())) {
+			assertThat(JSON.readTree(last.data()).at("/error/code").asString()).isEqualTo("composition_interrupted");
+		}
+	}
+
+	private static String describe(List<ServerSentEvent<String>> rest) {
+		ServerSentEvent<String> last = rest.get(rest.size() - 1);
+		return rest.size() + " event(s), last " + last.event() + " " + last.data();
+	}
+
+	private static void record(String figure) {
+		System.out.println("MEASURED " + figure);
+		try {
+			Files.writeString(Path.of("target", "replica-kill-figures.txt"), figure + System.lineSeparator(),
+					StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Duration since(long nanos) {
+		return Duration.ofNanos(System.nanoTime() - nanos);
+	}
+
+	/** What the client saw from the replica before and as it was killed. */
+	private record Followed(long lastId, long killedAtNanos, String ending) {
+
+		Duration sinceKill() {
+			return since(this.killedAtNanos);
+		}
+
+	}
+
+}
