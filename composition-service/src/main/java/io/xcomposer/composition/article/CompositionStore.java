@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.xcomposer.composition.config.CompositionProperties;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -23,27 +24,27 @@ import tools.jackson.databind.json.JsonMapper;
 public class CompositionStore {
 
 	/**
-	 * INCR the sequence and XADD under it in one step, so concurrent writers keep the log ordered. With an owner
-	 * (ARGV[5]) only while that replica holds the lease (KEYS[3]); -1 otherwise.
+	 * A change in one step: SET the state (ARGV[4], unless empty), then INCR the sequence and XADD the event under it
+	 * (type ARGV[5], unless empty; data ARGV[6]), so concurrent writers keep the log ordered and a state is never
+	 * stored without its event, or an event without its state (what lets another replica resume a run from its
+	 * state). With an owner (ARGV[1]) only while that replica holds the lease (KEYS[4]): -1 otherwise. Emits the
+	 * event's sequence number, 0 when there was none.
 	 */
-	private static final RedisScript<Long> APPEND = RedisScript.of("""
-			if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[5] then
+	private static final RedisScript<Long> COMMIT = RedisScript.of("""
+			if ARGV[1] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[1] then
 				return -1
 			end
-			local seq = redis.call('INCR', KEYS[2])
-			redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'type', ARGV[1], 'data', ARGV[2])
-			redis.call('PEXPIRE', KEYS[1], ARGV[3])
-			redis.call('PEXPIRE', KEYS[2], ARGV[3])
-			return seq
-			""", Long.class);
-
-	/** SET the state only while the owner (ARGV[3]) holds the lease (KEYS[2]); 0 otherwise. */
-	private static final RedisScript<Long> SAVE_OWNED = RedisScript.of("""
-			if redis.call('GET', KEYS[2]) ~= ARGV[3] then
+			if ARGV[4] ~= '' then
+				redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[2])
+			end
+			if ARGV[5] == '' then
 				return 0
 			end
-			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-			return 1
+			local seq = redis.call('INCR', KEYS[3])
+			redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'type', ARGV[5], 'data', ARGV[6])
+			redis.call('PEXPIRE', KEYS[2], ARGV[2])
+			redis.call('PEXPIRE', KEYS[3], ARGV[2])
+			return seq
 			""", Long.class);
 
 	private static final int READ_BATCH = 256;
@@ -63,19 +64,13 @@ public class CompositionStore {
 		this.maxEvents = properties.maxEvents();
 	}
 
-	public Mono<Composition> save(Composition composition) {
-		return this.redis.opsForValue()
-			.set(stateKey(composition.id()), this.json.writeValueAsString(composition), this.ttl)
-			.thenReturn(composition);
-	}
-
-	/** Saves a run's change, fenced by its lease: fails with {@link LeaseLost} once {@code owner} lost it. */
-	public Mono<Composition> save(Composition composition, String owner) {
-		List<String> keys = List.of(stateKey(composition.id()), leaseKey(composition.id()));
-		List<String> args = List.of(this.json.writeValueAsString(composition), Long.toString(this.ttl.toMillis()), owner);
-		return this.redis.execute(SAVE_OWNED, keys, args)
-			.single()
-			.flatMap(saved -> saved == 1 ? Mono.just(composition) : Mono.error(new LeaseLost(composition.id(), owner)));
+	/**
+	 * Saves {@code state} and, unless {@code type} is null, appends its event, in one step. A non-empty
+	 * {@code owner} fences the write by the composition's lease: it fails with {@link LeaseLost} once that replica
+	 * no longer holds it. Emits the event's sequence number (0 without an event).
+	 */
+	public Mono<Long> commit(Composition state, @Nullable String type, @Nullable Object payload, String owner) {
+		return run(state.id(), this.json.writeValueAsString(state), type, payload, owner);
 	}
 
 	public Mono<Composition> find(String id) {
@@ -87,25 +82,18 @@ public class CompositionStore {
 		return append(id, type, payload, "");
 	}
 
-	/**
-	 * Appends a run's event, fenced by its lease: fails with {@link LeaseLost} once {@code owner} lost it; an empty
-	 * owner appends unconditionally.
-	 */
+	/** Appends an event, fenced by the lease of a non-empty {@code owner} (see {@link #commit}). */
 	public Mono<Long> append(String id, String type, Object payload, String owner) {
-		List<String> keys = List.of(eventsKey(id), "composition:{" + id + "}:seq", leaseKey(id));
-		List<String> args = List.of(type, this.json.writeValueAsString(payload), Long.toString(this.ttl.toMillis()),
-				Integer.toString(this.maxEvents), owner);
-		return this.redis.execute(APPEND, keys, args)
-			.single()
-			.flatMap(seq -> seq >= 0 ? Mono.just(seq) : Mono.error(new LeaseLost(id, owner)));
+		return run(id, "", type, payload, owner);
 	}
 
-	/** The newest event, if any. */
-	public Mono<CompositionEvent> lastEvent(String id) {
-		return this.redis.opsForStream()
-			.reverseRange(eventsKey(id), Range.unbounded(), Limit.limit().count(1))
-			.next()
-			.map(CompositionStore::toEvent);
+	private Mono<Long> run(String id, String state, @Nullable String type, @Nullable Object payload, String owner) {
+		List<String> keys = List.of(stateKey(id), eventsKey(id), "composition:{" + id + "}:seq", leaseKey(id));
+		List<String> args = List.of(owner, Long.toString(this.ttl.toMillis()), Integer.toString(this.maxEvents), state,
+				type == null ? "" : type, type == null ? "" : this.json.writeValueAsString(payload));
+		return this.redis.execute(COMMIT, keys, args)
+			.single()
+			.flatMap(seq -> seq >= 0 ? Mono.just(seq) : Mono.error(new LeaseLost(id, owner)));
 	}
 
 	/** Up to one batch of the events after sequence number {@code after}, in order. */

@@ -106,11 +106,34 @@ public class CompositionRunner implements SmartLifecycle {
 
 	/** Starts a claimed composition whose initial state is stored; it runs until done, whoever listens. */
 	public void start(Composition stored, @Nullable String requestId) {
-		String id = stored.id();
 		this.metrics.started();
+		run(stored, requestId);
+	}
+
+	/**
+	 * Goes on with an orphan whose lease this process has just claimed ({@link #hold} and
+	 * {@link CompositionLeases#claim}), from its stored state; false, leaving it held, when no running place is free.
+	 */
+	boolean resume(Composition orphan) {
+		if (!this.permits.tryAcquire()) {
+			return false;
+		}
+		this.metrics.resumed();
+		log.info("composition {}: resumed by replica {} from its stored state", orphan.id(), this.leases.replicaId());
+		run(orphan, null);
+		return true;
+	}
+
+	private void run(Composition stored, @Nullable String requestId) {
+		String id = stored.id();
 		CompositionRun run = new CompositionRun(stored, this.model, this.steps, this.store, this.leases.replicaId(),
 				this.metrics, this.properties.maxTokens().write(), this.properties.excludeFromSearch(), requestId);
 		Disposable handle = run.execute()
+			.onErrorResume(LeaseLost.class, lost -> {
+				log.warn("composition {}: {}; the run stops", id, lost.getMessage());
+				this.metrics.abandoned();
+				return Mono.empty();
+			})
 			.flatMap(done -> this.leases.release(id).onErrorResume(failure -> {
 				// The lease then expires, and a sweep finds the composition finished and only unlists it.
 				log.warn("composition {}: lease not released", id, failure);
@@ -122,7 +145,7 @@ public class CompositionRunner implements SmartLifecycle {
 				this.held.remove(id);
 			})
 			.subscribe(done -> log.info("composition {} {}", done.id(), done.status().wire()),
-					failure -> logFailure(id, failure));
+					failure -> log.error("composition {} could not record its failure", id, failure));
 		if (!handle.isDisposed()) {
 			this.running.put(id, handle);
 		}
@@ -201,15 +224,6 @@ public class CompositionRunner implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.renewal != null;
-	}
-
-	private void logFailure(String id, Throwable failure) {
-		if (failure instanceof LeaseLost) {
-			log.warn("composition {}: {}", id, failure.getMessage());
-		}
-		else {
-			log.error("composition {} could not record its failure", id, failure);
-		}
 	}
 
 }

@@ -66,8 +66,7 @@ public class CompositionService {
 		Composition created = Composition.start(newId(), request.title().strip(), language, imageCount, select,
 				maxParagraphs, uploaded.stream().distinct().toList(), seed);
 		return this.runner.claim(created.id())
-			.then(this.store.save(created))
-			.then(this.store.append(created.id(), "created", CompositionView.of(created)))
+			.then(this.store.commit(created, "created", CompositionView.of(created), ""))
 			.doOnError(failure -> this.runner.unclaim(created.id()))
 			.doOnSuccess(seq -> this.runner.start(created, requestId))
 			.thenReturn(created);

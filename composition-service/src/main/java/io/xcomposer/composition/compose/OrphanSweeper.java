@@ -2,12 +2,11 @@ package io.xcomposer.composition.compose;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionLeases;
 import io.xcomposer.composition.article.CompositionStore;
-import io.xcomposer.composition.article.Status;
 import io.xcomposer.composition.article.StepError;
 import io.xcomposer.composition.config.CompositionProperties;
 import org.jspecify.annotations.Nullable;
@@ -20,16 +19,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Ends compositions whose replica died. Every {@code lease.sweep-every} it walks the listed compositions (at most
+ * Takes over compositions whose replica died. Every {@code lease.sweep-every} it walks the listed compositions (at most
  * {@code lease.sweep-batch}) and takes over each one nobody runs any more: its lease expired, or it carries this
  * replica's id although no run of this process has it (this replica was restarted; no need to wait for the expiry).
- * The taker records {@code error} ({@code composition_interrupted}) and status {@code failed}, keeping what was
- * written; a composition that finished but whose owner died before announcing it gets its {@code done} or
- * {@code error}. Event streams waiting on a composition ask it too ({@link #recoverIfOrphaned}), so a follower sees
+ * The taker resumes it from its stored state when the article was written (the rest of the pipeline is recorded
+ * step by step, see {@link CompositionRun}), if it has a running place free; otherwise it records {@code error}
+ * ({@code composition_interrupted}) and status {@code failed}, keeping what was written. Event streams waiting on a composition ask it too ({@link #recoverIfOrphaned}), so a follower sees
  * the end within a lease expiry plus a sweep interval, whichever replica it reads from.
  *
- * <p>An orphan is ended, not resumed: its run kept its progress in memory (the write step's streamed text, the
- * spotted positions before their captions) and a second writer would repeat events a client has already shown.
+ * <p>An orphan that was still writing is ended, not resumed: the streamed text of the paragraph under way exists
+ * only as {@code text_delta} events, and writing again would repeat text a client has already shown.
  */
 @Component
 public class OrphanSweeper implements SmartLifecycle {
@@ -37,8 +36,6 @@ public class OrphanSweeper implements SmartLifecycle {
 	static final String INTERRUPTED = "composition_interrupted";
 
 	private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
-
-	private static final Set<String> FINISHING = Set.of("done", "error");
 
 	/** Compositions taken over at once by one sweep. */
 	private static final int CONCURRENCY = 8;
@@ -73,8 +70,8 @@ public class OrphanSweeper implements SmartLifecycle {
 	}
 
 	/**
-	 * Ends the composition if it is a run nobody runs any more; emits whether this call ended it (false too when it
-	 * is not listed: finished, an edit, unknown).
+	 * Takes the composition over if it is a run nobody runs any more; emits whether this call did (false too when
+	 * it is not listed: finished, an edit, unknown).
 	 */
 	public Mono<Boolean> recoverIfOrphaned(String id) {
 		if (this.runner.holds(id)) {
@@ -92,17 +89,30 @@ public class OrphanSweeper implements SmartLifecycle {
 			if (!listed || !this.runner.hold(id)) {
 				return Mono.just(false);
 			}
+			AtomicBoolean resumed = new AtomicBoolean();
 			return this.leases.claim(id)
-				.flatMap(claimed -> claimed ? end(id) : Mono.just(false))
-				.doFinally(signal -> this.runner.unhold(id));
+				.flatMap(claimed -> claimed ? settle(id, resumed) : Mono.just(false))
+				.doFinally(signal -> {
+					if (!resumed.get()) {
+						this.runner.unhold(id);
+					}
+				});
 		});
 	}
 
-	private Mono<Boolean> end(String id) {
-		return this.store.find(id)
-			.flatMap(state -> state.status().finished() ? announceEnd(state) : interrupt(state))
-			.defaultIfEmpty(false)
-			.flatMap(ended -> this.leases.release(id).thenReturn(ended));
+	/** Resumes the orphan, or ends it and gives the lease up; a finished or expired one is only unlisted. */
+	private Mono<Boolean> settle(String id, AtomicBoolean resumed) {
+		return this.store.find(id).flatMap(state -> {
+			if (state.status().finished()) {
+				return Mono.just(false);
+			}
+			if (CompositionRun.resumable(state) && this.runner.resume(state)) {
+				resumed.set(true);
+				return Mono.just(true);
+			}
+			return interrupt(state);
+		}).defaultIfEmpty(false).flatMap(tookOver -> resumed.get() ? Mono.just(true)
+				: this.leases.release(id).thenReturn(tookOver));
 	}
 
 	private Mono<Boolean> interrupt(Composition orphan) {
@@ -111,22 +121,9 @@ public class OrphanSweeper implements SmartLifecycle {
 		Journal journal = new Journal(this.store, orphan, this.leases.replicaId());
 		return journal.commit(orphan.failed(error), "error", Map.of("error", error)).doOnSuccess(ignored -> {
 			this.metrics.interrupted();
-			log.warn("composition {} ended: its replica stopped renewing its lease", orphan.id());
+			log.warn("composition {} ended: its replica stopped renewing its lease while it was still writing",
+					orphan.id());
 		}).thenReturn(true);
-	}
-
-	/** The owner saved the final state but died before appending its event. */
-	private Mono<Boolean> announceEnd(Composition finished) {
-		return this.store.lastEvent(finished.id())
-			.filter(last -> FINISHING.contains(last.type()))
-			.map(last -> false)
-			.switchIfEmpty(Mono.defer(() -> {
-				Journal journal = new Journal(this.store, finished, this.leases.replicaId());
-				Mono<Long> event = finished.status() == Status.COMPLETED
-						? journal.event("done", Map.of("status", finished.status(), "usage", finished.usage()))
-						: journal.event("error", Map.of("error", finished.error()));
-				return event.thenReturn(true);
-			}));
 	}
 
 	@Override

@@ -125,9 +125,10 @@ class CompositionLeasesTests {
 		Composition running = Composition.start(id, "A Tour of Red Circles", "en", null, false, 60, List.of(), 1);
 		a.acquire(id).block(WAIT);
 
-		store.save(running, "a").block(WAIT);
+		assertThat(store.commit(running, null, null, "a").block(WAIT)).isZero();
 		assertThat(store.append(id, "created", Map.of(), "a").block(WAIT)).isEqualTo(1);
-		assertThatThrownBy(() -> store.save(running.withParagraphs(List.of("stale")), "b").block(WAIT))
+		assertThatThrownBy(() -> store.commit(running.withParagraphs(List.of("stale")), "paragraph_done", Map.of(), "b")
+			.block(WAIT))
 			.isInstanceOf(LeaseLost.class);
 		assertThatThrownBy(() -> store.append(id, "text_delta", Map.of(), "b").block(WAIT))
 			.isInstanceOf(LeaseLost.class);
@@ -138,7 +139,8 @@ class CompositionLeasesTests {
 			.isInstanceOf(LeaseLost.class);
 		assertThat(store.append(id, "error", Map.of(), "b").block(WAIT)).isEqualTo(2);
 		assertThat(store.find(id).block(WAIT).paragraphs()).isEmpty();
-		assertThat(store.lastEvent(id).block(WAIT).type()).isEqualTo("error");
+		assertThat(store.eventsAfter(id, 0).collectList().block(WAIT)).extracting(CompositionEvent::type)
+			.containsExactly("created", "error");
 	}
 
 	private static void awaitExpired(CompositionLeases leases, String id) throws InterruptedException {

@@ -63,14 +63,41 @@ class ReplicaKillFaultTests {
 		String id = create(a);
 
 		Followed before = followAndKill(a, id);
-		List<ServerSentEvent<String>> rest = follow(b, id, before.lastId(), PROMISE.minus(before.sinceKill()));
-		Duration outcome = before.sinceKill();
+		Rest rest = follow(b, id, before.lastId(), PROMISE.minus(before.sinceKill()));
+		Duration outcome = before.until(rest.lastNanos());
 
 		assertEnded(rest);
 		assertThat(state(b, id).get("status").asString()).isNotEqualTo("running");
 		assertThat(outcome).isLessThan(PROMISE);
 		record("another replica (lease 3 s, sweep 1 s): kill -> follower's last event " + outcome.toMillis()
 				+ " ms, ended with " + describe(rest) + "; stream from the killed replica: " + before.ending());
+	}
+
+	@Test
+	void replicaKilledWhileIllustrating_anotherReplicaResumesIt_andTheFollowerGetsTheRestOfTheArticle() {
+		ReplicaProcess a = replica("replica-d", 0);
+		ReplicaProcess b = replica("replica-e", 0);
+		a.awaitReady();
+		b.awaitReady();
+		String id = create(a);
+
+		Followed before = followAndKill(a, id, "slot_caption");
+		Rest rest = follow(b, id, before.lastId(), PROMISE.multipliedBy(6));
+		Duration outcome = before.until(rest.lastNanos());
+
+		assertThat(rest.last().event()).isEqualTo("done");
+		List<String> ids = new ArrayList<>(before.ids());
+		rest.events().forEach(event -> ids.add(event.id()));
+		assertThat(ids).as("every event once, in order, across both replicas")
+			.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, ids.size())
+				.mapToObj(Long::toString).toList());
+		JsonNode state = state(b, id);
+		assertThat(state.get("status").asString()).isEqualTo("completed");
+		assertThat(state.get("blocks").valueStream().filter(block -> "image".equals(block.get("type").asString())))
+			.isNotEmpty()
+			.allMatch(block -> !block.get("image").isNull() || !block.get("error").isNull());
+		record("another replica resumes (lease 3 s, sweep 1 s): kill -> first resumed event "
+				+ before.until(rest.firstNanos()).toMillis() + " ms, kill -> done " + outcome.toMillis() + " ms, " + rest.events().size() + " event(s) after the kill");
 	}
 
 	@Test
@@ -85,17 +112,17 @@ class ReplicaKillFaultTests {
 		ReplicaProcess again = replica("replica-c", first.port(), longLease).awaitReady();
 		Duration startup = since(restart);
 		long ready = System.nanoTime();
-		List<ServerSentEvent<String>> rest = follow(again, id, before.lastId(), PROMISE);
-		Duration afterReady = since(ready);
+		Rest rest = follow(again, id, before.lastId(), PROMISE);
+		Duration afterReady = Duration.ofNanos(rest.lastNanos() - ready);
 
 		assertEnded(rest);
 		assertThat(state(again, id).get("status").asString()).isNotEqualTo("running");
 		// Well inside the 60 s lease: the restarted replica recognised its own orphan instead of waiting it out.
-		assertThat(before.sinceKill()).isLessThan(Duration.ofSeconds(50));
+		assertThat(before.until(rest.lastNanos())).isLessThan(Duration.ofSeconds(50));
 		assertThat(afterReady).isLessThan(PROMISE);
 		record("same replica restarted (lease 60 s): kill -> ready " + startup.toMillis() + " ms start-up, ready -> "
 				+ "follower's last event " + afterReady.toMillis() + " ms, kill -> last event "
-				+ before.sinceKill().toMillis() + " ms, ended with " + describe(rest));
+				+ before.until(rest.lastNanos()).toMillis() + " ms, ended with " + describe(rest));
 	}
 
 	private ReplicaProcess replica(String replicaId, int port, String... settings) {
@@ -115,6 +142,11 @@ class ReplicaKillFaultTests {
 
 	/** Follows from the start and SIGKILLs the replica when the first paragraph is done, mid-article. */
 	private static Followed followAndKill(ReplicaProcess replica, String id) {
+		return followAndKill(replica, id, "paragraph_done");
+	}
+
+	/** Follows from the start and SIGKILLs the replica on the first {@code killOn} event. */
+	private static Followed followAndKill(ReplicaProcess replica, String id, String killOn) {
 		List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
 		AtomicLong killedAt = new AtomicLong();
 		AtomicReference<String> ending = new AtomicReference<>("completed without done or error");
@@ -124,7 +156,7 @@ class ReplicaKillFaultTests {
 			.filter(event -> event.event() != null)
 			.doOnNext(event -> {
 				seen.add(event);
-				if ("paragraph_done".equals(event.event()) && killedAt.get() == 0) {
+				if (killOn.equals(event.event()) && killedAt.get() == 0) {
 					killedAt.set(System.nanoTime());
 					replica.kill();
 				}
@@ -135,22 +167,25 @@ class ReplicaKillFaultTests {
 				return Mono.empty();
 			})
 			.block(Duration.ofSeconds(90));
-		assertThat(killedAt.get()).as("a paragraph was done before the run ended").isNotZero();
+		assertThat(killedAt.get()).as("a %s event before the run ended", killOn).isNotZero();
 		assertThat(seen).as("killed mid-article").noneMatch(event -> FINISHING.contains(event.event()));
-		return new Followed(Long.parseLong(seen.get(seen.size() - 1).id()), killedAt.get(), ending.get());
+		return new Followed(seen.stream().map(ServerSentEvent::id).toList(), killedAt.get(), ending.get());
 	}
 
 	/** Reconnects with Last-Event-ID and reads until the stream ends; fails after {@code within}. */
-	private static List<ServerSentEvent<String>> follow(ReplicaProcess replica, String id, long after,
-			Duration within) {
+	private static Rest follow(ReplicaProcess replica, String id, long after, Duration within) {
+		AtomicLong first = new AtomicLong();
 		try {
-			return WebClient.create(replica.url()).get().uri("/v1/compositions/{id}/events", id)
+			List<ServerSentEvent<String>> events = WebClient.create(replica.url()).get()
+				.uri("/v1/compositions/{id}/events", id)
 				.header("Last-Event-ID", Long.toString(after))
 				.retrieve()
 				.bodyToFlux(SSE)
 				.filter(event -> event.event() != null)
+				.doOnNext(event -> first.compareAndSet(0, System.nanoTime()))
 				.collectList()
 				.block(within);
+			return new Rest(events, first.get(), System.nanoTime());
 		}
 		catch (IllegalStateException timeout) {
 			throw new AssertionError("the follower got no end of composition " + id + " within " + within, timeout);
@@ -164,18 +199,18 @@ class ReplicaKillFaultTests {
 			.block(Duration.ofSeconds(10)));
 	}
 
-	private static void assertEnded(List<ServerSentEvent<String>> rest) {
-		assertThat(rest).isNotEmpty();
-		ServerSentEvent<String> last = rest.get(rest.size() - 1);
+	private static void assertEnded(Rest rest) {
+		assertThat(rest.events()).isNotEmpty();
+		ServerSentEvent<String> last = rest.last();
 		assertThat(last.event()).isIn(FINISHING);
 		if ("error".equals(last.event())) {
 			assertThat(JSON.readTree(last.data()).at("/error/code").asString()).isEqualTo("composition_interrupted");
 		}
 	}
 
-	private static String describe(List<ServerSentEvent<String>> rest) {
-		ServerSentEvent<String> last = rest.get(rest.size() - 1);
-		return rest.size() + " event(s), last " + last.event() + " " + last.data();
+	private static String describe(Rest rest) {
+		ServerSentEvent<String> last = rest.last();
+		return rest.events().size() + " event(s), last " + last.event() + " " + last.data();
 	}
 
 	private static void record(String figure) {
@@ -194,10 +229,27 @@ class ReplicaKillFaultTests {
 	}
 
 	/** What the client saw from the replica before and as it was killed. */
-	private record Followed(long lastId, long killedAtNanos, String ending) {
+	private record Followed(List<String> ids, long killedAtNanos, String ending) {
+
+		long lastId() {
+			return Long.parseLong(this.ids.get(this.ids.size() - 1));
+		}
 
 		Duration sinceKill() {
 			return since(this.killedAtNanos);
+		}
+
+		Duration until(long nanos) {
+			return Duration.ofNanos(nanos - this.killedAtNanos);
+		}
+
+	}
+
+	/** What the client got after reconnecting, and when the first and the last event arrived. */
+	private record Rest(List<ServerSentEvent<String>> events, long firstNanos, long lastNanos) {
+
+		ServerSentEvent<String> last() {
+			return this.events.get(this.events.size() - 1);
 		}
 
 	}
