@@ -181,7 +181,7 @@ public class CompositionRunner implements SmartLifecycle {
 				abandon(id);
 			}
 		}).onErrorResume(failure -> {
-			log.warn("composition {}: lease not renewed", id, failure);
+			log.warn("composition {}: lease not renewed, retrying: {}", id, failure.toString());
 			return Mono.empty();
 		}).then();
 	}

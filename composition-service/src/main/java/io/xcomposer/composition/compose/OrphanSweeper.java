@@ -131,7 +131,8 @@ public class OrphanSweeper implements SmartLifecycle {
 		this.sweeping = Flux.interval(this.lease.sweepEvery())
 			.onBackpressureDrop()
 			.concatMap(tick -> sweep().onErrorResume(failure -> {
-				log.warn("orphan sweep failed; the next one retries", failure);
+				// Once a second while Redis is down: the message is enough.
+				log.warn("orphan sweep failed, the next one retries: {}", failure.toString());
 				return Mono.empty();
 			}), 1)
 			.subscribe();
