@@ -163,7 +163,11 @@ class ReplicaKillFaultTests {
 			})
 			.then()
 			.onErrorResume(failure -> {
-				ending.set(failure.getClass().getSimpleName());
+				Throwable root = failure;
+				while (root.getCause() != null) {
+					root = root.getCause();
+				}
+				ending.set(failure.getClass().getSimpleName() + " caused by " + root);
 				return Mono.empty();
 			})
 			.block(Duration.ofSeconds(90));
