@@ -92,11 +92,17 @@ public class CompositionLeases {
 			.map(claimed -> claimed == 1);
 	}
 
-	/** Gives the lease up (only if this replica holds it) and unlists the composition. */
+	/** For a composition that ended: gives the lease up (only if this replica holds it) and unlists it. */
 	public Mono<Void> release(String id) {
-		return this.redis.execute(RELEASE, List.of(CompositionStore.leaseKey(id)), List.of(this.replicaId))
-			.then(this.redis.opsForSet().remove(RUNNING, id))
-			.then();
+		return giveUp(id).then(this.redis.opsForSet().remove(RUNNING, id)).then();
+	}
+
+	/**
+	 * For a run this replica stops unfinished: gives the lease up (only if this replica holds it) but keeps the
+	 * composition listed, so the next sweep of any replica takes it over.
+	 */
+	public Mono<Void> giveUp(String id) {
+		return this.redis.execute(RELEASE, List.of(CompositionStore.leaseKey(id)), List.of(this.replicaId)).then();
 	}
 
 	/** The replica holding the lease; empty when nobody does. */

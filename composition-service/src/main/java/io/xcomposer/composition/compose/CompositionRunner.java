@@ -115,7 +115,7 @@ public class CompositionRunner implements SmartLifecycle {
 	 * {@link CompositionLeases#claim}), from its stored state; false, leaving it held, when no running place is free.
 	 */
 	boolean resume(Composition orphan) {
-		if (!this.permits.tryAcquire()) {
+		if (!isRunning() || !this.permits.tryAcquire()) {
 			return false;
 		}
 		this.metrics.resumed();
@@ -212,7 +212,7 @@ public class CompositionRunner implements SmartLifecycle {
 			}
 		});
 		try {
-			Flux.fromIterable(stopped).flatMap(this.leases::release).then().block(RELEASE_AT_STOP);
+			Flux.fromIterable(stopped).flatMap(this.leases::giveUp).then().block(RELEASE_AT_STOP);
 		}
 		catch (RuntimeException failure) {
 			log.warn("{} leases not released at shutdown; they expire in {}", stopped.size(),

@@ -74,7 +74,8 @@ public class OrphanSweeper implements SmartLifecycle {
 	 * it is not listed: finished, an edit, unknown).
 	 */
 	public Mono<Boolean> recoverIfOrphaned(String id) {
-		if (this.runner.holds(id)) {
+		// A replica that is shutting down takes nothing over: it would only stop it again.
+		if (!isRunning() || this.runner.holds(id)) {
 			return Mono.just(false);
 		}
 		return this.leases.owner(id)

@@ -36,8 +36,13 @@ public class EventFollower {
 		this.properties = properties;
 	}
 
+	/**
+	 * The events after {@code after}, then the live rest. The first read starts at event {@code after} itself
+	 * (not sent again), so a client that resumes after the event that finished the run is told at once that
+	 * nothing follows, instead of waiting.
+	 */
 	public Flux<CompositionEvent> follow(String id, long after) {
-		AtomicLong cursor = new AtomicLong(after);
+		AtomicLong cursor = new AtomicLong(Math.max(0, after - 1));
 		AtomicBoolean lastFinished = new AtomicBoolean();
 		AtomicBoolean ended = new AtomicBoolean();
 		long checkEvery = this.properties.lease().sweepEvery().toNanos();
@@ -59,7 +64,7 @@ public class EventFollower {
 			CompositionEvent last = batch.get(batch.size() - 1);
 			cursor.set(last.seq());
 			lastFinished.set(FINISHING.contains(last.type()));
-			return Flux.fromIterable(batch);
+			return Flux.fromIterable(batch).filter(event -> event.seq() > after);
 		})).repeat(() -> !ended.get());
 	}
 

@@ -117,6 +117,20 @@ class CompositionLeasesTests {
 	}
 
 	@Test
+	void giveUp_dropsTheLeaseButKeepsTheCompositionListed_forAnotherReplicaToTakeOver() {
+		CompositionLeases a = replica("a");
+		CompositionLeases b = replica("b");
+		String id = newId();
+		a.acquire(id).block(WAIT);
+
+		a.giveUp(id).block(WAIT);
+
+		assertThat(a.owner(id).block(WAIT)).isNull();
+		assertThat(a.isListed(id).block(WAIT)).isTrue();
+		assertThat(b.claim(id).block(WAIT)).isTrue();
+	}
+
+	@Test
 	void aRunsWritesAreFencedByItsLease() {
 		CompositionLeases a = replica("a");
 		CompositionLeases b = replica("b");

@@ -101,6 +101,30 @@ class ReplicaKillFaultTests {
 	}
 
 	@Test
+	void replicaStoppedMidArticle_givesItsLeasesUp_soAnotherReplicaTakesOverWithoutWaitingForTheExpiry() {
+		String longLease = "--xcomposer.composition.lease.ttl=60s";
+		ReplicaProcess a = replica("replica-f", 0, longLease);
+		ReplicaProcess b = replica("replica-g", 0, longLease);
+		a.awaitReady();
+		b.awaitReady();
+		String id = create(a);
+		Followed before = followAndKill(a, id, "paragraph_done", a::stop);
+		// The stopping replica's stream may itself deliver the end (B's takeover) before it closes.
+		Rest rest = follow(b, id, before.lastId(), PROMISE);
+		List<ServerSentEvent<String>> all = new ArrayList<>(before.events());
+		all.addAll(rest.events());
+		long endedAt = rest.events().isEmpty() ? before.lastNanos() : rest.lastNanos();
+
+		assertEnded(new Rest(all, 0, endedAt));
+		assertThat(state(b, id).get("status").asString()).isNotEqualTo("running");
+		assertThat(before.until(endedAt)).isLessThan(PROMISE);
+		record("replica stopped by SIGTERM (lease 60 s): stop -> follower's last event "
+				+ before.until(endedAt).toMillis() + " ms, " + (rest.events().isEmpty() ? "on the stopping replica's "
+						+ "stream" : "after reconnecting") + ", ended with " + describe(new Rest(all, 0, endedAt))
+				+ "; stream from the stopping replica: " + before.ending());
+	}
+
+	@Test
 	void onlyReplicaKilledMidArticle_restartedWithItsId_endsItsOrphanAtOnce() {
 		String longLease = "--xcomposer.composition.lease.ttl=60s";
 		ReplicaProcess first = replica("replica-c", 0, longLease);
@@ -147,18 +171,28 @@ class ReplicaKillFaultTests {
 
 	/** Follows from the start and SIGKILLs the replica on the first {@code killOn} event. */
 	private static Followed followAndKill(ReplicaProcess replica, String id, String killOn) {
+		return followAndKill(replica, id, killOn, replica::kill);
+	}
+
+	/** Follows from the start and stops the replica ({@code kill}) on the first {@code killOn} event. */
+	private static Followed followAndKill(ReplicaProcess replica, String id, String killOn, Runnable kill) {
 		List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
+		List<Long> arrivals = new CopyOnWriteArrayList<>();
+		AtomicLong beforeKill = new AtomicLong(-1);
 		AtomicLong killedAt = new AtomicLong();
-		AtomicReference<String> ending = new AtomicReference<>("completed without done or error");
+		AtomicReference<String> ending = new AtomicReference<>("completed");
 		WebClient.create(replica.url()).get().uri("/v1/compositions/{id}/events", id)
 			.retrieve()
 			.bodyToFlux(SSE)
 			.filter(event -> event.event() != null)
 			.doOnNext(event -> {
 				seen.add(event);
+				arrivals.add(System.nanoTime());
 				if (killOn.equals(event.event()) && killedAt.get() == 0) {
+					beforeKill.set(seen.size());
 					killedAt.set(System.nanoTime());
-					replica.kill();
+					// Off the event loop: an orderly stop takes a while, and the stream must keep reading meanwhile.
+					new Thread(kill, "replica-stop").start();
 				}
 			})
 			.then()
@@ -172,8 +206,9 @@ class ReplicaKillFaultTests {
 			})
 			.block(Duration.ofSeconds(90));
 		assertThat(killedAt.get()).as("a %s event before the run ended", killOn).isNotZero();
-		assertThat(seen).as("killed mid-article").noneMatch(event -> FINISHING.contains(event.event()));
-		return new Followed(seen.stream().map(ServerSentEvent::id).toList(), killedAt.get(), ending.get());
+		assertThat(seen.subList(0, (int) beforeKill.get())).as("killed mid-article")
+			.noneMatch(event -> FINISHING.contains(event.event()));
+		return new Followed(List.copyOf(seen), arrivals.get(arrivals.size() - 1), killedAt.get(), ending.get());
 	}
 
 	/** Reconnects with Last-Event-ID and reads until the stream ends; fails after {@code within}. */
@@ -233,10 +268,14 @@ class ReplicaKillFaultTests {
 	}
 
 	/** What the client saw from the replica before and as it was killed. */
-	private record Followed(List<String> ids, long killedAtNanos, String ending) {
+	private record Followed(List<ServerSentEvent<String>> events, long lastNanos, long killedAtNanos, String ending) {
+
+		List<String> ids() {
+			return this.events.stream().map(ServerSentEvent::id).toList();
+		}
 
 		long lastId() {
-			return Long.parseLong(this.ids.get(this.ids.size() - 1));
+			return Long.parseLong(this.events.get(this.events.size() - 1).id());
 		}
 
 		Duration sinceKill() {

@@ -120,6 +120,20 @@ public final class ReplicaProcess implements AutoCloseable {
 		}
 	}
 
+	/** SIGTERM: Spring's orderly shutdown; waits up to 60 s for the process to exit. */
+	public void stop() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("replica did not stop within 60 s; see " + this.log);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		if (this.process.isAlive()) {
