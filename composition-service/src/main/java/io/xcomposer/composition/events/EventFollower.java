@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
  * Reads a composition's event log from a given position and follows it live: replays what is stored, then polls
  * for more (pull-based, so a slow client only slows its own reads). Ends once it has delivered an event that
  * finishes a run or an edit ({@code done}, {@code error}, {@code edit_done}) and nothing newer exists. While it
- * waits it checks the composition's lease every {@code lease.sweep-every}: a run whose replica died is ended
- * ({@link OrphanSweeper}), so the follower gets its {@code error} instead of keep-alives until the keys expire.
+ * waits it checks the composition's lease every {@code lease.sweep-every}: a run whose replica died is taken over,
+ * resumed or ended ({@link OrphanSweeper}), so the follower gets the rest or an {@code error} instead of keep-alives
+ * until the keys expire.
  */
 @Component
 public class EventFollower {
