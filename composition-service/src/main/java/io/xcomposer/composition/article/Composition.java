@@ -18,12 +18,17 @@ import org.jspecify.annotations.Nullable;
  * @param seed the sampling seed of the written article: the same title, settings and seed write the same article
  * @param slots image positions, in paragraph order
  * @param error why the composition failed
+ * @param written whether the write step finished (the paragraphs are the whole article)
+ * @param spotted the image positions the spot step chose; null until it has. With {@code written}, what lets
+ * another replica resume a run whose replica died
  */
 public record Composition(String id, String title, String language, @Nullable Integer imageCount, boolean select,
 		int maxParagraphs, List<String> userImages, long seed, Status status, List<String> paragraphs,
-		List<Slot> slots, Usage usage, @Nullable StepError error, Instant createdAt, Instant updatedAt) {
+		List<Slot> slots, Usage usage, @Nullable StepError error, Instant createdAt, Instant updatedAt,
+		boolean written, @Nullable List<Integer> spotted) {
 
 	public Composition {
+		spotted = spotted == null ? null : List.copyOf(spotted);
 		userImages = List.copyOf(userImages);
 		paragraphs = List.copyOf(paragraphs);
 		slots = slots.stream().sorted(Comparator.comparingInt(Slot::paragraph)).toList();
@@ -33,7 +38,7 @@ public record Composition(String id, String title, String language, @Nullable In
 			boolean select, int maxParagraphs, List<String> userImages, long seed) {
 		Instant now = Instant.now();
 		return new Composition(id, title, language, imageCount, select, maxParagraphs, userImages, seed,
-				Status.RUNNING, List.of(), List.of(), Usage.NONE, null, now, now);
+				Status.RUNNING, List.of(), List.of(), Usage.NONE, null, now, now, false, null);
 	}
 
 	public Optional<Slot> slot(int paragraph) {
@@ -85,6 +90,19 @@ public record Composition(String id, String title, String language, @Nullable In
 		return copy(this.status, this.paragraphs, this.slots, change.apply(this.usage), this.error);
 	}
 
+	/** The write step finished: the paragraphs are the whole article. */
+	public Composition withWritten() {
+		return new Composition(this.id, this.title, this.language, this.imageCount, this.select, this.maxParagraphs,
+				this.userImages, this.seed, this.status, this.paragraphs, this.slots, this.usage, this.error,
+				this.createdAt, Instant.now(), true, this.spotted);
+	}
+
+	public Composition withSpotted(List<Integer> positions) {
+		return new Composition(this.id, this.title, this.language, this.imageCount, this.select, this.maxParagraphs,
+				this.userImages, this.seed, this.status, this.paragraphs, this.slots, this.usage, this.error,
+				this.createdAt, Instant.now(), this.written, positions);
+	}
+
 	public Composition completed() {
 		return copy(Status.COMPLETED, this.paragraphs, this.slots, this.usage, null);
 	}
@@ -97,7 +115,7 @@ public record Composition(String id, String title, String language, @Nullable In
 			@Nullable StepError newError) {
 		return new Composition(this.id, this.title, this.language, this.imageCount, this.select, this.maxParagraphs,
 				this.userImages, this.seed, newStatus, newParagraphs, newSlots, newUsage, newError, this.createdAt,
-				Instant.now());
+				Instant.now(), this.written, this.spotted);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.xcomposer.composition.config.CompositionProperties;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -22,12 +23,27 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class CompositionStore {
 
-	/** INCR the sequence and XADD under it in one step, so concurrent writers keep the log ordered. */
-	private static final RedisScript<Long> APPEND = RedisScript.of("""
-			local seq = redis.call('INCR', KEYS[2])
-			redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'type', ARGV[1], 'data', ARGV[2])
-			redis.call('PEXPIRE', KEYS[1], ARGV[3])
-			redis.call('PEXPIRE', KEYS[2], ARGV[3])
+	/**
+	 * A change in one step: SET the state (ARGV[4], unless empty), then INCR the sequence and XADD the event under it
+	 * (type ARGV[5], unless empty; data ARGV[6]), so concurrent writers keep the log ordered and a state is never
+	 * stored without its event, or an event without its state (what lets another replica resume a run from its
+	 * state). With an owner (ARGV[1]) only while that replica holds the lease (KEYS[4]): -1 otherwise. Emits the
+	 * event's sequence number, 0 when there was none.
+	 */
+	private static final RedisScript<Long> COMMIT = RedisScript.of("""
+			if ARGV[1] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[1] then
+				return -1
+			end
+			if ARGV[4] ~= '' then
+				redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[2])
+			end
+			if ARGV[5] == '' then
+				return 0
+			end
+			local seq = redis.call('INCR', KEYS[3])
+			redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'type', ARGV[5], 'data', ARGV[6])
+			redis.call('PEXPIRE', KEYS[2], ARGV[2])
+			redis.call('PEXPIRE', KEYS[3], ARGV[2])
 			return seq
 			""", Long.class);
 
@@ -48,10 +64,13 @@ public class CompositionStore {
 		this.maxEvents = properties.maxEvents();
 	}
 
-	public Mono<Composition> save(Composition composition) {
-		return this.redis.opsForValue()
-			.set(stateKey(composition.id()), this.json.writeValueAsString(composition), this.ttl)
-			.thenReturn(composition);
+	/**
+	 * Saves {@code state} and, unless {@code type} is null, appends its event, in one step. A non-empty
+	 * {@code owner} fences the write by the composition's lease: it fails with {@link LeaseLost} once that replica
+	 * no longer holds it. Emits the event's sequence number (0 without an event).
+	 */
+	public Mono<Long> commit(Composition state, @Nullable String type, @Nullable Object payload, String owner) {
+		return run(state.id(), this.json.writeValueAsString(state), type, payload, owner);
 	}
 
 	public Mono<Composition> find(String id) {
@@ -60,10 +79,21 @@ public class CompositionStore {
 
 	/** Appends an event; the payload is serialised to JSON. Emits its sequence number. */
 	public Mono<Long> append(String id, String type, Object payload) {
-		List<String> keys = List.of(eventsKey(id), "composition:{" + id + "}:seq");
-		List<String> args = List.of(type, this.json.writeValueAsString(payload), Long.toString(this.ttl.toMillis()),
-				Integer.toString(this.maxEvents));
-		return this.redis.execute(APPEND, keys, args).single();
+		return append(id, type, payload, "");
+	}
+
+	/** Appends an event, fenced by the lease of a non-empty {@code owner} (see {@link #commit}). */
+	public Mono<Long> append(String id, String type, Object payload, String owner) {
+		return run(id, "", type, payload, owner);
+	}
+
+	private Mono<Long> run(String id, String state, @Nullable String type, @Nullable Object payload, String owner) {
+		List<String> keys = List.of(stateKey(id), eventsKey(id), "composition:{" + id + "}:seq", leaseKey(id));
+		List<String> args = List.of(owner, Long.toString(this.ttl.toMillis()), Integer.toString(this.maxEvents), state,
+				type == null ? "" : type, type == null ? "" : this.json.writeValueAsString(payload));
+		return this.redis.execute(COMMIT, keys, args)
+			.single()
+			.flatMap(seq -> seq >= 0 ? Mono.just(seq) : Mono.error(new LeaseLost(id, owner)));
 	}
 
 	/** Up to one batch of the events after sequence number {@code after}, in order. */
@@ -95,6 +125,10 @@ public class CompositionStore {
 
 	private static String eventsKey(String id) {
 		return "composition:{" + id + "}:events";
+	}
+
+	static String leaseKey(String id) {
+		return "composition:{" + id + "}:lease";
 	}
 
 	private static String lockKey(String id) {

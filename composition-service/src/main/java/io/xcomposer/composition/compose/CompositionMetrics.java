@@ -11,7 +11,10 @@ import reactor.core.publisher.Mono;
 /**
  * {@code composition.started|completed|failed} counters, {@code composition.running} gauge,
  * {@code composition.selections{how}} and {@code composition.selection.fallbacks} counters,
- * {@code composition.slot.failures{stage}} and the {@code composition.step.duration{step}} timer.
+ * {@code composition.slot.failures{stage}} and the {@code composition.step.duration{step}} timer;
+ * {@code composition.interrupted} (orphans this replica ended), {@code composition.resumed} (orphans it went on
+ * with) and {@code composition.abandoned} (runs stopped
+ * because this replica lost their lease).
  */
 @Component
 public class CompositionMetrics {
@@ -33,6 +36,23 @@ public class CompositionMetrics {
 	public void finished(boolean completed) {
 		this.running.decrementAndGet();
 		this.registry.counter(completed ? "composition.completed" : "composition.failed").increment();
+	}
+
+	/** An orphan (its replica died) ended with {@code composition_interrupted}. */
+	public void interrupted() {
+		this.registry.counter("composition.interrupted").increment();
+	}
+
+	/** A run of another replica that died, resumed here. */
+	public void resumed() {
+		this.running.incrementAndGet();
+		this.registry.counter("composition.resumed").increment();
+	}
+
+	/** A run stopped because this replica lost its lease. */
+	public void abandoned() {
+		this.running.decrementAndGet();
+		this.registry.counter("composition.abandoned").increment();
 	}
 
 	public void selected(String how) {

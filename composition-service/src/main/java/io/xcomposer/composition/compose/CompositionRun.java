@@ -8,6 +8,7 @@ import java.util.Set;
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionStore;
 import io.xcomposer.composition.article.ImageRef;
+import io.xcomposer.composition.article.LeaseLost;
 import io.xcomposer.composition.article.Slot;
 import io.xcomposer.composition.article.StepError;
 import io.xcomposer.composition.article.Usage;
@@ -24,6 +25,11 @@ import reactor.core.publisher.Mono;
  * see {@link ExcludeFromSearch}) and select one. Every change is saved, then announced as an event. A slot whose
  * caption, retrieval or selection fails reports {@code slot_failed} and the article goes on; only a failed write or
  * spot fails the composition.
+ *
+ * <p>A run can also start from a stored state (another replica's run whose replica died, see
+ * {@link OrphanSweeper}): once the article is written, every step's outcome is in the state, so the run skips what is
+ * done and redoes only the step that was under way, whose outcome (state and event, stored in one step) had not been
+ * recorded.
  */
 final class CompositionRun {
 
@@ -44,27 +50,44 @@ final class CompositionRun {
 
 	private final Journal journal;
 
-	CompositionRun(Composition start, ArticleModel model, ArticleSteps steps, CompositionStore store,
+	/** @param owner the replica whose lease fences every write of this run */
+	CompositionRun(Composition start, ArticleModel model, ArticleSteps steps, CompositionStore store, String owner,
 			CompositionMetrics metrics, int writeMaxTokens, ExcludeFromSearch excludeFromSearch,
 			@Nullable String requestId) {
-		this.journal = new Journal(store, start);
+		this.journal = new Journal(store, start, owner);
 		this.model = model;
 		this.steps = steps;
 		this.metrics = metrics;
 		this.writeMaxTokens = writeMaxTokens;
 		this.excludeFromSearch = excludeFromSearch;
 		this.requestId = requestId;
+		start.slots().forEach(slot -> slot.candidates().forEach(image -> this.offered.add(image.id())));
+	}
+
+	/** Whether a run can go on from this stored state: the article is written, the rest is recorded step by step. */
+	static boolean resumable(Composition state) {
+		return state.written();
 	}
 
 	Mono<Composition> execute() {
-		return StepFailure.during("write", this.metrics.timed("write", write()))
-			.then(Mono.defer(() -> StepFailure.during("spot", spot())))
+		Composition from = state();
+		Mono<List<Integer>> spotted;
+		if (from.spotted() != null) {
+			spotted = Mono.just(from.spotted());
+		}
+		else {
+			Mono<Void> written = from.written() ? Mono.empty()
+					: StepFailure.during("write", this.metrics.timed("write", write()));
+			spotted = written.then(Mono.defer(() -> StepFailure.during("spot", spot())));
+		}
+		return spotted
 			.flatMap(positions -> Flux.fromIterable(positions)
 				.concatMap(this::caption)
 				.concatWith(Flux.fromIterable(positions).concatMap(this::illustrate))
 				.then())
 			.then(Mono.defer(this::finish))
-			.onErrorResume(this::fail);
+			// A lost lease is not this composition's failure: whoever holds the lease now records how it ended.
+			.onErrorResume(failure -> !(failure instanceof LeaseLost), this::fail);
 	}
 
 	private Mono<Void> write() {
@@ -90,7 +113,7 @@ final class CompositionRun {
 					return Mono.error(new StepFailure(new StepError("write", "empty_article",
 							"The model wrote no paragraph for this title.")));
 				}
-				return this.journal.commit(state().withUsage(usage -> usage.plus(cost[0])));
+				return this.journal.commit(state().withUsage(usage -> usage.plus(cost[0])).withWritten());
 			}));
 	}
 
@@ -113,15 +136,20 @@ final class CompositionRun {
 			count = current.userImages().size();
 		}
 		if (count != null && count == 0) {
-			return this.journal.commit(current, "slots_chosen", Map.of("paragraphs", List.of())).thenReturn(List.of());
+			return this.journal.commit(current.withSpotted(List.of()), "slots_chosen", Map.of("paragraphs", List.of()))
+				.thenReturn(List.of());
 		}
 		return this.steps.spot(current, count, this.requestId)
-			.flatMap(spotted -> this.journal.commit(state().withUsage(usage -> usage.plus(spotted.cost())), "slots_chosen",
+			.flatMap(spotted -> this.journal.commit(
+					state().withSpotted(spotted.value()).withUsage(usage -> usage.plus(spotted.cost())), "slots_chosen",
 					Map.of("paragraphs", spotted.value()))
 				.thenReturn(spotted.value()));
 	}
 
 	private Mono<Void> caption(int position) {
+		if (state().slot(position).isPresent()) {
+			return Mono.empty();
+		}
 		return StepFailure.during("caption", this.steps.caption(state(), position, this.requestId))
 			.flatMap(caption -> this.journal.commit(
 					state().withSlot(Slot.captioned(position, caption.value()))
@@ -133,8 +161,11 @@ final class CompositionRun {
 
 	private Mono<Void> illustrate(int position) {
 		Slot captioned = state().slot(position).orElseThrow();
-		if (captioned.error() != null) {
+		if (captioned.error() != null || captioned.image() != null) {
 			return Mono.empty();
+		}
+		if (!captioned.candidates().isEmpty()) {
+			return choose(captioned).onErrorResume(StepFailure.class, failure -> slotFailed(captioned, failure));
 		}
 		boolean seedExclusion = this.excludeFromSearch == ExcludeFromSearch.OFFERED && state().userImages().isEmpty();
 		List<String> exclude = seedExclusion ? List.copyOf(this.offered) : state().imagesShownExcept(position);

@@ -68,9 +68,9 @@ public class CompositionService {
 		this.runner.reserve();
 		Composition created = Composition.start(newId(), request.title().strip(), language, imageCount, select,
 				maxParagraphs, uploaded.stream().distinct().toList(), seed);
-		return this.store.save(created)
-			.then(this.store.append(created.id(), "created", CompositionView.of(created)))
-			.doOnError(failure -> this.runner.release())
+		return this.runner.claim(created.id())
+			.then(this.store.commit(created, "created", CompositionView.of(created), ""))
+			.doOnError(failure -> this.runner.unclaim(created.id()))
 			.doOnSuccess(seq -> this.runner.start(created, requestId))
 			.thenReturn(created);
 	}

@@ -34,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxTokens generation limits per step
  * @param rewrite prompts of the paragraph rewrite operation ({paragraph}, {instruction}); the tiny model was never
  * trained on them
+ * @param lease who runs which composition, and how fast another replica ends one whose replica died
  */
 @Validated
 @ConfigurationProperties(CompositionProperties.PREFIX)
@@ -45,7 +46,7 @@ public record CompositionProperties(@DefaultValue("llm") @NotBlank String llmMod
 		@DefaultValue("10000") @Min(100) int maxEvents, @DefaultValue("150ms") Duration pollInterval,
 		@DefaultValue("15s") Duration keepAlive, @DefaultValue @Valid WriteSampling writeSampling,
 		@DefaultValue @Valid MaxTokens maxTokens,
-		@DefaultValue @Valid Rewrite rewrite) {
+		@DefaultValue @Valid Rewrite rewrite, @DefaultValue @Valid Lease lease) {
 
 	public static final String PREFIX = "xcomposer.composition";
 
@@ -95,6 +96,25 @@ public record CompositionProperties(@DefaultValue("llm") @NotBlank String llmMod
 	public record Rewrite(@DefaultValue("扩写以下段落：{paragraph}") String expand,
 			@DefaultValue("缩写以下段落：{paragraph}") String shorten,
 			@DefaultValue("改写以下段落：{paragraph}\n要求：{instruction}") String other) {
+	}
+
+	/**
+	 * Job ownership. A replica holds a lease per composition it runs and renews it every {@code renewEvery}; a lease
+	 * not renewed for {@code ttl} has expired, and the composition is ended with an {@code error} event
+	 * ({@code composition_interrupted}) by the first replica whose sweep or event stream notices.
+	 *
+	 * @param replicaId this replica's id in the leases; must be unique among live replicas. Set it to a stable name
+	 * (a StatefulSet pod name) so a restarted replica ends its own orphans at once instead of after {@code ttl};
+	 * unset, a random id per process
+	 * @param ttl how long a lease lasts without renewal: the longest a dead replica's composition looks alive
+	 * @param renewEvery how often the owner renews (well under {@code ttl}, so a short pause does not lose it)
+	 * @param sweepEvery how often each replica looks for compositions whose lease expired, and how often an event
+	 * stream that waits for events checks its composition's lease
+	 * @param sweepBatch most compositions one sweep looks at
+	 */
+	public record Lease(@Nullable String replicaId, @DefaultValue("3s") Duration ttl,
+			@DefaultValue("1s") Duration renewEvery, @DefaultValue("1s") Duration sweepEvery,
+			@DefaultValue("1000") @Min(1) int sweepBatch) {
 	}
 
 }

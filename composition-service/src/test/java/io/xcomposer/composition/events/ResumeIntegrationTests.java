@@ -72,6 +72,24 @@ class ResumeIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void resumingAfterTheLastEvent_endsAtOnce_insteadOfWaitingForEventsThatNeverCome() {
+		String id = create(Map.of("title", "A Day with Orange Squares", "images", 0));
+		List<ServerSentEvent<String>> all = events(id, 0);
+		String last = all.get(all.size() - 1).id();
+
+		List<ServerSentEvent<String>> after = this.web.get().uri("/v1/compositions/{id}/events", id)
+			.header("Last-Event-ID", last)
+			.exchange()
+			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+			.getResponseBody()
+			.filter(event -> event.event() != null)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+
+		assertThat(after).isEmpty();
+	}
+
+	@Test
 	void unknownComposition_is404WithThePlatformErrorShape() {
 		this.web.get().uri("/v1/compositions/cmp_missing/events").exchange()
 			.expectStatus().isNotFound()
