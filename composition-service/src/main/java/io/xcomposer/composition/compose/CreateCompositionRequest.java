@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * {@code POST /v1/compositions}.
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 public record CreateCompositionRequest(@NotBlank @Size(max = 300) String title,
 		@Nullable @Pattern(regexp = "en|zh", message = "must be en or zh") String language,
 		@Nullable @Pattern(regexp = "auto|[0-9]{1,2}", message = "must be \"auto\" or a number of images")
-		String images,
+		@JsonDeserialize(using = ImageCountDeserializer.class) String images,
 		@Nullable Boolean select, @Nullable @Size(max = 30) List<String> userImages,
 		@Nullable @Min(1) @Max(60) Integer maxParagraphs, @Nullable @Min(0) Long seed) {
 }

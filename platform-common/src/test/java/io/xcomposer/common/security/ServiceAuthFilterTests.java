@@ -42,6 +42,11 @@ class ServiceAuthFilterTests {
 				.header(ServiceToken.HEADER, "s3cret")
 				.remoteAddress(from))).isNull();
 		}
+		assertThat(outcome(filter, MockServerHttpRequest.get("/actuator/prometheus")
+			.header("Authorization", "Bearer s3cret")
+			.remoteAddress(POD_NETWORK))).isNull();
+		assertThat(outcome(filter, MockServerHttpRequest.get("/actuator/prometheus").remoteAddress(POD_NETWORK)))
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
 		// A probe in another spelling is not a probe.
 		assertThat(outcome(filter, MockServerHttpRequest.get("/actuator/health;a/../env").remoteAddress(LOOPBACK)))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
