@@ -50,6 +50,22 @@ public final class GrpcErrors {
 	}
 
 	/**
+	 * Maps the failure of a generation stream that had already delivered {@code responses} responses: once output
+	 * flowed, a transport failure (UNAVAILABLE, UNKNOWN, INTERNAL: the server died or the connection dropped) is an
+	 * interrupted stream, not a refusal, so it must not read as overload.
+	 */
+	public static Throwable mapStreamFailure(Throwable error, @Nullable String model, long responses) {
+		Throwable mapped = map(error, model);
+		if (responses > 0 && mapped instanceof InferenceException inference && !(mapped instanceof InferenceTimeoutException)
+				&& (inference.code() == Status.Code.UNAVAILABLE || inference.code() == Status.Code.UNKNOWN
+						|| inference.code() == Status.Code.INTERNAL)) {
+			return new StreamInterruptedException(inference.code(), model,
+					inference.getMessage() + " after " + responses + " responses", error);
+		}
+		return mapped;
+	}
+
+	/**
 	 * Maps a {@code ModelStreamInferResponse.error_message}. Triton's default stream mode sends no status code
 	 * with it, so only the contract's context-length message gets its own type; the rest are UNKNOWN.
 	 */
