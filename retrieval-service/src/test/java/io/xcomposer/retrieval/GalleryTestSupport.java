@@ -45,7 +45,7 @@ final class GalleryTestSupport {
 		RedisServerProcess redis = RedisServerProcess.shared();
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.jmx.enabled=false",
 				"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-				"management.health.redis.enabled=false", "xcomposer.inference.port=" + inference().port(),
+				"xcomposer.inference.port=" + inference().port(),
 				"xcomposer.retrieval.key-prefix=" + keyPrefix, "xcomposer.retrieval.index-path=" + indexPath,
 				"xcomposer.retrieval.sync-interval=200ms", "xcomposer.retrieval.job-lease=3s"));
 		properties.addAll(List.of(extra));

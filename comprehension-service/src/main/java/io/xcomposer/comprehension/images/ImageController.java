@@ -2,7 +2,7 @@ package io.xcomposer.comprehension.images;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.images.ImageStore;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
+import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -28,12 +28,12 @@ class ImageController {
 
 	private final ImageSources sources;
 
-	private final ImagePreprocessor preprocessor;
+	private final ModelSpecsSource specs;
 
-	ImageController(ImageStore store, ImageSources sources, ImagePreprocessor preprocessor) {
+	ImageController(ImageStore store, ImageSources sources, ModelSpecsSource specs) {
 		this.store = store;
 		this.sources = sources;
-		this.preprocessor = preprocessor;
+		this.specs = specs;
 	}
 
 	@PostMapping(path = "/v1/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -66,7 +66,7 @@ class ImageController {
 	}
 
 	private Mono<UploadedImage> validateAndStore(byte[] bytes) {
-		return Mono.fromCallable(() -> this.preprocessor.preprocess(bytes))
+		return Mono.fromCallable(() -> this.specs.preprocessor().preprocess(bytes))
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap(checked -> this.store.put(bytes).map(stored -> UploadedImage.of(stored.id(), bytes.length, checked)));
 	}

@@ -1,5 +1,6 @@
 package io.xcomposer.common.health;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -70,9 +71,18 @@ public class ModelServerWatch implements SmartLifecycle {
 		this.readyListeners.add(listener);
 	}
 
+	/**
+	 * Probes once before returning, so a service started next to a running model server is ready from its first
+	 * request (an absent server refuses the connection at once; a hung one costs {@code probe-timeout}), then goes
+	 * on probing in the background.
+	 */
 	@Override
 	public void start() {
-		this.probing = Mono.defer(this::probe)
+		Boolean first = probe().flatMap(this::record).block();
+		Duration pause = Boolean.TRUE.equals(first) ? this.properties.intervalWhileUp()
+				: this.properties.intervalWhileDown();
+		this.probing = Mono.delay(pause)
+			.then(Mono.defer(this::probe))
 			.flatMap(this::record)
 			.flatMap(nowReady -> Mono.delay(nowReady ? this.properties.intervalWhileUp()
 					: this.properties.intervalWhileDown()))
