@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param unaryWorkers threads executing unary (non-batched) inference.
  * @param dynamicBatching whether models whose config has {@code dynamic_batching} batch concurrent requests.
  * @param maxInboundMessageBytes largest gRPC request accepted (images and embedding tables exceed gRPC's 4 MiB).
+ * @param tokenDelay pause after each generated token; 0 except in fault tests, which need a generation (of the
+ *     tiny model, that answers in ~30 tokens at ~600 tokens/s) to still be running when they kill the server.
  */
 @ConfigurationProperties(prefix = ServerProperties.PREFIX)
 public record ServerProperties(
@@ -28,7 +30,8 @@ public record ServerProperties(
         @DefaultValue("1") int intraOpThreads,
         @DefaultValue("2") int unaryWorkers,
         @DefaultValue("true") boolean dynamicBatching,
-        @DefaultValue("67108864") int maxInboundMessageBytes) {
+        @DefaultValue("67108864") int maxInboundMessageBytes,
+        @DefaultValue("0ms") java.time.Duration tokenDelay) {
 
     public static final String PREFIX = "xcomposer.server";
 }

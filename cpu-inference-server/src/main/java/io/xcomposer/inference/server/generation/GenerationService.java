@@ -32,12 +32,14 @@ public class GenerationService implements DisposableBean {
 
     private final InferenceMetrics metrics;
     private final int maxConcurrent;
+    private final long tokenDelayMillis;
     private final Semaphore slots;
     private final ExecutorService workers;
 
     public GenerationService(ServerProperties properties, InferenceMetrics metrics, ModelRepository repository) {
         this.metrics = metrics;
         this.maxConcurrent = properties.maxConcurrentGenerations();
+        this.tokenDelayMillis = properties.tokenDelay().toMillis();
         this.slots = new Semaphore(maxConcurrent);
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(maxConcurrent, runnable -> {
@@ -80,7 +82,7 @@ public class GenerationService implements DisposableBean {
         workers.shutdownNow();
     }
 
-    private static GenerationJob prepare(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
+    private GenerationJob prepare(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
         Map<String, Tensor> inputs = RequestInputs.read(request);
         InputValidator.validate(model.config(), inputs);
         DecoderModel.DecoderSettings settings = model.settings();
@@ -91,7 +93,7 @@ public class GenerationService implements DisposableBean {
                     + " tokens, context_length is " + settings.contextLength());
         }
         int maxTokens = Math.min(input.maxTokens(), settings.contextLength() - prompt.length());
-        return new GenerationJob(model, prompt, maxTokens, input, listener);
+        return new GenerationJob(model, prompt, maxTokens, input, listener, tokenDelayMillis);
     }
 
     private void run(DecoderModel model, GenerationJob job, GenerationListener listener, long received,
