@@ -42,7 +42,12 @@ final class GalleryTestSupport {
 
 	/** Starts the service on a free port against the shared Redis and model server. */
 	static ConfigurableApplicationContext startApp(String keyPrefix, Path indexPath, String... extra) {
-		RedisServerProcess redis = RedisServerProcess.shared();
+		return startApp(RedisServerProcess.shared(), keyPrefix, indexPath, extra);
+	}
+
+	/** {@link #startApp(String, Path, String...)} against a Redis of the test's own, e.g. one it kills. */
+	static ConfigurableApplicationContext startApp(RedisServerProcess redis, String keyPrefix, Path indexPath,
+			String... extra) {
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.jmx.enabled=false",
 				"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 				"xcomposer.inference.port=" + inference().port(),
