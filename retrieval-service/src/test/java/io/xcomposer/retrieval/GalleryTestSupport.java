@@ -42,10 +42,15 @@ final class GalleryTestSupport {
 
 	/** Starts the service on a free port against the shared Redis and model server. */
 	static ConfigurableApplicationContext startApp(String keyPrefix, Path indexPath, String... extra) {
-		RedisServerProcess redis = RedisServerProcess.shared();
+		return startApp(RedisServerProcess.shared(), keyPrefix, indexPath, extra);
+	}
+
+	/** {@link #startApp(String, Path, String...)} against a Redis of the test's own, e.g. one it kills. */
+	static ConfigurableApplicationContext startApp(RedisServerProcess redis, String keyPrefix, Path indexPath,
+			String... extra) {
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.jmx.enabled=false",
 				"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-				"management.health.redis.enabled=false", "xcomposer.inference.port=" + inference().port(),
+				"xcomposer.inference.port=" + inference().port(),
 				"xcomposer.retrieval.key-prefix=" + keyPrefix, "xcomposer.retrieval.index-path=" + indexPath,
 				"xcomposer.retrieval.sync-interval=200ms", "xcomposer.retrieval.job-lease=3s"));
 		properties.addAll(List.of(extra));

@@ -21,14 +21,16 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private static RedisServerProcess shared;
 
-    private final Process process;
+    private volatile Process process;
     private final int port;
     private final Path dir;
+    private final boolean durable;
 
-    private RedisServerProcess(Process process, int port, Path dir) {
+    private RedisServerProcess(Process process, int port, Path dir, boolean durable) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.durable = durable;
     }
 
     /** The JVM-wide server, started on first use. */
@@ -42,22 +44,58 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() {
-        String binary = System.getProperty("redis.server.binary", "redis-server");
+        return start(false);
+    }
+
+    /**
+     * A server that keeps its data across {@link #kill()} and {@link #restart()}: append-only file, fsync on every
+     * write (so whatever Redis acknowledged survives a crash), as production runs it.
+     */
+    public static RedisServerProcess startDurable() {
+        return start(true);
+    }
+
+    private static RedisServerProcess start(boolean durable) {
         try {
             Path dir = Files.createTempDirectory("redis-test");
             int port = freePort();
-            Process process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile())
-                    .start();
-            RedisServerProcess server = new RedisServerProcess(process, port, dir);
+            RedisServerProcess server = new RedisServerProcess(launch(port, dir, durable), port, dir, durable);
             server.awaitPing(Duration.ofSeconds(10));
             return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a directory for redis-server", e);
+        }
+    }
+
+    private static Process launch(int port, Path dir, boolean durable) {
+        String binary = System.getProperty("redis.server.binary", "redis-server");
+        List<String> command = durable
+                ? List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                        "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString(),
+                        "--logfile", dir.resolve("redis.log").toString())
+                : List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                        "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString());
+        try {
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start '" + binary + "'. Install it (apt-get install redis-server) "
                     + "or run the tests through scripts/test, which does.", e);
         }
+    }
+
+    /**
+     * Starts the server again on the same port and directory after {@link #kill()}; a durable one reloads its
+     * append-only file. Returns once it answers PING.
+     */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is still running");
+        }
+        process = launch(port, dir, durable);
+        awaitPing(Duration.ofSeconds(10));
     }
 
     public int port() {
@@ -93,9 +131,18 @@ public final class RedisServerProcess implements AutoCloseable {
         command("FLUSHALL");
     }
 
-    /** Stops the server as a crash would, for tests of recovery. */
+    /** Stops the server as a crash would (SIGKILL), for tests of recovery; returns once it is gone. */
     public void kill() {
-        process.destroyForcibly();
+        Process current = process;
+        current.destroyForcibly();
+        try {
+            if (!current.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " did not die");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitPing(Duration timeout) {

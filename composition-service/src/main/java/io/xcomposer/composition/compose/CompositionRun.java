@@ -1,10 +1,12 @@
 package io.xcomposer.composition.compose;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.xcomposer.common.redis.RedisFailures;
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionStore;
 import io.xcomposer.composition.article.ImageRef;
@@ -18,6 +20,7 @@ import io.xcomposer.inference.client.generation.GenerationChunk;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * One composition from title to illustrated article (seed §3): write (streamed), spot, caption each slot in order
@@ -32,6 +35,12 @@ import reactor.core.publisher.Mono;
  * recorded.
  */
 final class CompositionRun {
+
+	static final Duration FAILURE_RECORD_FIRST_BACKOFF = Duration.ofMillis(200);
+
+	static final Duration FAILURE_RECORD_MAX_BACKOFF = Duration.ofSeconds(1);
+
+	static final Duration FAILURE_RECORD_PATIENCE = Duration.ofMinutes(15);
 
 	private final ArticleModel model;
 
@@ -211,10 +220,18 @@ final class CompositionRun {
 			.thenReturn(done);
 	}
 
+	/**
+	 * Records the failure. Should Redis itself be what failed, the record is retried until Redis is back (for at
+	 * most {@link #FAILURE_RECORD_PATIENCE}), so the composition does not stay {@code running} after it returns.
+	 */
 	private Mono<Composition> fail(Throwable failure) {
 		StepError error = StepFailure.of("composition", failure).error();
 		Composition failed = state().failed(error);
-		return this.journal.commit(failed, "error", Map.of("error", error))
+		return Mono.defer(() -> this.journal.commit(failed, "error", Map.of("error", error)))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, FAILURE_RECORD_FIRST_BACKOFF)
+				.maxBackoff(FAILURE_RECORD_MAX_BACKOFF)
+				.filter(RedisFailures::isUnavailable))
+			.timeout(FAILURE_RECORD_PATIENCE)
 			.doFinally(signal -> this.metrics.finished(false))
 			.thenReturn(failed);
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.health.ModelServerWatch;
 import io.xcomposer.common.images.Base64Images;
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.ImageStoreProperties;
@@ -34,8 +35,11 @@ public class CompositionService {
 
 	private final long maxImageBytes;
 
+	private final ModelServerWatch modelServer;
+
 	CompositionService(CompositionStore store, CompositionRunner runner, ImageStore uploads, ArticleModel model,
-			CompositionProperties properties, ImageStoreProperties images) {
+			ModelServerWatch modelServer, CompositionProperties properties, ImageStoreProperties images) {
+		this.modelServer = modelServer;
 		this.store = store;
 		this.runner = runner;
 		this.uploads = uploads;
@@ -44,8 +48,12 @@ public class CompositionService {
 		this.maxImageBytes = images.maxBytes().toBytes();
 	}
 
-	/** Stores the new composition, announces {@code created} and starts it; 503 when no place is free. */
+	/**
+	 * Stores the new composition, announces {@code created} and starts it; 503 when no place is free or the model
+	 * server is not ready (a job accepted then would only fail).
+	 */
 	public Mono<Composition> create(CreateCompositionRequest request, @Nullable String requestId) {
+		this.modelServer.requireReady();
 		List<String> userImages = request.userImages() == null ? List.of() : request.userImages();
 		Mono<Boolean> selecting = request.select() != null ? Mono.just(request.select()) : selectByDefault();
 		return Flux.fromIterable(userImages)

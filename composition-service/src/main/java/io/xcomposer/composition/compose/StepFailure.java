@@ -2,6 +2,7 @@ package io.xcomposer.composition.compose;
 
 import java.util.concurrent.TimeoutException;
 
+import io.xcomposer.common.redis.RedisFailures;
 import io.xcomposer.composition.article.StepError;
 import io.xcomposer.inference.client.error.InferenceException;
 import org.springframework.web.reactive.function.client.WebClientException;
@@ -43,6 +44,9 @@ public final class StepFailure extends RuntimeException {
 		}
 		if (failure instanceof WebClientException) {
 			return "upstream_unreachable";
+		}
+		if (RedisFailures.isUnavailable(failure)) {
+			return "redis_unavailable";
 		}
 		if (failure instanceof InferenceException inference) {
 			return "model_" + inference.code().name().toLowerCase(java.util.Locale.ROOT);

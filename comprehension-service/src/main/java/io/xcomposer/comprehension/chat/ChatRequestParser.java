@@ -6,7 +6,7 @@ import java.util.Objects;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
-import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.prompt.ImageAnchors;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import org.jspecify.annotations.Nullable;
@@ -24,17 +24,15 @@ class ChatRequestParser {
 
 	private final ComprehensionProperties properties;
 
-	private final int contextLength;
+	private final ModelSpecsSource specs;
 
-	private final int defaultMaxTokens;
-
-	ChatRequestParser(ComprehensionProperties properties, ModelSpecs specs) {
+	ChatRequestParser(ComprehensionProperties properties, ModelSpecsSource specs) {
 		this.properties = properties;
-		this.contextLength = specs.llm().contextLength();
-		this.defaultMaxTokens = specs.llm().defaultMaxTokens();
+		this.specs = specs;
 	}
 
 	ChatCommand parse(ChatCompletionRequest request) {
+		int contextLength = this.specs.get().llm().contextLength();
 		if (request.n() != null && request.n() != 1) {
 			throw invalid("n", "only n = 1 is supported");
 		}
@@ -44,8 +42,8 @@ class ChatRequestParser {
 		}
 		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
 		String maxTokensParam = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
-		if (maxTokens != null && (maxTokens < 1 || maxTokens >= this.contextLength)) {
-			throw invalid(maxTokensParam, "expected an integer from 1 to " + (this.contextLength - 1) + ", got "
+		if (maxTokens != null && (maxTokens < 1 || maxTokens >= contextLength)) {
+			throw invalid(maxTokensParam, "expected an integer from 1 to " + (contextLength - 1) + ", got "
 					+ maxTokens);
 		}
 		SamplingParams sampling = new SamplingParams(maxTokens, range("temperature", request.temperature(), 0, 2, true),
@@ -56,7 +54,7 @@ class ChatRequestParser {
 		boolean includeUsage = request.streamOptions() != null
 				&& Boolean.TRUE.equals(request.streamOptions().includeUsage());
 		return new ChatCommand(conversation.system, conversation.turns, sampling,
-				maxTokens != null ? maxTokens : this.defaultMaxTokens, stream, includeUsage, request.conversationId());
+				maxTokens != null ? maxTokens : this.specs.get().llm().defaultMaxTokens(), stream, includeUsage, request.conversationId());
 	}
 
 	private MessageCollector messages(@Nullable List<ChatCompletionRequest.Message> messages) {

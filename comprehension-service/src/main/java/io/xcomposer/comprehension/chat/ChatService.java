@@ -84,7 +84,7 @@ public class ChatService {
 	/** Everything up to the generation; fails with the request's 4xx/5xx before any byte is sent. */
 	public Mono<ChatRun> start(ChatCommand command, String requestId, long arrivalNanos) {
 		Mono<Conversation> conversation = command.conversationId() == null
-				? Mono.fromSupplier(() -> this.conversations.start(command.system()))
+				? this.conversations.start(command.system())
 				: this.conversations.load(command.conversationId());
 		return conversation.flatMap(stored -> sourceImages(command)
 			.flatMap(sourced -> prepare(new Request(command, stored, sourced, requestId, arrivalNanos))));

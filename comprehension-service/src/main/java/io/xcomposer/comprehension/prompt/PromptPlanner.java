@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.vision.ImageInput;
 import io.xcomposer.inference.client.model.ChatTemplate;
 import org.jspecify.annotations.Nullable;
@@ -19,15 +19,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class PromptPlanner {
 
-	private final ChatTemplate template;
-
-	private final int contextLength;
+	private final ModelSpecsSource specs;
 
 	private final TokenEstimator estimator;
 
-	public PromptPlanner(ModelSpecs specs, TokenEstimator estimator) {
-		this.template = specs.llm().template();
-		this.contextLength = specs.llm().contextLength();
+	public PromptPlanner(ModelSpecsSource specs, TokenEstimator estimator) {
+		this.specs = specs;
 		this.estimator = estimator;
 	}
 
@@ -40,15 +37,15 @@ public class PromptPlanner {
 	 */
 	public PromptPlan plan(@Nullable String system, List<PromptTurn> turns, int reservedTokens, int maxHistoryTurns) {
 		PromptTurn current = turns.get(turns.size() - 1);
-		String head = system == null ? this.template.system() : withoutPlaceholders(system);
-		String tail = userTurn(current) + this.template.assistantPrefix();
+		String head = system == null ? template().system() : withoutPlaceholders(system);
+		String tail = userTurn(current) + template().assistantPrefix();
 		int codePoints = textCodePoints(head) + textCodePoints(tail);
 		int images = current.images().size();
-		int budget = this.contextLength - reservedTokens;
+		int budget = contextLength() - reservedTokens;
 		int needed = this.estimator.estimate(codePoints, images);
 		if (needed > budget) {
 			throw ApiException.badRequest("context_length_exceeded", "The last message needs about " + needed
-					+ " tokens but only " + Math.max(0, budget) + " of the model's " + this.contextLength
+					+ " tokens but only " + Math.max(0, budget) + " of the model's " + contextLength()
 					+ "-token context are left after reserving " + reservedTokens
 					+ " for the answer. Shorten the message, send fewer images or lower max_tokens.", "messages");
 		}
@@ -84,7 +81,7 @@ public class PromptPlanner {
 
 	private String historyText(PromptTurn turn) {
 		String answer = turn.answer() == null ? "" : withoutPlaceholders(turn.answer());
-		return userTurn(turn) + this.template.assistantTurn(answer);
+		return userTurn(turn) + template().assistantTurn(answer);
 	}
 
 	/**
@@ -95,18 +92,26 @@ public class PromptPlanner {
 		String text = withoutPlaceholders(turn.text());
 		int images = turn.images().size();
 		if (images > 0 && ImageAnchors.count(text) == images) {
-			return this.template.userTurn(ImageAnchors.replace(text, this.template.imagePlaceholder()), 0);
+			return template().userTurn(ImageAnchors.replace(text, template().imagePlaceholder()), 0);
 		}
-		return this.template.userTurn(ImageAnchors.strip(text), images);
+		return template().userTurn(ImageAnchors.strip(text), images);
 	}
 
 	private String withoutPlaceholders(String text) {
-		return text.replace(this.template.imagePlaceholder(), "");
+		return text.replace(template().imagePlaceholder(), "");
 	}
 
 	private int textCodePoints(String text) {
-		String withoutPlaceholders = text.replace(this.template.imagePlaceholder(), "");
+		String withoutPlaceholders = text.replace(template().imagePlaceholder(), "");
 		return withoutPlaceholders.codePointCount(0, withoutPlaceholders.length());
+	}
+
+	private ChatTemplate template() {
+		return this.specs.get().llm().template();
+	}
+
+	private int contextLength() {
+		return this.specs.get().llm().contextLength();
 	}
 
 }

@@ -35,9 +35,14 @@ public class ConversationStore {
 		this.properties = properties;
 	}
 
-	/** A new, empty conversation (stored only once its first turn is saved). */
-	public Conversation start(@Nullable String system) {
-		return new Conversation("conv_" + UUID.randomUUID().toString().replace("-", ""), system, List.of());
+	/**
+	 * A new, empty conversation (stored only once its first turn is saved). Redis is pinged first: a turn that
+	 * could not be stored is refused up front (503 {@code redis_unavailable}), not generated and then lost.
+	 */
+	public Mono<Conversation> start(@Nullable String system) {
+		return this.redis.execute(connection -> connection.ping())
+			.then(Mono.fromSupplier(() -> new Conversation("conv_" + UUID.randomUUID().toString().replace("-", ""),
+					system, List.of())));
 	}
 
 	/** The stored conversation; 400 for a malformed id, 404 when unknown or expired. */

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.FeatureCacheProperties;
 import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.inference.client.generation.LlmTensors;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorDatatype;
@@ -32,30 +33,28 @@ public class FeatureCache {
 
 	private final FeatureCacheProperties properties;
 
-	private final String keyPrefix;
+	private final String visionModel;
 
-	private final long[] shape;
-
-	private final long entryBytes;
+	private final ModelSpecsSource specs;
 
 	public FeatureCache(ReactiveRedisConnectionFactory connectionFactory, FeatureCacheProperties properties,
-			ModelSpecs specs, ComprehensionProperties comprehension) {
+			ModelSpecsSource specs, ComprehensionProperties comprehension) {
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory, RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
 			.build());
 		this.properties = properties;
-		this.keyPrefix = "xc:vf:" + comprehension.visionModel() + ":" + specs.visionFingerprint() + ":";
-		this.shape = new long[] { specs.vision().imageTokens(), specs.vision().hiddenSize() };
-		this.entryBytes = this.shape[0] * this.shape[1] * Float.BYTES;
+		this.visionModel = comprehension.visionModel();
+		this.specs = specs;
 	}
 
 	/** The cached {@code [Q, D]} features of the image with this SHA-256; empty on a miss. */
 	public Mono<Tensor> get(String sha256) {
+		long[] shape = shape();
 		return this.redis.opsForValue()
 			.getAndExpire(key(sha256), this.properties.ttl())
-			.filter(bytes -> bytes.length == this.entryBytes)
-			.map(bytes -> new Tensor(LlmTensors.IMAGE_EMBEDS, TensorDatatype.FP32.name(), this.shape.clone(),
+			.filter(bytes -> bytes.length == entryBytes(shape))
+			.map(bytes -> new Tensor(LlmTensors.IMAGE_EMBEDS, TensorDatatype.FP32.name(), shape,
 					ByteBuffer.wrap(bytes)))
 			.onErrorResume(error -> {
 				log.warn("feature cache read failed, encoding instead: {}", error.toString());
@@ -66,7 +65,7 @@ public class FeatureCache {
 	/** Caches {@code features} unless they exceed the per-entry size cap. */
 	public Mono<Void> put(String sha256, Tensor features) {
 		ByteBuffer data = features.data();
-		if (data.remaining() != this.entryBytes || data.remaining() > this.properties.maxEntryBytes().toBytes()) {
+		if (data.remaining() != entryBytes(shape()) || data.remaining() > this.properties.maxEntryBytes().toBytes()) {
 			return Mono.empty();
 		}
 		byte[] bytes = new byte[data.remaining()];
@@ -80,8 +79,18 @@ public class FeatureCache {
 			});
 	}
 
+	/** Keyed by the encoder's fingerprint, so a new model or preprocessing never reads stale features. */
 	private String key(String sha256) {
-		return this.keyPrefix + sha256;
+		return "xc:vf:" + this.visionModel + ":" + this.specs.get().visionFingerprint() + ":" + sha256;
+	}
+
+	private long[] shape() {
+		ModelSpecs current = this.specs.get();
+		return new long[] { current.vision().imageTokens(), current.vision().hiddenSize() };
+	}
+
+	private static long entryBytes(long[] shape) {
+		return shape[0] * shape[1] * Float.BYTES;
 	}
 
 }

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.xcomposer.comprehension.config.ComprehensionProperties;
-import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.metrics.ChatMetrics;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.generation.LlmTensors;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
@@ -29,20 +28,17 @@ public class VisionFeatures {
 
 	private final TritonClient client;
 
-	private final ImagePreprocessor preprocessor;
-
 	private final FeatureCache cache;
 
 	private final ChatMetrics metrics;
 
 	private final ComprehensionProperties properties;
 
-	private final ModelSpecs specs;
+	private final ModelSpecsSource specs;
 
-	public VisionFeatures(TritonClient client, ImagePreprocessor preprocessor, FeatureCache cache, ChatMetrics metrics,
-			ComprehensionProperties properties, ModelSpecs specs) {
+	public VisionFeatures(TritonClient client, FeatureCache cache, ChatMetrics metrics,
+			ComprehensionProperties properties, ModelSpecsSource specs) {
 		this.client = client;
-		this.preprocessor = preprocessor;
 		this.cache = cache;
 		this.metrics = metrics;
 		this.properties = properties;
@@ -62,14 +58,14 @@ public class VisionFeatures {
 	private Mono<Tensor> encode(ImageInput image, @Nullable String requestId) {
 		return image.bytes()
 			.publishOn(Schedulers.boundedElastic())
-			.map(this.preprocessor::preprocess)
+			.map(bytes -> this.specs.preprocessor().preprocess(bytes))
 			.flatMap(pixels -> this.client.infer(request(pixels, requestId)))
 			.map(result -> result.output(LlmTensors.IMAGE_EMBEDS))
 			.flatMap(features -> this.cache.put(image.sha256(), features).thenReturn(features));
 	}
 
 	private InferRequest request(PreprocessedImage pixels, @Nullable String requestId) {
-		Tensor input = pixels.toTensor(PIXEL_VALUES, this.specs.visionMaxBatchSize());
+		Tensor input = pixels.toTensor(PIXEL_VALUES, this.specs.get().visionMaxBatchSize());
 		return new InferRequest(this.properties.visionModel(), null, requestId, List.of(input),
 				List.of(LlmTensors.IMAGE_EMBEDS), Map.of(), this.properties.visionDeadline());
 	}

@@ -3,6 +3,7 @@ package io.xcomposer.comprehension.support;
 import java.util.List;
 
 import io.xcomposer.comprehension.config.ModelSpecs;
+import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.inference.client.model.ChatTemplate;
 import io.xcomposer.inference.client.model.LlmSpec;
 import io.xcomposer.inference.client.model.VisionSpec;
@@ -16,11 +17,11 @@ public final class TinySpecs {
 	private TinySpecs() {
 	}
 
-	public static ModelSpecs withContext(int contextLength) {
+	public static ModelSpecsSource withContext(int contextLength) {
 		LlmSpec llm = new LlmSpec(contextLength, 256, 18, 256, List.of("<eoa>", "</s>"), TEMPLATE);
 		VisionSpec vision = new VisionSpec(64, "bicubic", new float[] { 0.5f, 0.5f, 0.5f },
 				new float[] { 0.25f, 0.25f, 0.25f }, 18, 256);
-		return new ModelSpecs(llm, vision, 16, "test");
+		return ModelSpecsSource.of(new ModelSpecs(llm, vision, 16, "test"));
 	}
 
 }

@@ -44,6 +44,12 @@ final class GenerationCallObserver implements ClientResponseObserver<ModelInferR
 
 	private boolean firstChunkSeen;
 
+	/**
+	 * Responses received so far; a failure after the first one is an interrupted stream. gRPC calls the observer
+	 * serially, so a plain field suffices.
+	 */
+	private long responses;
+
 	private @Nullable ClientCallStreamObserver<ModelInferRequest> call;
 
 	GenerationCallObserver(FluxSink<GenerationChunk> sink, String model, ClientMetrics metrics) {
@@ -78,6 +84,7 @@ final class GenerationCallObserver implements ClientResponseObserver<ModelInferR
 		if (this.sinkDone) {
 			return;
 		}
+		this.responses++;
 		this.metrics.responseReceived(response.getSerializedSize());
 		if (!response.getErrorMessage().isEmpty()) {
 			this.sinkDone = true;
@@ -106,7 +113,7 @@ final class GenerationCallObserver implements ClientResponseObserver<ModelInferR
 	public void onError(Throwable error) {
 		this.serverFinished = true;
 		if (!this.sinkDone) {
-			this.sink.error(GrpcErrors.map(error, this.model));
+			this.sink.error(GrpcErrors.mapStreamFailure(error, this.model, this.responses));
 		}
 	}
 

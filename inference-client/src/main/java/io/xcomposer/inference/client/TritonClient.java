@@ -60,13 +60,21 @@ public class TritonClient implements AutoCloseable {
 			Metadata.ASCII_STRING_MARSHALLER);
 
 	/**
-	 * grpc-java servers (the CPU server) reject pings more often than every 5 minutes by default
-	 * ({@code permitKeepAliveTime}), answering with GOAWAY; pinging at exactly that rate keeps idle connections
-	 * alive through NATs without tripping it.
+	 * Pings on a connection with calls in flight, so a model server that vanished without closing its sockets (a
+	 * lost node, a partition) fails the calls within {@code KEEPALIVE_TIME + KEEPALIVE_TIMEOUT} instead of leaving
+	 * streams hanging until their deadline. grpc-java servers accept pings this often while they send data (each
+	 * response resets their ping counter); the CPU server permits them outright ({@code permitKeepAliveTime}).
 	 */
-	static final Duration KEEPALIVE_TIME = Duration.ofMinutes(5);
+	static final Duration KEEPALIVE_TIME = Duration.ofSeconds(30);
 
-	static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+	static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Longest wait between two reconnect attempts. grpc-java backs off up to 2 minutes after failed connects, so a
+	 * model server restarted after an outage of a few seconds would stay unused for 7-22 s; {@link ReconnectPacer}
+	 * cuts the wait to this.
+	 */
+	static final Duration MAX_RECONNECT_BACKOFF = Duration.ofMillis(500);
 
 	static final Duration READY_FIRST_BACKOFF = Duration.ofMillis(200);
 
@@ -80,11 +88,14 @@ public class TritonClient implements AutoCloseable {
 
 	private final ClientMetrics metrics;
 
+	private final ReconnectPacer reconnects;
+
 	/** Takes ownership of {@code channel}; tests pass an in-process one. */
 	public TritonClient(ManagedChannel channel, TritonClientOptions options, MeterRegistry meterRegistry) {
 		this.channel = Objects.requireNonNull(channel, "channel");
 		this.options = Objects.requireNonNull(options, "options");
 		this.metrics = new ClientMetrics(meterRegistry);
+		this.reconnects = ReconnectPacer.start(channel, MAX_RECONNECT_BACKOFF);
 	}
 
 	/** Opens a Netty channel to {@code options.host():options.port()}; connection happens lazily on first call. */
@@ -209,6 +220,7 @@ public class TritonClient implements AutoCloseable {
 	/** Shuts the channel down, waiting briefly for calls in flight. */
 	@Override
 	public void close() {
+		this.reconnects.close();
 		this.channel.shutdown();
 		try {
 			if (!this.channel.awaitTermination(5, TimeUnit.SECONDS)) {

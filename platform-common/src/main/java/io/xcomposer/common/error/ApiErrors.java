@@ -9,12 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.xcomposer.common.redis.RedisFailures;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.error.InferenceException;
 import io.xcomposer.inference.client.error.InferenceTimeoutException;
 import io.xcomposer.inference.client.error.InvalidInputException;
 import io.xcomposer.inference.client.error.ModelNotFoundException;
 import io.xcomposer.inference.client.error.ServerUnavailableException;
+import io.xcomposer.inference.client.error.StreamInterruptedException;
 import io.xcomposer.inference.client.image.ImageRejectedException;
 import io.xcomposer.inference.client.image.ImageTooLargeException;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +70,10 @@ public final class ApiErrors {
 		if (error instanceof InferenceException inference) {
 			return fromInference(inference);
 		}
+		if (RedisFailures.isUnavailable(error)) {
+			return ApiException.unavailable(RedisFailures.RETRY_AFTER, "redis_unavailable",
+					"The service's data store is unavailable; retry later.");
+		}
 		return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ApiException.SERVER_ERROR, "internal_error",
 				"The server had an error while processing your request.", null);
 	}
@@ -92,7 +98,7 @@ public final class ApiErrors {
 	public static boolean isUnexpected(Throwable error) {
 		return !(error instanceof ApiException || error instanceof ResponseStatusException
 				|| error instanceof ImageRejectedException || error instanceof InferenceException
-				|| causedBy(error, DataBufferLimitException.class) != null);
+				|| RedisFailures.isUnavailable(error) || causedBy(error, DataBufferLimitException.class) != null);
 	}
 
 	private static ApiException fromBinding(WebExchangeBindException binding) {
@@ -193,6 +199,10 @@ public final class ApiErrors {
 		if (inference instanceof ServerUnavailableException unavailable) {
 			return ApiException.unavailable(unavailable.retryAfter(),
 					"The model server is busy or unavailable; retry later.");
+		}
+		if (inference instanceof StreamInterruptedException) {
+			return new ApiException(HttpStatus.BAD_GATEWAY, ApiException.SERVER_ERROR, "model_stream_interrupted",
+					"The model server stopped in the middle of the answer; the answer is incomplete.", null);
 		}
 		if (inference instanceof InferenceTimeoutException) {
 			return ApiException.gatewayTimeout("The model did not answer in time.");

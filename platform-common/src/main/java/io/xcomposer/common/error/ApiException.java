@@ -66,8 +66,12 @@ public class ApiException extends RuntimeException {
 	}
 
 	public static ApiException unavailable(Duration retryAfter, String message) {
-		return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE, "server_is_overloaded", message,
-				null, retryAfter);
+		return unavailable(retryAfter, "server_is_overloaded", message);
+	}
+
+	/** 503 with {@code Retry-After} for a dependency that is down, e.g. {@code redis_unavailable}. */
+	public static ApiException unavailable(Duration retryAfter, String code, String message) {
+		return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE, code, message, null, retryAfter);
 	}
 
 	public static ApiException gatewayTimeout(String message) {

@@ -3,15 +3,23 @@ package io.xcomposer.common.error;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
+import java.util.List;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
+import io.xcomposer.inference.client.error.GrpcErrors;
 import io.xcomposer.inference.client.error.InferenceTimeoutException;
 import io.xcomposer.inference.client.error.ServerUnavailableException;
 import io.xcomposer.inference.client.image.UnsupportedImageException;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpMethod;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -43,6 +51,31 @@ class ApiExceptionHandlerTests {
 		assertThat(error.get("code").asString()).isEqualTo("server_is_overloaded");
 		assertThat(error.has("param")).isTrue();
 		assertThat(error.get("param").isNull()).isTrue();
+	}
+
+	@Test
+	void redisOutagesAre503RedisUnavailableButRedisErrorRepliesAreBugs() {
+		for (Throwable outage : List.<Throwable>of(new RedisConnectionFailureException("Unable to connect"),
+				new RedisSystemException("wrapped", new RedisException("Currently not connected. Commands are rejected.")),
+				new QueryTimeoutException("Redis command timed out"))) {
+			MockServerWebExchange exchange = handle(outage);
+			assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("2");
+			assertThat(body(exchange).at("/error/code").asString()).isEqualTo("redis_unavailable");
+		}
+		MockServerWebExchange bug = handle(new RedisSystemException("wrapped",
+				new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value")));
+		assertThat(bug.getResponse().getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+	}
+
+	@Test
+	void aModelStreamCutAfterOutputIsInterruptedNotOverload() {
+		StatusRuntimeException cut = Status.UNAVAILABLE.withDescription("io exception").asRuntimeException();
+
+		assertThat(body(handle(GrpcErrors.mapStreamFailure(cut, "llm", 3))).at("/error/code").asString())
+			.isEqualTo("model_stream_interrupted");
+		assertThat(body(handle(GrpcErrors.mapStreamFailure(cut, "llm", 0))).at("/error/code").asString())
+			.isEqualTo("server_is_overloaded");
 	}
 
 	@Test

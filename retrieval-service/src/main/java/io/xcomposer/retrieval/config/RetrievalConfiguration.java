@@ -1,5 +1,6 @@
 package io.xcomposer.retrieval.config;
 
+import io.xcomposer.common.health.RequiredModels;
 import io.xcomposer.retrieval.index.LuceneVectorIndex;
 import io.xcomposer.retrieval.index.VectorIndex;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,6 +26,12 @@ class RetrievalConfiguration {
 			.hashValue(RedisSerializer.byteArray())
 			.build();
 		return new ReactiveRedisTemplate<>(connectionFactory, context);
+	}
+
+	/** Ingest and search embed with both models; without them the service is not ready. */
+	@Bean
+	RequiredModels requiredModels(RetrievalProperties properties) {
+		return RequiredModels.of(properties.imageModel(), properties.textModel());
 	}
 
 	@Bean(destroyMethod = "close")

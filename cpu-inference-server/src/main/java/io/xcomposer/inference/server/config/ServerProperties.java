@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param grpcAddress interface the gRPC endpoint binds: loopback unless a deployment binds it wider.
  * @param serviceToken when set, every gRPC call must carry it ({@code x-service-token}); the services present the
  *     platform's {@code xcomposer.security.service-token}.
+ * @param tokenDelay pause after each generated token; 0 except in fault tests, which need a generation (of the
+ *     tiny model, that answers in ~30 tokens at ~600 tokens/s) to still be running when they kill the server.
  */
 @ConfigurationProperties(prefix = ServerProperties.PREFIX)
 public record ServerProperties(
@@ -34,7 +36,8 @@ public record ServerProperties(
         @DefaultValue("true") boolean dynamicBatching,
         @DefaultValue("67108864") int maxInboundMessageBytes,
         @DefaultValue("127.0.0.1") String grpcAddress,
-        @Nullable String serviceToken) {
+        @Nullable String serviceToken,
+        @DefaultValue("0ms") java.time.Duration tokenDelay) {
 
     public static final String PREFIX = "xcomposer.server";
 }

@@ -18,10 +18,12 @@ final class GenerationJob {
     private final SamplingSettings sampling;
     private final List<String> stopStrings;
     private final GenerationListener listener;
+    private final long tokenDelayMillis;
     private int completionTokens;
 
     GenerationJob(DecoderModel model, Prompt prompt, int maxTokens, GenerationInput input,
-            GenerationListener listener) {
+            GenerationListener listener, long tokenDelayMillis) {
+        this.tokenDelayMillis = tokenDelayMillis;
         this.model = model;
         this.prompt = prompt;
         this.maxTokens = maxTokens;
@@ -37,7 +39,7 @@ final class GenerationJob {
     }
 
     /** Runs to the end and reports it to the listener. */
-    FinishReason run() throws OrtException {
+    FinishReason run() throws OrtException, InterruptedException {
         StreamDecoder decoder = model.tokenizer().newStreamDecoder();
         StopStringFilter filter = new StopStringFilter(stopStrings);
         Sampler sampler = new Sampler(sampling, model.tokenizer().vocabularySize(), prompt.textIds());
@@ -65,6 +67,9 @@ final class GenerationJob {
                 }
                 if (!delta.isEmpty()) {
                     listener.onText(delta);
+                }
+                if (tokenDelayMillis > 0) {
+                    Thread.sleep(tokenDelayMillis);
                 }
                 logits = pass.run(model.embed(new int[] {token}));
             }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.xcomposer.inference.client.tensor.Tensor;
@@ -31,12 +32,14 @@ public class GenerationService implements DisposableBean {
 
     private final InferenceMetrics metrics;
     private final int maxConcurrent;
+    private final long tokenDelayMillis;
     private final Semaphore slots;
     private final ExecutorService workers;
 
     public GenerationService(ServerProperties properties, InferenceMetrics metrics, ModelRepository repository) {
         this.metrics = metrics;
         this.maxConcurrent = properties.maxConcurrentGenerations();
+        this.tokenDelayMillis = properties.tokenDelay().toMillis();
         this.slots = new Semaphore(maxConcurrent);
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(maxConcurrent, runnable -> {
@@ -57,9 +60,11 @@ public class GenerationService implements DisposableBean {
     public void start(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
         long received = System.nanoTime();
         String name = model.config().getName();
+        Runnable releaseSlot = releaseOnce();
+        GenerationListener releasing = new SlotReleasingListener(listener, releaseSlot);
         GenerationJob job;
         try {
-            job = prepare(model, request, listener);
+            job = prepare(model, request, releasing);
         } catch (InferenceException e) {
             metrics.requestFailed(name, model.version());
             throw e;
@@ -69,7 +74,7 @@ public class GenerationService implements DisposableBean {
             throw InferenceException.unavailable("all " + maxConcurrent + " generation slots are busy; retry later");
         }
         metrics.generationStarted(name);
-        workers.execute(() -> run(model, job, listener, received));
+        workers.execute(() -> run(model, job, releasing, received, releaseSlot));
     }
 
     @Override
@@ -77,7 +82,7 @@ public class GenerationService implements DisposableBean {
         workers.shutdownNow();
     }
 
-    private static GenerationJob prepare(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
+    private GenerationJob prepare(DecoderModel model, ModelInferRequest request, GenerationListener listener) {
         Map<String, Tensor> inputs = RequestInputs.read(request);
         InputValidator.validate(model.config(), inputs);
         DecoderModel.DecoderSettings settings = model.settings();
@@ -88,10 +93,11 @@ public class GenerationService implements DisposableBean {
                     + " tokens, context_length is " + settings.contextLength());
         }
         int maxTokens = Math.min(input.maxTokens(), settings.contextLength() - prompt.length());
-        return new GenerationJob(model, prompt, maxTokens, input, listener);
+        return new GenerationJob(model, prompt, maxTokens, input, listener, tokenDelayMillis);
     }
 
-    private void run(DecoderModel model, GenerationJob job, GenerationListener listener, long received) {
+    private void run(DecoderModel model, GenerationJob job, GenerationListener listener, long received,
+            Runnable releaseSlot) {
         String name = model.config().getName();
         long start = System.nanoTime();
         try {
@@ -105,7 +111,47 @@ public class GenerationService implements DisposableBean {
         } finally {
             metrics.tokensGenerated(name, model.version(), job.completionTokens());
             metrics.generationEnded(name);
-            slots.release();
+            releaseSlot.run();
+        }
+    }
+
+    private Runnable releaseOnce() {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
+    }
+
+    /**
+     * Frees the generation's slot just before its last response goes out. Freed only afterwards (when the worker
+     * finishes), a client that admits exactly as many generations as there are slots could start its next one
+     * while the server still counted the finished one, and be refused with UNAVAILABLE.
+     */
+    private record SlotReleasingListener(GenerationListener delegate, Runnable releaseSlot)
+            implements GenerationListener {
+
+        @Override
+        public void onText(String delta) {
+            delegate.onText(delta);
+        }
+
+        @Override
+        public void onFinished(String text, FinishReason reason, int promptTokens, int completionTokens) {
+            releaseSlot.run();
+            delegate.onFinished(text, reason, promptTokens, completionTokens);
+        }
+
+        @Override
+        public void onFailed(String message) {
+            releaseSlot.run();
+            delegate.onFailed(message);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return delegate.isCancelled();
         }
     }
 }

@@ -40,6 +40,9 @@ public class GrpcServerLifecycle implements SmartLifecycle {
                     .addService(ServerInterceptors.intercept(service,
                             new ServiceTokenCheck(properties.serviceToken())))
                     .maxInboundMessageSize(properties.maxInboundMessageBytes())
+                    // Clients ping every 30 s while calls run (inference-client's keep-alive), to notice a lost
+                    // server; the default permits one ping per 5 min and would answer them with GOAWAY.
+                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .build()
                     .start();
         } catch (IOException e) {
@@ -64,6 +67,14 @@ public class GrpcServerLifecycle implements SmartLifecycle {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Drops every connection and call at once, as a crashed process would; for fault tests. */
+    public void kill() {
+        Server server = this.server;
+        if (server != null) {
+            server.shutdownNow();
         }
     }
 

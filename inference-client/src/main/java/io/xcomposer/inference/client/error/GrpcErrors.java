@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** The one place where gRPC statuses and stream error messages become typed {@link InferenceException}s. */
@@ -15,6 +16,9 @@ public final class GrpcErrors {
 			Metadata.ASCII_STRING_MARSHALLER);
 
 	static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+
+	private static final Set<Status.Code> INTERRUPTIONS = Set.of(Status.Code.UNAVAILABLE, Status.Code.CANCELLED,
+			Status.Code.UNKNOWN, Status.Code.INTERNAL);
 
 	private GrpcErrors() {
 	}
@@ -47,6 +51,21 @@ public final class GrpcErrors {
 			case UNIMPLEMENTED -> new InferenceUnsupportedException(model, message, error);
 			default -> new InferenceException(status.getCode(), model, message, error);
 		};
+	}
+
+	/**
+	 * Maps the failure of a generation stream that had already delivered {@code responses} responses: once output
+	 * flowed, a transport failure (UNAVAILABLE: the connection dropped; CANCELLED: the server cancelled the call
+	 * while shutting down; UNKNOWN, INTERNAL) is an interrupted stream, not a refusal, so it must not read as
+	 * overload. Our own cancels never get here: the subscriber is gone by then.
+	 */
+	public static Throwable mapStreamFailure(Throwable error, @Nullable String model, long responses) {
+		Throwable mapped = map(error, model);
+		if (responses > 0 && mapped instanceof InferenceException inference && INTERRUPTIONS.contains(inference.code())) {
+			return new StreamInterruptedException(inference.code(), model,
+					inference.getMessage() + " after " + responses + " responses", error);
+		}
+		return mapped;
 	}
 
 	/**
