@@ -43,7 +43,8 @@ class OverloadIntegrationTests {
         stack = new ComprehensionStack(List.of("xcomposer.server.max-concurrent-generations=" + CLIENTS),
                 List.of("--xcomposer.comprehension.flow.max-concurrent=" + ADMITTED,
                         "--xcomposer.comprehension.flow.max-queued=0"),
-                List.of());
+                // All 64 at once must reach comprehension, not the gateway's per-key burst (60 by default).
+                List.of("--xcomposer.gateway.limits.burst=1000"));
     }
 
     @AfterAll
@@ -66,7 +67,7 @@ class OverloadIntegrationTests {
         try {
             for (int i = 0; i < CLIENTS; i++) {
                 String body = "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"seed\":" + i + ",\"temperature\":1.0,"
-                        + "\"max_tokens\":48,\"messages\":[{\"role\":\"user\",\"content\":\"Describe two shapes.\"}]}";
+                        + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Describe two shapes.\"}]}";
                 futures.add(clients.submit(() -> {
                     start.await();
                     try (SseClient.Response response = sse.post("/v1/chat/completions", body, Map.of())) {
@@ -87,8 +88,9 @@ class OverloadIntegrationTests {
 
             List<Outcome> refused = outcomes.stream().filter(outcome -> outcome.status() != 200).toList();
             List<Outcome> admitted = outcomes.stream().filter(outcome -> outcome.status() == 200).toList();
-            System.out.printf("overload: %d clients, %d admitted, %d refused (%s) in %.1f s%n", CLIENTS,
-                    admitted.size(), refused.size(), refused.stream().map(Outcome::status).distinct().toList(),
+            System.out.printf("overload: %d clients, %d admitted, %d refused (status/Retry-After %s) in %.1f s%n",
+                    CLIENTS, admitted.size(), refused.size(), refused.stream()
+                            .map(outcome -> outcome.status() + "/" + outcome.retryAfter()).distinct().toList(),
                     seconds);
 
             assertThat(refused).as("refusals: comprehension admits only %d at once", ADMITTED).isNotEmpty();

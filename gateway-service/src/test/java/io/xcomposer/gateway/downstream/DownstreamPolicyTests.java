@@ -29,14 +29,14 @@ import reactor.netty.http.server.HttpServer;
 /**
  * {@link Downstream} with its Resilience4j breaker and retry against a loopback HTTP server answering the status a
  * test asks for ({@code /status/{code}}), a slow route, and a port nothing listens on: load shedding is passed on and
- * never counted nor retried, 4xx count as success, real faults open the breaker, and an open breaker lets trial
+ * never counted nor retried, 4xx count as success, real faults open the breaker, and an open breaker (the default 1 s wait) lets trial
  * calls through again after {@code breaker-open-for}.
  */
 class DownstreamPolicyTests {
 
     private static final ParameterizedTypeReference<String> TEXT = new ParameterizedTypeReference<>() {
     };
-    private static final Duration OPEN_FOR = Duration.ofMillis(400);
+    private static final Duration OPEN_FOR = Duration.ofSeconds(1);
     private static final GatewayProperties.Http HTTP = new GatewayProperties.Http(Duration.ofSeconds(2),
             Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5), 2, 10, 5, 50, OPEN_FOR, 3);
 
