@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.downstream.Downstreams;
 import io.xcomposer.gateway.support.ComprehensionStack;
@@ -110,6 +111,9 @@ class OverloadIntegrationTests {
             });
             assertThat(stack.gateway.getBean(Downstreams.class).comprehension().breaker().getState())
                     .isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(stack.gateway.getBean(MeterRegistry.class).find("resilience4j.circuitbreaker.state")
+                    .tags("name", "comprehension", "state", "closed").gauge().value())
+                    .as("breaker state exposed as a meter").isEqualTo(1.0);
         } finally {
             clients.shutdownNow();
         }
