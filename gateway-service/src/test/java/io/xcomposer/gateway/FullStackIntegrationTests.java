@@ -24,12 +24,9 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.gateway.auth.ApiKeyStore;
-import io.xcomposer.comprehension.ComprehensionApplication;
-import io.xcomposer.testsupport.InJvmService;
+import io.xcomposer.gateway.support.ComprehensionStack;
 import io.xcomposer.gateway.support.SseClient;
-import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.inference.server.EmbeddedInferenceServer;
-import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The embedded-default stack: real redis-server, the CPU inference server with the tiny model, the real
- * comprehension-service (a test dependency, see {@link InJvmService}) and the gateway, all in this JVM but the
+ * comprehension-service (a test dependency, see {@link ComprehensionStack}) and the gateway, all in this JVM but the
  * Redis, on free ports and talking over real HTTP/gRPC.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,34 +46,23 @@ class FullStackIntegrationTests {
     private static final String QUESTION = "How many shapes are there?";
     private static final String ANSWER = "1.";
 
-    private final RedisServerProcess redis = RedisServerProcess.shared();
+    private ComprehensionStack stack;
     private EmbeddedInferenceServer model;
-    private ConfigurableApplicationContext comprehension;
     private ConfigurableApplicationContext gateway;
     private int port;
 
     @BeforeAll
-    void startStack() throws Exception {
-        model = EmbeddedInferenceServer.start(repository());
-        comprehension = InJvmService.start(ComprehensionApplication.class, "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + redis.port(), "--xcomposer.inference.host=127.0.0.1",
-                "--xcomposer.inference.port=" + model.port());
-        gateway = StandaloneGateway.start("--server.port=0", "--spring.data.redis.port=" + redis.port(),
-                "--xcomposer.gateway.comprehension-url=" + InJvmService.url(comprehension),
-                "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.streams.detached-grace=20s");
-        port = StandaloneGateway.port(gateway);
+    void startStack() {
+        stack = new ComprehensionStack(List.of(), List.of(), List.of("--xcomposer.gateway.streams.detached-grace=20s"));
+        model = stack.model;
+        gateway = stack.gateway;
+        port = stack.port;
     }
 
     @AfterAll
     void stopStack() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (comprehension != null) {
-            comprehension.close();
-        }
-        if (model != null) {
-            model.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

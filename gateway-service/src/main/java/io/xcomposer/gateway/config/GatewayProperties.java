@@ -86,20 +86,26 @@ public record GatewayProperties(
     }
 
     /**
-     * Downstream HTTP behaviour.
+     * Downstream HTTP behaviour. Breaker and retry policy: {@code downstream.DownstreamPolicy} (429/503 are load
+     * shedding: passed on, never counted, never retried).
      *
      * @param connectTimeout TCP connect timeout
      * @param firstByteTimeout time to response headers; generation queues count here
      * @param idleTimeout largest gap between two stream events
      * @param requestTimeout total time of a non-streamed call
-     * @param retries attempts after the first, only before any byte came back
-     * @param breakerFailures consecutive failures that open a downstream's circuit
-     * @param breakerOpenFor how long an open circuit rejects calls before one trial
+     * @param retries attempts after the first, only for a refused connection (nothing was sent)
+     * @param breakerWindow calls (the last n) over which a downstream's fault rate is measured
+     * @param breakerMinimumCalls calls needed in the window before the rate can open the breaker
+     * @param breakerFailureRate percentage of faults in the window that opens the breaker
+     * @param breakerOpenFor how long an open breaker refuses calls before trial calls; short, because it is added
+     *        to the recovery after an outage
+     * @param breakerHalfOpenCalls trial calls let through after {@code breakerOpenFor}
      */
     public record Http(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("60s") Duration firstByteTimeout,
             @DefaultValue("120s") Duration idleTimeout, @DefaultValue("300s") Duration requestTimeout,
-            @DefaultValue("2") int retries, @DefaultValue("5") int breakerFailures,
-            @DefaultValue("10s") Duration breakerOpenFor) {
+            @DefaultValue("2") int retries, @DefaultValue("10") int breakerWindow,
+            @DefaultValue("5") int breakerMinimumCalls, @DefaultValue("50") int breakerFailureRate,
+            @DefaultValue("1s") Duration breakerOpenFor, @DefaultValue("3") int breakerHalfOpenCalls) {
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.xcomposer.gateway.downstream;
 
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import io.xcomposer.common.error.ApiException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
 import org.springframework.core.ParameterizedTypeReference;
@@ -19,54 +22,48 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
- * One downstream service: its WebClient plus the edge policies every call gets — circuit breaker, a deadline for the
- * response headers, and retries <em>only before the first byte</em> (connection refused, or a 503 the service sent
- * before doing anything): after headers arrive nothing is ever re-sent, so a generation is never run twice.
+ * One downstream service: its WebClient plus the edge policies every call gets — a Resilience4j circuit breaker, a
+ * deadline for the response headers, and retries <em>only before the first byte</em> (connection refused): after
+ * headers arrive nothing is ever re-sent, so a generation is never run twice. What counts as a fault, and what is
+ * retried, is {@link DownstreamPolicy}'s call.
  */
 public final class Downstream {
 
     private final String name;
     private final WebClient client;
     private final CircuitBreaker breaker;
+    private final Retry retry;
     private final GatewayProperties.Http http;
 
-    Downstream(String name, WebClient client, CircuitBreaker breaker, GatewayProperties.Http http) {
+    Downstream(String name, WebClient client, CircuitBreaker breaker, Retry retry, GatewayProperties.Http http) {
         this.name = name;
         this.client = client;
         this.breaker = breaker;
+        this.retry = retry;
         this.http = http;
     }
 
     /**
      * Sends a request and completes when the response headers arrived (status 2xx/3xx); error statuses become
      * {@link DownstreamStatusException} with the body read. The returned body publisher is not yet subscribed.
+     * Each attempt passes the breaker on its own, so a refused connection counts once per attempt.
      */
     public <T> Mono<ResponseEntity<Flux<T>>> exchange(HttpMethod method, String pathAndQuery,
             Consumer<HttpHeaders> headers, byte[] body, ParameterizedTypeReference<T> bodyType) {
         Mono<ResponseEntity<Flux<T>>> attempt = Mono.defer(() -> {
-            if (!breaker.tryAcquire()) {
-                return Mono.error(GatewayException.unavailable("upstream_circuit_open",
-                        "The " + name + " service is failing; retry later.", breaker.retryAfter()));
-            }
             WebClient.RequestBodySpec spec = client.method(method).uri(pathAndQuery).headers(headers);
             WebClient.RequestHeadersSpec<?> withBody = body.length == 0 && method == HttpMethod.GET ? spec
                     : spec.body(BodyInserters.fromValue(body));
             return withBody.retrieve()
                     .onStatus(HttpStatusCode::isError, Downstream::toStatusException)
                     .toEntityFlux(bodyType)
-                    .timeout(http.firstByteTimeout())
-                    .doOnNext(ok -> breaker.onSuccess())
-                    .doOnError(this::record)
-                    .doOnCancel(breaker::onIgnored);
+                    .timeout(http.firstByteTimeout());
         });
         return attempt
-                .retryWhen(Retry.backoff(http.retries(), Duration.ofMillis(100))
-                        .maxBackoff(Duration.ofSeconds(1))
-                        .filter(Downstream::retryable)
-                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .transformDeferred(RetryOperator.of(retry))
                 .onErrorMap(this::toClientError);
     }
 
@@ -82,22 +79,12 @@ public final class Downstream {
         return http;
     }
 
-    private void record(Throwable error) {
-        if (error instanceof DownstreamStatusException status && status.status().is4xxClientError()) {
-            breaker.onSuccess(); // the service is healthy, the request was not
-        } else if (!(error instanceof ApiException)) {
-            breaker.onFailure();
-        }
-    }
-
-    private static boolean retryable(Throwable error) {
-        if (error instanceof DownstreamStatusException status) {
-            return status.status().value() == 503;
-        }
-        return error instanceof WebClientRequestException request && request.getCause() instanceof ConnectException;
-    }
-
     private Throwable toClientError(Throwable error) {
+        if (error instanceof CallNotPermittedException) {
+            // Retry-After: the breaker's wait in open state, after which it lets trial calls through.
+            return GatewayException.unavailable("upstream_circuit_open",
+                    "The " + name + " service is failing; retry later.", http.breakerOpenFor());
+        }
         if (error instanceof TimeoutException) {
             return GatewayException.timeout("The " + name + " service did not answer in time.");
         }

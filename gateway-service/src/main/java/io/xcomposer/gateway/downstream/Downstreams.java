@@ -1,5 +1,10 @@
 package io.xcomposer.gateway.downstream;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.xcomposer.common.security.ServiceToken;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -13,7 +18,9 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * The three downstream services. One connection pool sized for the gateway's stream limit: SSE holds an HTTP/1.1
  * connection per stream, and Reactor Netty's default pool (16 connections, 32 pending) would turn a few hundred
- * concurrent streams into "pending acquire queue full" errors.
+ * concurrent streams into "pending acquire queue full" errors. Each downstream has its own breaker and retry (one
+ * {@link DownstreamPolicy}); their state and counts are meters ({@code resilience4j_circuitbreaker_state{name}},
+ * {@code resilience4j_circuitbreaker_calls_seconds{kind}}, {@code resilience4j_retry_calls{kind}}).
  */
 @Component
 public class Downstreams {
@@ -22,8 +29,12 @@ public class Downstreams {
     private final Downstream composition;
     private final Downstream retrieval;
 
-    public Downstreams(GatewayProperties properties, ServiceToken serviceToken) {
+    public Downstreams(GatewayProperties properties, ServiceToken serviceToken, MeterRegistry meters) {
         GatewayProperties.Http http = properties.http();
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(DownstreamPolicy.breaker(http));
+        RetryRegistry retries = RetryRegistry.of(DownstreamPolicy.retry(http));
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
         int connections = properties.limits().maxConcurrentStreams() + 256;
         ConnectionProvider pool = ConnectionProvider.builder("downstreams")
                 .maxConnections(connections)
@@ -41,14 +52,12 @@ public class Downstreams {
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .filter(serviceToken.clientFilter())
                 .exchangeStrategies(strategies);
-        this.comprehension = create("comprehension", properties.comprehensionUrl(), base, http);
-        this.composition = create("composition", properties.compositionUrl(), base, http);
-        this.retrieval = create("retrieval", properties.retrievalUrl(), base, http);
-    }
-
-    private static Downstream create(String name, String url, WebClient.Builder base, GatewayProperties.Http http) {
-        return new Downstream(name, base.clone().baseUrl(url).build(),
-                new CircuitBreaker(name, http.breakerFailures(), http.breakerOpenFor()), http);
+        this.comprehension = new Downstream("comprehension", base.clone().baseUrl(properties.comprehensionUrl())
+                .build(), breakers.circuitBreaker("comprehension"), retries.retry("comprehension"), http);
+        this.composition = new Downstream("composition", base.clone().baseUrl(properties.compositionUrl()).build(),
+                breakers.circuitBreaker("composition"), retries.retry("composition"), http);
+        this.retrieval = new Downstream("retrieval", base.clone().baseUrl(properties.retrievalUrl()).build(),
+                breakers.circuitBreaker("retrieval"), retries.retry("retrieval"), http);
     }
 
     public Downstream comprehension() {

@@ -1,15 +1,19 @@
 package io.xcomposer.gateway.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.xcomposer.gateway.downstream.Downstream;
 import io.xcomposer.gateway.downstream.DownstreamStatusException;
 import io.xcomposer.gateway.downstream.Forwarding;
+import io.xcomposer.gateway.stream.SseSupport;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -77,8 +81,37 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
         if (sse) {
             response.cacheControl(CacheControl.noCache().noTransform()).header("X-Accel-Buffering", "no");
         }
-        Flux<DataBuffer> body = entity.getBody() == null ? Flux.empty() : entity.getBody();
-        return response.body(BodyInserters.fromDataBuffers(body.timeout(limit)));
+        Flux<DataBuffer> body = entity.getBody() == null ? Flux.empty() : entity.getBody().timeout(limit);
+        return response.body(BodyInserters.fromDataBuffers(sse ? endingWithAnErrorEvent(body) : body));
+    }
+
+    /**
+     * An event stream that breaks off (the downstream died mid-article, or went quiet past the idle timeout) ends
+     * with an {@code error} event and a proper end of the response, instead of a reset connection the client cannot
+     * tell from a network fault. The events are relayed as raw bytes; should the break fall inside an event, a blank
+     * line first closes that event, so the error event is never merged into it.
+     */
+    private Flux<DataBuffer> endingWithAnErrorEvent(Flux<DataBuffer> body) {
+        AtomicBoolean atBoundary = new AtomicBoolean(true);
+        return body
+                .doOnNext(buffer -> atBoundary.set(endsAnEvent(buffer)))
+                .onErrorResume(error -> Mono.fromSupplier(() -> {
+                    String event = (atBoundary.get() ? "" : "\n\n") + "event: error\ndata: "
+                            + SseSupport.interruptedError(downstream.name(), error) + "\n\n";
+                    return DefaultDataBufferFactory.sharedInstance.wrap(event.getBytes(StandardCharsets.UTF_8));
+                }));
+    }
+
+    private static boolean endsAnEvent(DataBuffer buffer) {
+        int end = buffer.writePosition();
+        int length = end - buffer.readPosition();
+        if (length < 2) {
+            return false;
+        }
+        byte last = buffer.getByte(end - 1);
+        byte before = buffer.getByte(end - 2);
+        return (last == '\n' && (before == '\n' || length >= 4 && before == '\r' && buffer.getByte(end - 3) == '\n'))
+                || (last == '\r' && before == '\r');
     }
 
     private static byte[] bytes(DataBuffer buffer) {

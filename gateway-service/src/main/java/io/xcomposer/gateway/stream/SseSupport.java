@@ -1,7 +1,12 @@
 package io.xcomposer.gateway.stream;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
+import io.xcomposer.gateway.error.ErrorBodies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -13,7 +18,48 @@ import reactor.core.publisher.Mono;
 /** Response recipes every SSE endpoint of the gateway shares. */
 public final class SseSupport {
 
+    /** The code of the error event that replaces the rest of a downstream stream that broke off. */
+    public static final String INTERRUPTED = "upstream_stream_interrupted";
+    private static final Logger log = LoggerFactory.getLogger(SseSupport.class);
+
     private SseSupport() {
+    }
+
+    /**
+     * The {@code data} of the error event a client gets when the {@code service}'s stream broke off before its
+     * terminal event (connection closed, stalled past the idle timeout, or ended early), in the platform's error
+     * shape, which OpenAI clients read as a stream error. Logged at WARN: a downstream going away is an operational
+     * event the gateway handles, not a gateway bug.
+     */
+    public static String interruptedError(String service, Throwable error) {
+        log.warn("The {} stream broke off: {}", service, error.toString());
+        if (error instanceof TimeoutException) {
+            return ErrorBodies.json("The " + service + " stream stalled and was stopped.", "server_error",
+                    INTERRUPTED, null);
+        }
+        if (error instanceof EndedEarly || hasCause(error, IOException.class)) {
+            return ErrorBodies.json("The " + service + " service's stream ended before it finished.", "server_error",
+                    INTERRUPTED, null);
+        }
+        return ErrorBodies.json("The " + service + " stream was interrupted.", "server_error", "stream_interrupted",
+                null);
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A downstream stream that completed without its terminal event (a clean close at the wrong time). */
+    public static final class EndedEarly extends RuntimeException {
+
+        public EndedEarly(String terminal) {
+            super("the stream ended without " + terminal);
+        }
     }
 
     /**

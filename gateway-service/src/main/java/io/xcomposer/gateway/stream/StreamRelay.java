@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,6 +46,7 @@ public class StreamRelay {
     private static final long LOG_BATCH_WINDOW_NANOS = LOG_BATCH_WINDOW.toNanos();
     private static final Duration TICK = Duration.ofMillis(20);
     private static final ServerSentEvent<String> PING = ServerSentEvent.<String>builder().comment("ping").build();
+    private static final String DONE = "[DONE]";
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
     private final StreamLog streamLog;
@@ -92,9 +94,14 @@ public class StreamRelay {
         live.put(streamId, stream);
         AtomicLong seq = stream.seq;
         boolean logged = config.resumable();
+        AtomicBoolean finished = new AtomicBoolean();
         stream.upstream = dataEvents
+                .doOnNext(data -> finished.set(DONE.equals(data)))
+                // A stream that ends without [DONE] was cut off, even if the connection closed cleanly.
+                .concatWith(Flux.defer(() -> finished.get() ? Flux.empty()
+                        : Flux.error(new SseSupport.EndedEarly(DONE))))
                 .take(config.maxEvents())
-                .onErrorResume(error -> Flux.just(interruptedError(error), "[DONE]"))
+                .onErrorResume(error -> Flux.just(SseSupport.interruptedError("comprehension", error), DONE))
                 .doOnNext(data -> {
                     LoggedEvent event = LoggedEvent.data(seq.incrementAndGet(), data);
                     stream.emit(SseSupport.event(event));
@@ -168,14 +175,6 @@ public class StreamRelay {
                 });
     }
 
-    private static String interruptedError(Throwable error) {
-        log.warn("Downstream stream failed: {}", error.toString());
-        String message = error instanceof java.util.concurrent.TimeoutException
-                ? "The model stream stalled and was stopped."
-                : "The model stream was interrupted.";
-        return ErrorBodies.json(message, "server_error", "stream_interrupted", null);
-    }
-
     /** One stream this instance is relaying. */
     private final class LiveStream {
 
@@ -220,7 +219,7 @@ public class StreamRelay {
                     String cancelled = ErrorBodies.json("The stream was cancelled: no client stayed connected.",
                             "server_error", "stream_cancelled", null);
                     logBatch.close(List.of(LoggedEvent.data(seq.incrementAndGet(), cancelled),
-                            LoggedEvent.data(seq.incrementAndGet(), "[DONE]"), LoggedEvent.end(seq.incrementAndGet())))
+                            LoggedEvent.data(seq.incrementAndGet(), DONE), LoggedEvent.end(seq.incrementAndGet())))
                             .subscribe();
                 }
             });
