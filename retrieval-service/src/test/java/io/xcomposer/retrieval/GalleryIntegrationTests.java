@@ -22,6 +22,8 @@ import javax.imageio.ImageIO;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.seed.GallerySeeder;
+import io.xcomposer.testsupport.HttpProbe;
+import io.xcomposer.testsupport.InJvmService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,9 @@ class GalleryIntegrationTests {
 				+ GalleryTestSupport.GALLERY.toAbsolutePath());
 		client = GalleryTestSupport.client(app);
 		gallery = GalleryTestSupport.galleryLines(json);
+		// Seeding runs in the background; readiness waits for it.
+		HttpProbe.await(() -> HttpProbe.get(InJvmService.url(app) + "/actuator/health/readiness", Duration.ofSeconds(10)),
+				answer -> answer.status() == 200, Duration.ofMinutes(3));
 	}
 
 	@AfterAll

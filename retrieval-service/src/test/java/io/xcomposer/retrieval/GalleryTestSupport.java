@@ -48,9 +48,15 @@ final class GalleryTestSupport {
 	/** {@link #startApp(String, Path, String...)} against a Redis of the test's own, e.g. one it kills. */
 	static ConfigurableApplicationContext startApp(RedisServerProcess redis, String keyPrefix, Path indexPath,
 			String... extra) {
+		return startApp(redis, inference().port(), keyPrefix, indexPath, extra);
+	}
+
+	/** {@link #startApp(RedisServerProcess, String, Path, String...)} against a model server on {@code inferencePort}. */
+	static ConfigurableApplicationContext startApp(RedisServerProcess redis, int inferencePort, String keyPrefix,
+			Path indexPath, String... extra) {
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.jmx.enabled=false",
 				"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-				"xcomposer.inference.port=" + inference().port(),
+				"xcomposer.inference.port=" + inferencePort,
 				"xcomposer.retrieval.key-prefix=" + keyPrefix, "xcomposer.retrieval.index-path=" + indexPath,
 				"xcomposer.retrieval.sync-interval=200ms", "xcomposer.retrieval.job-lease=3s"));
 		properties.addAll(List.of(extra));
@@ -66,6 +72,27 @@ final class GalleryTestSupport {
 			.responseTimeout(Duration.ofSeconds(60))
 			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
 			.build();
+	}
+
+	/**
+	 * A seed gallery of the first {@code count} images of the tiny gallery, in a temporary folder (image paths made
+	 * absolute, which the seeder resolves as they are): a seed small enough to finish within a readiness bound.
+	 */
+	static Path smallGallery(int count) {
+		try {
+			Path dir = Files.createTempDirectory("seed-gallery");
+			JsonMapper json = JsonMapper.builder().build();
+			List<String> lines = new ArrayList<>();
+			for (JsonNode line : galleryLines(json).subList(0, count)) {
+				tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) line.deepCopy();
+				copy.put("image", GALLERY.toAbsolutePath().getParent().resolve(line.get("image").asString()).toString());
+				lines.add(json.writeValueAsString(copy));
+			}
+			return Files.write(dir.resolve("gallery.jsonl"), lines);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	static List<JsonNode> galleryLines(JsonMapper json) {

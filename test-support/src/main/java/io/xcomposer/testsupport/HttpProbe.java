@@ -34,6 +34,11 @@ public final class HttpProbe {
         return send(HttpRequest.newBuilder(URI.create(url)).GET(), timeout);
     }
 
+    /** A GET with request headers given as name, value, name, value... */
+    public static Answer get(String url, Duration timeout, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().headers(headers), timeout);
+    }
+
     public static Answer postJson(String url, String json, Duration timeout) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)), timeout);

@@ -55,6 +55,18 @@ public final class RedisServerProcess implements AutoCloseable {
         return start(true);
     }
 
+    /**
+     * A server that is not running yet, on a free loopback port reserved for it: point a service at it, then bring
+     * Redis up late with {@link #restart()}, as a service started before its Redis sees it.
+     */
+    public static RedisServerProcess notStarted() {
+        try {
+            return new RedisServerProcess(null, freePort(), Files.createTempDirectory("redis-test"), false);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a directory for redis-server", e);
+        }
+    }
+
     private static RedisServerProcess start(boolean durable) {
         try {
             Path dir = Files.createTempDirectory("redis-test");
@@ -87,11 +99,11 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the server again on the same port and directory after {@link #kill()}; a durable one reloads its
-     * append-only file. Returns once it answers PING.
+     * Starts the server again on the same port and directory after {@link #kill()} (or for the first time, after
+     * {@link #notStarted()}); a durable one reloads its append-only file. Returns once it answers PING.
      */
     public void restart() {
-        if (process.isAlive()) {
+        if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server on port " + port + " is still running");
         }
         process = launch(port, dir, durable);
@@ -134,6 +146,9 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Stops the server as a crash would (SIGKILL), for tests of recovery; returns once it is gone. */
     public void kill() {
         Process current = process;
+        if (current == null) {
+            return;
+        }
         current.destroyForcibly();
         try {
             if (!current.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -178,6 +193,9 @@ public final class RedisServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

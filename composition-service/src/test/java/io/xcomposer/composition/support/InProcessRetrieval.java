@@ -42,7 +42,7 @@ final class InProcessRetrieval {
 		return InJvmService.url(context);
 	}
 
-	/** The seeder runs before start-up returns; this also waits until the index holds every gallery image. */
+	/** The seeder runs in the background after start-up; this waits until the index holds every gallery image. */
 	private static void awaitSeeded(ConfigurableApplicationContext context, Path gallery) {
 		long expected;
 		try (var lines = Files.lines(gallery)) {

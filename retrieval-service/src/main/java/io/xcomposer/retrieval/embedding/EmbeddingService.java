@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.xcomposer.common.error.ApiErrors;
+import io.xcomposer.common.health.ModelServerWatch;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.image.ImageLimits;
@@ -46,19 +47,22 @@ public class EmbeddingService {
 
 	private final Mono<TextModel> textModel;
 
-	public EmbeddingService(TritonClient client, RetrievalProperties properties) {
+	public EmbeddingService(TritonClient client, ModelServerWatch modelServer, RetrievalProperties properties) {
 		this.client = client;
 		this.properties = properties;
 		ImageLimits limits = new ImageLimits(properties.maxImageBytes().toBytes(), properties.maxImagePixels());
-		this.imageModel = cacheSuccess(client.modelConfig(properties.imageModel()).map(config -> {
+		// While the watch says the server is not ready, refuse at once (503 model_server_unavailable) rather
+		// than try the call and report the failed connection as overload.
+		Mono<Void> ready = Mono.fromRunnable(modelServer::requireReady);
+		this.imageModel = ready.then(cacheSuccess(client.modelConfig(properties.imageModel()).map(config -> {
 			EmbedderSpec spec = EmbedderSpec.fromConfig(config);
 			if (spec.vision() == null) {
 				throw new IllegalStateException(properties.imageModel() + " declares no image_size");
 			}
 			return new ImageModel(spec.embeddingDim(), batchLimit(config), new ImagePreprocessor(spec.vision(), limits));
-		}));
-		this.textModel = cacheSuccess(client.modelConfig(properties.textModel())
-			.map(config -> new TextModel(EmbedderSpec.fromConfig(config).embeddingDim(), batchLimit(config))));
+		})));
+		this.textModel = ready.then(cacheSuccess(client.modelConfig(properties.textModel())
+			.map(config -> new TextModel(EmbedderSpec.fromConfig(config).embeddingDim(), batchLimit(config)))));
 	}
 
 	/** Dimension of the retrieval space (the text embedder's, which the image embedder must share). */

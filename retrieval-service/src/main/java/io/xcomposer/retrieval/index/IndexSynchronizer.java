@@ -7,11 +7,15 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.common.error.ApiErrors;
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.redis.RedisFailures;
 import io.xcomposer.retrieval.catalog.CatalogChange;
 import io.xcomposer.retrieval.catalog.CatalogState;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
@@ -30,7 +34,7 @@ import reactor.core.publisher.Sinks;
  * Keeps the {@link VectorIndex} in step with the catalog by tailing the catalog's change log; the index's only
  * writer, on one thread.
  * <p>
- * At start: no usable commit, a commit of another catalog epoch, or a commit ahead of the catalog → full rebuild;
+ * At start (in the background, retried until Redis answers; see {@link #start()}): no usable commit, a commit of another catalog epoch, or a commit ahead of the catalog → full rebuild;
  * otherwise replay of the changes after the committed generation (what a crash left unapplied). While running,
  * writers call {@link #awaitApplied(long)} after their Redis write, so an acknowledged image is already searchable;
  * a periodic tick also picks up writes made by other replicas and commits at most every commit-interval.
@@ -43,6 +47,9 @@ public class IndexSynchronizer implements SmartLifecycle {
 	private static final int PAGE = 500;
 
 	private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Pause between recovery attempts while Redis is absent: with Lettuce's reconnect, ready ~1 s after it returns. */
+	private static final long RECOVERY_RETRY_MILLIS = 250;
 
 	private final VectorIndex index;
 
@@ -60,6 +67,12 @@ public class IndexSynchronizer implements SmartLifecycle {
 
 	private volatile String epoch = "";
 
+	private volatile boolean recovered;
+
+	private volatile @Nullable RuntimeException lastRecoveryFailure;
+
+	private volatile @Nullable ScheduledFuture<?> recovering;
+
 	private long lastCommitNanos;
 
 	public IndexSynchronizer(VectorIndex index, GalleryCatalog catalog, RetrievalProperties properties,
@@ -73,6 +86,12 @@ public class IndexSynchronizer implements SmartLifecycle {
 			.register(meters);
 	}
 
+	/**
+	 * Recovers, in the background if the first attempt fails: nothing waits for Redis at start-up. Until recovery
+	 * succeeds the service is not ready ({@code gallery} health contributor) and searches are refused
+	 * ({@link #requireRecovered()}); a failed attempt (Redis absent or lost mid-rebuild) is retried every
+	 * {@value #RECOVERY_RETRY_MILLIS} ms, and the periodic sync starts once it succeeded.
+	 */
 	@Override
 	public void start() {
 		ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -81,10 +100,13 @@ public class IndexSynchronizer implements SmartLifecycle {
 			return worker;
 		});
 		this.executor = thread;
-		// Bring the index up to date before the application reports ready.
-		submitAndWait(thread, this::recover);
-		long period = this.properties.syncInterval().toMillis();
-		thread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+		// One attempt before returning, so a service started next to a running Redis is ready (and its index up to
+		// date) from its first request; an absent Redis fails it in milliseconds (connection refused).
+		submitAndWait(thread, this::tryRecover);
+		if (!this.recovered) {
+			this.recovering = thread.scheduleWithFixedDelay(this::tryRecover, RECOVERY_RETRY_MILLIS,
+					RECOVERY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	@Override
@@ -93,7 +115,9 @@ public class IndexSynchronizer implements SmartLifecycle {
 		if (thread == null) {
 			return;
 		}
-		submitAndWait(thread, this::commitNow);
+		if (this.recovered) {
+			submitAndWait(thread, this::commitNow);
+		}
 		thread.shutdown();
 		this.executor = null;
 	}
@@ -101,6 +125,33 @@ public class IndexSynchronizer implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.executor != null;
+	}
+
+	/** Whether the index has been brought up to date with the catalog since start (it is kept so from then on). */
+	public boolean isRecovered() {
+		return this.recovered;
+	}
+
+	/** Why the index is not recovered yet, for health details. */
+	public String recoveryState() {
+		RuntimeException failure = this.lastRecoveryFailure;
+		return this.recovered ? "recovered" : failure == null ? "recovering" : "retrying after: " + failure;
+	}
+
+	/**
+	 * Refuses with 503 + {@code Retry-After} until the index is recovered: before that it may miss or still hold
+	 * images, so a search would answer wrongly rather than fail. {@code redis_unavailable} when Redis is the cause.
+	 */
+	public void requireRecovered() {
+		if (this.recovered) {
+			return;
+		}
+		RuntimeException failure = this.lastRecoveryFailure;
+		if (failure != null && RedisFailures.isUnavailable(failure)) {
+			throw ApiErrors.toApiException(failure);
+		}
+		throw ApiException.unavailable(RedisFailures.RETRY_AFTER, "index_not_ready",
+				"The gallery index is being recovered from the catalog; retry later.");
 	}
 
 	/** After Redis (phase 0) and before the web server and the job runner; stops in the reverse order. */
@@ -128,6 +179,40 @@ public class IndexSynchronizer implements SmartLifecycle {
 	/** The generation the index reflects; -1 before start. */
 	public long appliedGeneration() {
 		return this.applied;
+	}
+
+	/** One recovery attempt on the index thread; on success the periodic sync takes over. */
+	private void tryRecover() {
+		if (this.recovered) {
+			return;
+		}
+		try {
+			recover();
+		}
+		catch (RuntimeException ex) {
+			boolean first = this.lastRecoveryFailure == null;
+			this.lastRecoveryFailure = ex;
+			if (first) {
+				logger.warn("Vector index recovery failed, retrying every {} ms until it succeeds: {}",
+						RECOVERY_RETRY_MILLIS, ex.toString());
+			}
+			return;
+		}
+		this.recovered = true;
+		this.lastRecoveryFailure = null;
+		cancelRecovering();
+		ScheduledExecutorService thread = this.executor;
+		if (thread != null && !thread.isShutdown()) {
+			long period = this.properties.syncInterval().toMillis();
+			thread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void cancelRecovering() {
+		ScheduledFuture<?> retrying = this.recovering;
+		if (retrying != null) {
+			retrying.cancel(false);
+		}
 	}
 
 	private void recover() {
@@ -178,6 +263,10 @@ public class IndexSynchronizer implements SmartLifecycle {
 	}
 
 	private void catchUpQuietly() {
+		if (!this.recovered) {
+			// Waiters are released by the recovery's own catch-up.
+			return;
+		}
 		try {
 			catchUp();
 		}

@@ -15,6 +15,7 @@ import io.xcomposer.retrieval.catalog.Vectors;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import io.xcomposer.retrieval.embedding.EmbeddingService;
 import io.xcomposer.retrieval.index.IndexHit;
+import io.xcomposer.retrieval.index.IndexSynchronizer;
 import io.xcomposer.retrieval.index.SearchFilter;
 import io.xcomposer.retrieval.index.VectorIndex;
 import io.xcomposer.retrieval.ingest.ImageAttributes;
@@ -47,9 +48,12 @@ public class SearchService {
 
 	private final MeterRegistry meters;
 
-	public SearchService(VectorIndex index, GalleryCatalog catalog, EmbeddingService embeddings, ImageSources sources,
-			RetrievalProperties properties, MeterRegistry meters) {
+	private final IndexSynchronizer synchronizer;
+
+	public SearchService(VectorIndex index, IndexSynchronizer synchronizer, GalleryCatalog catalog,
+			EmbeddingService embeddings, ImageSources sources, RetrievalProperties properties, MeterRegistry meters) {
 		this.index = index;
+		this.synchronizer = synchronizer;
 		this.catalog = catalog;
 		this.embeddings = embeddings;
 		this.sources = sources;
@@ -64,6 +68,7 @@ public class SearchService {
 					+ ".", "top_k");
 		}
 		String mode = mode(request);
+		this.synchronizer.requireRecovered();
 		SearchFilter filter = new SearchFilter(new HashSet<>(request.exclude() == null ? List.of() : request.exclude()),
 				new HashSet<>(ImageAttributes.normaliseTags(request.tags())));
 		boolean collapse = Boolean.TRUE.equals(request.collapseDuplicates());
