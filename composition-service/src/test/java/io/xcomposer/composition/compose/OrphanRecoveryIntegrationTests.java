@@ -184,14 +184,7 @@ class OrphanRecoveryIntegrationTests extends IntegrationTest {
 	}
 
 	private List<ServerSentEvent<String>> follow(String id, long after, Duration within) {
-		return this.web.get().uri("/v1/compositions/{id}/events", id).header("Last-Event-ID", Long.toString(after))
-			.exchange()
-			.expectStatus().isOk()
-			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
-			.getResponseBody()
-			.filter(event -> event.event() != null)
-			.collectList()
-			.block(within);
+		return events(id, after, within);
 	}
 
 }

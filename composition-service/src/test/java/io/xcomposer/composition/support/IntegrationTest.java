@@ -107,6 +107,11 @@ public abstract class IntegrationTest {
 
 	/** Reads the event stream from {@code after} until it ends. */
 	protected List<ServerSentEvent<String>> events(String id, long after) {
+		return events(id, after, Duration.ofSeconds(90));
+	}
+
+	/** Reads the event stream from {@code after} until it ends; fails after {@code within}. */
+	protected List<ServerSentEvent<String>> events(String id, long after, Duration within) {
 		return this.web.get().uri("/v1/compositions/{id}/events", id).header("Last-Event-ID", Long.toString(after))
 			.exchange()
 			.expectStatus().isOk()
@@ -114,7 +119,7 @@ public abstract class IntegrationTest {
 			.getResponseBody()
 			.filter(event -> event.event() != null)
 			.collectList()
-			.block(Duration.ofSeconds(90));
+			.block(within);
 	}
 
 	protected static List<JsonNode> blocks(JsonNode state, String type) {
