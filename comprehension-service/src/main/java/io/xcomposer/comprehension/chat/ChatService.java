@@ -125,7 +125,7 @@ public class ChatService {
 	}
 
 	private ImageInput storedImage(String sha256) {
-		Mono<byte[]> bytes = this.imageStore.get(ImageStore.idOf(sha256), FROM_CONVERSATION).map(StoredImage::bytes);
+		Mono<byte[]> bytes = this.imageStore.get(this.imageStore.idOf(sha256), FROM_CONVERSATION).map(StoredImage::bytes);
 		return new ImageInput(sha256, bytes, FROM_CONVERSATION);
 	}
 

@@ -1,10 +1,17 @@
 package io.xcomposer.common.images;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.inference.client.image.ImageInfo;
 import io.xcomposer.inference.client.image.ImagePreprocessor;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
@@ -13,8 +20,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * Uploaded image bytes in Redis under {@code xc:img:{id}} with a TTL, so an id returned by one replica works in
- * chat, composition and search on every replica. The id is content-derived ({@code img_} + first 24 hex of
- * SHA-256): uploading the same bytes twice gives the same id and renews its TTL. Nothing enters unchecked: every
+ * chat, composition and search on every replica. The id is content-derived, so uploading the same bytes twice gives
+ * the same id and renews its TTL: {@code img_} + 24 hex of an HMAC-SHA256 of the bytes' SHA-256 keyed with the
+ * deployment's service token, so nobody outside can compute the id of an image they hold (and then load it from
+ * the public {@code /content} link, or learn that it was uploaded). Without a token (local runs) it is the first
+ * 24 hex of the SHA-256 itself. Nothing enters unchecked: every
  * put goes through the {@link ImageValidator}, so what the store serves back is always a real raster image.
  */
 public class ImageStore {
@@ -23,14 +33,18 @@ public class ImageStore {
 
 	private static final Pattern ID = Pattern.compile("img_[0-9a-f]{24}");
 
+	private static final String ID_MAC = "HmacSHA256";
+
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 
 	private final ImageStoreProperties properties;
 
 	private final ImageValidator validator;
 
+	private final @Nullable SecretKeySpec idKey;
+
 	public ImageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties,
-			ImageValidator validator) {
+			ImageValidator validator, @Nullable String idSecret) {
 		RedisSerializationContext<String, byte[]> serialization = RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
@@ -38,6 +52,8 @@ public class ImageStore {
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory, serialization);
 		this.properties = properties;
 		this.validator = validator;
+		this.idKey = idSecret == null || idSecret.isBlank() ? null
+				: new SecretKeySpec(idSecret.getBytes(StandardCharsets.UTF_8), ID_MAC);
 	}
 
 	/** Whether {@code text} has the form of an image id (it may still be unknown or expired). */
@@ -45,8 +61,20 @@ public class ImageStore {
 		return ID.matcher(text).matches();
 	}
 
-	public static String idOf(String sha256) {
-		return "img_" + sha256.substring(0, 24);
+	/** The id of the image whose bytes have this SHA-256 (hex). */
+	public String idOf(String sha256) {
+		if (this.idKey == null) {
+			return "img_" + sha256.substring(0, 24);
+		}
+		try {
+			Mac mac = Mac.getInstance(ID_MAC);
+			mac.init(this.idKey);
+			byte[] keyed = mac.doFinal(("image-id:" + sha256).getBytes(StandardCharsets.UTF_8));
+			return "img_" + HexFormat.of().formatHex(keyed).substring(0, 24);
+		}
+		catch (GeneralSecurityException unavailable) {
+			throw new IllegalStateException(ID_MAC + " is part of every JDK", unavailable);
+		}
 	}
 
 	/**

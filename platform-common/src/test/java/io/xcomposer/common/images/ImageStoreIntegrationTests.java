@@ -28,7 +28,7 @@ class ImageStoreIntegrationTests {
 			DataSize.ofKilobytes(1), 40_000);
 
 	private final ImageStore store = new ImageStore(connectionFactory, PROPERTIES,
-			new ImageValidator(PROPERTIES.limits()));
+			new ImageValidator(PROPERTIES.limits()), null);
 
 	@BeforeAll
 	static void connect() {
@@ -58,6 +58,28 @@ class ImageStoreIntegrationTests {
 		assertThat(read.bytes()).isEqualTo(bytes);
 		assertThat(read.sha256()).isEqualTo(sha256);
 		assertThat(this.store.put(bytes, "image").block(WAIT).id()).as("same bytes, same id").isEqualTo(stored.id());
+	}
+
+	@Test
+	void withADeploymentSecretIdsCannotBeComputedFromTheBytes() {
+		byte[] bytes = ImageValidatorTests.png(9, 7);
+		String sha256 = ImagePreprocessor.sha256(bytes);
+		ImageStore keyed = new ImageStore(connectionFactory, PROPERTIES, new ImageValidator(PROPERTIES.limits()),
+				"st-deployment-secret");
+		ImageStore sameDeployment = new ImageStore(connectionFactory, PROPERTIES,
+				new ImageValidator(PROPERTIES.limits()), "st-deployment-secret");
+		ImageStore otherDeployment = new ImageStore(connectionFactory, PROPERTIES,
+				new ImageValidator(PROPERTIES.limits()), "st-another-secret");
+
+		StoredImage stored = keyed.put(bytes, "image").block(WAIT);
+
+		assertThat(stored.id()).matches("img_[0-9a-f]{24}")
+			.isNotEqualTo("img_" + sha256.substring(0, 24))
+			.isEqualTo(sameDeployment.idOf(sha256))
+			.isNotEqualTo(otherDeployment.idOf(sha256));
+		assertThat(sameDeployment.put(bytes, "image").block(WAIT).id()).as("idempotent across replicas")
+			.isEqualTo(stored.id());
+		assertThat(sameDeployment.get(stored.id(), "image").block(WAIT).bytes()).isEqualTo(bytes);
 	}
 
 	@Test
@@ -97,7 +119,7 @@ class ImageStoreIntegrationTests {
 
 		assertThat(refused.code()).isEqualTo("unsupported_image_format");
 		assertThat(refused.param()).isEqualTo("user_images[0]");
-		String id = ImageStore.idOf(ImagePreprocessor.sha256(svg));
+		String id = this.store.idOf(ImagePreprocessor.sha256(svg));
 		assertThat(redis.command("EXISTS", "xc:img:" + id)).isEqualTo(":0");
 	}
 
