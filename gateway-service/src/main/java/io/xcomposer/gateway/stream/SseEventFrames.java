@@ -72,6 +72,9 @@ public final class SseEventFrames {
         int i = from;
         if (skipLf && i < length && bytes[i] == '\n') {
             lineStart = ++i;
+            if (from == 0) { // the \r ended an event already handed on: this \n goes on with it
+                eventStart = out = 1;
+            }
         }
         skipLf = false;
         for (; i < length; i++) {
