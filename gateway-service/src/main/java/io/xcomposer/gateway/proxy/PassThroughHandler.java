@@ -60,15 +60,16 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
                         out.put(name, values);
                     }
                 }));
+        boolean resumable = ResumingEventStream.applies(request.method(),
+                request.exchange().getRequest().getURI().getRawPath());
         return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class))
                 .map(PassThroughHandler::bytes)
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> downstream.exchange(request.method(), target, headers, body, BYTES))
-                .flatMap(entity -> respond(entity, ResumingEventStream.applies(request.method(),
-                        request.exchange().getRequest().getURI().getRawPath())
-                                ? events -> ResumingEventStream.relay(downstream, target, headers,
-                                        request.headers().asHttpHeaders(), events)
-                                : this::endingWithAnErrorEvent))
+                .flatMap(entity -> respond(entity, resumable
+                        ? events -> ResumingEventStream.relay(downstream, target, headers,
+                                request.headers().asHttpHeaders(), events)
+                        : this::endingWithAnErrorEvent))
                 .onErrorResume(DownstreamStatusException.class, Forwarding::relayError);
     }
 
@@ -94,8 +95,8 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
 
     /**
      * An event stream of a route that cannot be resumed ({@link ResumingEventStream} serves composition's events)
-     * that breaks off (the downstream died, or went quiet past the idle timeout) ends with an {@code error} event and a proper end of the response, instead of a reset connection the client cannot
-     * tell from a network fault. The events are relayed as raw bytes; should the break fall inside an event, a blank
+     * that breaks off (the downstream died, or went quiet past the idle timeout) ends with an {@code error} event
+     * and a proper end of the response, instead of a reset connection the client cannot tell from a network fault. The events are relayed as raw bytes; should the break fall inside an event, a blank
      * line first closes that event, so the error event is never merged into it.
      */
     private Flux<DataBuffer> endingWithAnErrorEvent(Flux<DataBuffer> body) {
