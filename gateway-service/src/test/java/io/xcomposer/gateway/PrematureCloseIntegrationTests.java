@@ -24,8 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A downstream whose connection closes mid-stream (its process died): the gateway relays an {@code error} event with
  * code {@code upstream_stream_interrupted} and ends the stream properly — for chat in OpenAI's stream shape followed
- * by {@code [DONE]}, and in the stream's log so a resumed client gets it too; for composition events as an
- * {@code error} event — and logs it at WARN, not as an ERROR with a stack trace.
+ * by {@code [DONE]}, and in the stream's log so a resumed client gets it too; for composition events, once
+ * reconnecting has failed for {@code http.stream-resume-window}, as an {@code error} event — and logs it at WARN, not as an ERROR with a stack trace.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -43,6 +43,8 @@ class PrematureCloseIntegrationTests {
                 "--spring.data.redis.port=" + RedisServerProcess.shared().port(),
                 "--xcomposer.gateway.comprehension-url=" + downstream.url(),
                 "--xcomposer.gateway.composition-url=" + downstream.url(),
+                // the double dies on every reconnect too: the gateway's resume gives up after this
+                "--xcomposer.gateway.http.stream-resume-window=1s",
                 "--xcomposer.gateway.bootstrap-key=false");
         String key = gateway.getBean(ApiKeyStore.class).create("premature-close", 0, 0)
                 .block(Duration.ofSeconds(5)).secret();

@@ -100,12 +100,17 @@ public record GatewayProperties(
      * @param breakerOpenFor how long an open breaker refuses calls before trial calls; short, because it is added
      *        to the recovery after an outage
      * @param breakerHalfOpenCalls trial calls let through after {@code breakerOpenFor}
+     * @param streamResumeWindow how long the gateway keeps reconnecting a composition event stream that broke off
+     *        (its replica died) with {@code Last-Event-ID} before it ends the client's stream with an {@code error}
+     *        event; counted from the break, again after each reconnect that delivered an event. Composition's
+     *        lease takes a job over within 3-5 s, so 10 s covers one take-over with room.
      */
     public record Http(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("60s") Duration firstByteTimeout,
             @DefaultValue("120s") Duration idleTimeout, @DefaultValue("300s") Duration requestTimeout,
             @DefaultValue("2") int retries, @DefaultValue("10") int breakerWindow,
             @DefaultValue("5") int breakerMinimumCalls, @DefaultValue("50") int breakerFailureRate,
-            @DefaultValue("1s") Duration breakerOpenFor, @DefaultValue("3") int breakerHalfOpenCalls) {
+            @DefaultValue("1s") Duration breakerOpenFor, @DefaultValue("3") int breakerHalfOpenCalls,
+            @DefaultValue("10s") Duration streamResumeWindow) {
     }
 
     /**

@@ -1,10 +1,10 @@
 package io.xcomposer.gateway.proxy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import io.xcomposer.gateway.downstream.Downstream;
 import io.xcomposer.gateway.downstream.DownstreamStatusException;
@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
  * Relays a native endpoint to its downstream under the same path: method, query, body and the headers that matter
  * (content type, accept, Last-Event-ID for composition's own resumable events). The request body is read whole
  * (bounded by the body-size filter) so a call refused before the first byte can be retried; the response streams
- * back unbuffered, SSE included.
+ * back unbuffered, SSE included. Composition's event stream survives the death of the replica serving it
+ * ({@link ResumingEventStream}).
  */
 public final class PassThroughHandler implements HandlerFunction<ServerResponse> {
 
@@ -59,18 +60,24 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
                         out.put(name, values);
                     }
                 }));
+        boolean resumable = ResumingEventStream.applies(request.method(),
+                request.exchange().getRequest().getURI().getRawPath());
         return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class))
                 .map(PassThroughHandler::bytes)
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> downstream.exchange(request.method(), target, headers, body, BYTES))
-                .flatMap(this::respond)
+                .flatMap(entity -> respond(entity, resumable
+                        ? events -> ResumingEventStream.relay(downstream, target, headers,
+                                request.headers().asHttpHeaders(), events)
+                        : this::endingWithAnErrorEvent))
                 .onErrorResume(DownstreamStatusException.class, Forwarding::relayError);
     }
 
-    private Mono<ServerResponse> respond(ResponseEntity<Flux<DataBuffer>> entity) {
+    /** {@code relaySse} turns the downstream's event stream into the client's; other bodies go on as they are. */
+    private Mono<ServerResponse> respond(ResponseEntity<Flux<DataBuffer>> entity,
+            UnaryOperator<Flux<DataBuffer>> relaySse) {
         MediaType type = entity.getHeaders().getContentType();
         boolean sse = type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
-        Duration limit = sse ? downstream.http().idleTimeout() : downstream.http().requestTimeout();
         ServerResponse.BodyBuilder response = ServerResponse.status(entity.getStatusCode()).headers(out ->
                 RESPONSE_HEADERS.forEach(name -> {
                     List<String> values = entity.getHeaders().get(name);
@@ -81,19 +88,20 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
         if (sse) {
             response.cacheControl(CacheControl.noCache().noTransform()).header("X-Accel-Buffering", "no");
         }
-        Flux<DataBuffer> body = entity.getBody() == null ? Flux.empty() : entity.getBody().timeout(limit);
-        return response.body(BodyInserters.fromDataBuffers(sse ? endingWithAnErrorEvent(body) : body));
+        Flux<DataBuffer> body = entity.getBody() == null ? Flux.empty() : entity.getBody();
+        return response.body(BodyInserters.fromDataBuffers(sse ? relaySse.apply(body)
+                : body.timeout(downstream.http().requestTimeout())));
     }
 
     /**
-     * An event stream that breaks off (the downstream died mid-article, or went quiet past the idle timeout) ends
-     * with an {@code error} event and a proper end of the response, instead of a reset connection the client cannot
-     * tell from a network fault. The events are relayed as raw bytes; should the break fall inside an event, a blank
+     * An event stream of a route that cannot be resumed ({@link ResumingEventStream} serves composition's events)
+     * that breaks off (the downstream died, or went quiet past the idle timeout) ends with an {@code error} event
+     * and a proper end of the response, instead of a reset connection the client cannot tell from a network fault. The events are relayed as raw bytes; should the break fall inside an event, a blank
      * line first closes that event, so the error event is never merged into it.
      */
     private Flux<DataBuffer> endingWithAnErrorEvent(Flux<DataBuffer> body) {
         AtomicBoolean atBoundary = new AtomicBoolean(true);
-        return body
+        return body.timeout(downstream.http().idleTimeout())
                 .doOnNext(buffer -> atBoundary.set(endsAnEvent(buffer)))
                 .onErrorResume(error -> Mono.fromSupplier(() -> {
                     String event = (atBoundary.get() ? "" : "\n\n") + "event: error\ndata: "

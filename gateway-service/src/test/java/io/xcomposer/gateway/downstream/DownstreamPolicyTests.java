@@ -38,7 +38,8 @@ class DownstreamPolicyTests {
     };
     private static final Duration OPEN_FOR = Duration.ofSeconds(1);
     private static final GatewayProperties.Http HTTP = new GatewayProperties.Http(Duration.ofSeconds(2),
-            Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5), 2, 10, 5, 50, OPEN_FOR, 3);
+            Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5), 2, 10, 5, 50, OPEN_FOR, 3,
+            Duration.ofSeconds(10));
 
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private volatile int answer = 503;

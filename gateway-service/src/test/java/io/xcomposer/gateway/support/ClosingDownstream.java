@@ -91,7 +91,7 @@ public final class ClosingDownstream implements AutoCloseable {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -105,7 +105,7 @@ public final class ClosingDownstream implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    private static String readBody(InputStream in, String head) throws IOException {
+    static String readBody(InputStream in, String head) throws IOException {
         int length = 0;
         for (String line : head.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
