@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -137,7 +138,10 @@ final class ResumingEventStream {
     private static Mono<Flux<DataBuffer>> eventStream(ResponseEntity<Flux<DataBuffer>> entity) {
         MediaType type = entity.getHeaders().getContentType();
         if (type == null || !MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type) || entity.getBody() == null) {
-            return Mono.error(new NotAnEventStream(String.valueOf(type)));
+            // Read the unwanted body off (and release it) so its pooled connection is freed, then give up.
+            Flux<DataBuffer> unwanted = entity.getBody() == null ? Flux.empty() : entity.getBody();
+            return unwanted.doOnNext(DataBufferUtils::release).then(Mono.error(new NotAnEventStream(
+                    String.valueOf(type))));
         }
         return Mono.just(entity.getBody());
     }

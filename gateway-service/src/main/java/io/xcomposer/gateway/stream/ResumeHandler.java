@@ -81,7 +81,7 @@ public class ResumeHandler {
             if (System.nanoTime() - lastProgress.get() > idleTimeout.toNanos()) {
                 ended.set(true);
                 String error = ErrorBodies.json("The stream stopped without finishing.", "server_error",
-                        "stream_interrupted", null);
+                        SseSupport.INTERRUPTED, null);
                 return List.of(LoggedEvent.data(cursor.get() + 1, error), LoggedEvent.data(cursor.get() + 2, "[DONE]"));
             }
             return batch;

@@ -41,7 +41,7 @@ public final class SseSupport {
             return ErrorBodies.json("The " + service + " service's stream ended before it finished.", "server_error",
                     INTERRUPTED, null);
         }
-        return ErrorBodies.json("The " + service + " stream was interrupted.", "server_error", "stream_interrupted",
+        return ErrorBodies.json("The " + service + " stream was interrupted.", "server_error", INTERRUPTED,
                 null);
     }
 

@@ -6,6 +6,7 @@ import io.xcomposer.gateway.config.GatewayProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -44,15 +45,18 @@ public class BodySizeLimitFilter implements WebFilter {
         ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
             @Override
             public Flux<DataBuffer> getBody() {
-                long[] seen = {0};
-                return super.getBody().handle((buffer, sink) -> {
-                    seen[0] += buffer.readableByteCount();
-                    if (seen[0] > limit) {
-                        org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
-                        sink.error(tooLarge(limit));
-                    } else {
-                        sink.next(buffer);
-                    }
+                // A count per subscription: a body read again must not inherit the first reading's bytes.
+                return Flux.defer(() -> {
+                    long[] seen = {0};
+                    return super.getBody().handle((buffer, sink) -> {
+                        seen[0] += buffer.readableByteCount();
+                        if (seen[0] > limit) {
+                            DataBufferUtils.release(buffer);
+                            sink.error(tooLarge(limit));
+                        } else {
+                            sink.next(buffer);
+                        }
+                    });
                 });
             }
         };

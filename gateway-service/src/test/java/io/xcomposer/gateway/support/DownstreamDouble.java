@@ -61,7 +61,12 @@ public final class DownstreamDouble implements AutoCloseable {
                         .get("/v1/gallery/images/{id}/content", (request, response) -> response
                                 .header("content-type", "image/png").sendByteArray(Mono.just(png)).then())
                         .post("/v1/gallery/embeddings", (request, response) -> request.receive().aggregate().asString()
-                                .flatMap(body -> json(response, 200, embeddings(body)))))
+                                .flatMap(body -> json(response, 200, embeddings(body))))
+                        // Anything else: 404 after reading the body. Answering without reading it leaves the rest of
+                        // the request on the keep-alive connection, and the next request on it goes unanswered.
+                        .route(request -> true, (request, response) -> request.receive().then()
+                                .then(json(response, 404, "{\"error\":{\"message\":\"no such route\","
+                                        + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"not_found\"}}"))))
                 .bindNow(Duration.ofSeconds(10));
     }
 

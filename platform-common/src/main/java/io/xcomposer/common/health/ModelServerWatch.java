@@ -81,13 +81,13 @@ public class ModelServerWatch implements SmartLifecycle {
 		Boolean first = probe().flatMap(this::record).block();
 		Duration pause = Boolean.TRUE.equals(first) ? this.properties.intervalWhileUp()
 				: this.properties.intervalWhileDown();
-		this.probing = Mono.delay(pause)
-			.then(Mono.defer(this::probe))
+		// The first pause stays outside the repeated cycle: each cycle is one probe, then the pause its outcome asks
+		// for, so the interval is 250 ms while down and 2 s while up, not the first pause plus that.
+		Mono<Long> cycle = Mono.defer(this::probe)
 			.flatMap(this::record)
 			.flatMap(nowReady -> Mono.delay(nowReady ? this.properties.intervalWhileUp()
-					: this.properties.intervalWhileDown()))
-			.repeat()
-			.subscribe();
+					: this.properties.intervalWhileDown()));
+		this.probing = Mono.delay(pause).thenMany(cycle.repeat()).subscribe();
 	}
 
 	@Override

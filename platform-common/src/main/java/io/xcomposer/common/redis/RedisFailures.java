@@ -1,9 +1,13 @@
 package io.xcomposer.common.redis;
 
 import java.time.Duration;
+import java.util.List;
 
+import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 
@@ -20,12 +24,35 @@ public final class RedisFailures {
 	private RedisFailures() {
 	}
 
+	private static boolean isTransient(RedisCommandExecutionException refused) {
+		if (refused instanceof RedisLoadingException || refused instanceof RedisBusyException
+				|| refused instanceof RedisReadOnlyException) {
+			return true;
+		}
+		String reply = refused.getMessage() == null ? "" : refused.getMessage();
+		return TRANSIENT_REPLIES.stream().anyMatch(reply::startsWith);
+	}
+
+	/**
+	 * Replies that mean "not now" rather than "wrong command": a restarted Redis still loading its AOF, a busy
+	 * script, a replica not yet promoted, a cluster re-sharding.
+	 */
+	private static final List<String> TRANSIENT_REPLIES = List.of("LOADING", "BUSY", "READONLY", "CLUSTERDOWN",
+			"MASTERDOWN", "TRYAGAIN");
+
+	/**
+	 * Whether {@code error} means Redis cannot serve right now (unreachable, timed out, or answering with a
+	 * transient refusal such as {@code -LOADING}); other error replies are bugs of ours.
+	 */
 	public static boolean isUnavailable(Throwable error) {
 		for (Throwable current = error; current != null; current = current.getCause()) {
 			if (current instanceof DataAccessResourceFailureException || current instanceof QueryTimeoutException) {
 				return true;
 			}
 			if (current instanceof RedisException && !(current instanceof RedisCommandExecutionException)) {
+				return true;
+			}
+			if (current instanceof RedisCommandExecutionException refused && isTransient(refused)) {
 				return true;
 			}
 			if (current.getCause() == current) {

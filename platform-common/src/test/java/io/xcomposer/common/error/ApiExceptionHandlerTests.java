@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.error.GrpcErrors;
 import io.xcomposer.inference.client.error.InferenceTimeoutException;
@@ -57,7 +58,12 @@ class ApiExceptionHandlerTests {
 	void redisOutagesAre503RedisUnavailableButRedisErrorRepliesAreBugs() {
 		for (Throwable outage : List.<Throwable>of(new RedisConnectionFailureException("Unable to connect"),
 				new RedisSystemException("wrapped", new RedisException("Currently not connected. Commands are rejected.")),
-				new QueryTimeoutException("Redis command timed out"))) {
+				new QueryTimeoutException("Redis command timed out"),
+				// a restarted Redis answers -LOADING until its append-only file is read back
+				new RedisSystemException("wrapped",
+						new RedisLoadingException("LOADING Redis is loading the dataset in memory")),
+				new RedisSystemException("wrapped",
+						new RedisCommandExecutionException("CLUSTERDOWN The cluster is down")))) {
 			MockServerWebExchange exchange = handle(outage);
 			assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 			assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("2");
