@@ -77,15 +77,8 @@ public final class SseDataLines {
             if (data != null) {
                 out = out.isEmpty() ? List.of(data) : append(out, data);
             }
-            if (b == '\r') {
-                if (i + 1 < length) {
-                    if (bytes[i + 1] == '\n') {
-                        i++;
-                    }
-                } else {
-                    skipLf = true;
-                }
-            }
+            skipLf = SseLines.openAtChunkEnd(bytes, i, length);
+            i = SseLines.lastOfLineEnd(bytes, i, length);
             lineStart = i + 1;
         }
         int rest = length - lineStart;
@@ -115,7 +108,7 @@ public final class SseDataLines {
             single = "";
             return data;
         }
-        if (to - from < DATA.length || !startsWithData(bytes, from)) {
+        if (!SseLines.startsWith(bytes, from, to, DATA)) {
             return null; // comment, id, event, retry, or a field we do not relay
         }
         int value = from + DATA.length;
@@ -141,15 +134,6 @@ public final class SseDataLines {
             multi.append('\n').append(text);
         }
         return null;
-    }
-
-    private static boolean startsWithData(byte[] bytes, int from) {
-        for (int k = 0; k < DATA.length; k++) {
-            if (bytes[from + k] != DATA[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static List<String> append(List<String> list, String data) {

@@ -86,15 +86,8 @@ public final class SseEventFrames {
             if (!blank) {
                 field(bytes, lineStart, i);
             }
-            if (b == '\r') {
-                if (i + 1 < length) {
-                    if (bytes[i + 1] == '\n') {
-                        i++;
-                    }
-                } else {
-                    skipLf = true;
-                }
-            }
+            skipLf = SseLines.openAtChunkEnd(bytes, i, length);
+            i = SseLines.lastOfLineEnd(bytes, i, length);
             lineStart = i + 1;
             if (blank) {
                 if (keep()) {
@@ -169,12 +162,12 @@ public final class SseEventFrames {
     }
 
     private void field(byte[] bytes, int from, int to) {
-        if (startsWith(bytes, from, to, ID)) {
+        if (SseLines.startsWith(bytes, from, to, ID)) {
             String value = value(bytes, from + ID.length, to);
             if (value != null && value.indexOf('\0') < 0) {
                 eventId = value;
             }
-        } else if (startsWith(bytes, from, to, EVENT)) {
+        } else if (SseLines.startsWith(bytes, from, to, EVENT)) {
             String value = value(bytes, from + EVENT.length, to);
             if (value != null) {
                 eventName = value;
@@ -195,17 +188,5 @@ public final class SseEventFrames {
             at++;
         }
         return new String(bytes, at, to - at, StandardCharsets.UTF_8);
-    }
-
-    private static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {
-        if (to - from < prefix.length) {
-            return false;
-        }
-        for (int k = 0; k < prefix.length; k++) {
-            if (bytes[from + k] != prefix[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
