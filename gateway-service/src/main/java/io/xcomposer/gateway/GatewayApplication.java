@@ -1,11 +1,10 @@
 package io.xcomposer.gateway;
 
-import java.time.Duration;
-import java.util.Arrays;
-
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.auth.CreatedKey;
 import io.xcomposer.gateway.config.GatewayProperties;
+import java.time.Duration;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -39,7 +38,8 @@ public class GatewayApplication {
         SpringApplication app = new SpringApplication(GatewayApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         try (ConfigurableApplicationContext context = app.run(args)) {
-            CreatedKey created = context.getBean(ApiKeyStore.class).create(name, 0, 0).block(Duration.ofSeconds(10));
+            CreatedKey created =
+                    context.getBean(ApiKeyStore.class).create(name, 0, 0).block(Duration.ofSeconds(10));
             if (created == null) {
                 throw new IllegalStateException("No key was created");
             }

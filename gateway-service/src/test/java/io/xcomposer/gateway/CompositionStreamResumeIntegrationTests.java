@@ -2,10 +2,6 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.support.ScriptedEventStream;
 import io.xcomposer.gateway.support.ScriptedEventStream.Answer;
@@ -13,6 +9,9 @@ import io.xcomposer.gateway.support.SseClient;
 import io.xcomposer.gateway.support.SseClient.Event;
 import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.testsupport.RedisServerProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,18 +35,23 @@ class CompositionStreamResumeIntegrationTests {
     /** Event 3 cut off by the kill: its id and event lines went out, its data and blank line did not. */
     private static final String HALF_E3 = "id: 3\nevent: paragraph_done\ndata: {\"parag";
 
-    private final ScriptedEventStream replicas = new ScriptedEventStream(CompositionStreamResumeIntegrationTests::answer);
+    private final ScriptedEventStream replicas =
+            new ScriptedEventStream(CompositionStreamResumeIntegrationTests::answer);
     private ConfigurableApplicationContext gateway;
     private SseClient sse;
 
     @BeforeAll
     void start() {
-        gateway = StandaloneGateway.start("--server.port=0",
+        gateway = StandaloneGateway.start(
+                "--server.port=0",
                 "--spring.data.redis.port=" + RedisServerProcess.shared().port(),
                 "--xcomposer.gateway.composition-url=" + replicas.url(),
                 "--xcomposer.gateway.http.stream-resume-window=" + WINDOW.toMillis() + "ms",
                 "--xcomposer.gateway.bootstrap-key=false");
-        String key = gateway.getBean(ApiKeyStore.class).create("resume", 0, 0).block(Duration.ofSeconds(5)).secret();
+        String key = gateway.getBean(ApiKeyStore.class)
+                .create("resume", 0, 0)
+                .block(Duration.ofSeconds(5))
+                .secret();
         sse = new SseClient(StandaloneGateway.port(gateway), key);
     }
 
@@ -64,19 +68,25 @@ class CompositionStreamResumeIntegrationTests {
         String id = path.split("/")[3];
         return switch (id) {
             // killed inside event 3; the next replica serves what comes after Last-Event-ID
-            case "cmp_killed" -> connection == 0 ? Answer.events(false, E1, ": keep-alive\n\n", E2, HALF_E3)
-                    : "2".equals(lastEventId) ? Answer.events(true, E3, E4) : Answer.unavailable();
+            case "cmp_killed" ->
+                connection == 0
+                        ? Answer.events(false, E1, ": keep-alive\n\n", E2, HALF_E3)
+                        : "2".equals(lastEventId) ? Answer.events(true, E3, E4) : Answer.unavailable();
             // the next replica ignores Last-Event-ID and replays from the start
-            case "cmp_replayed" -> connection == 0 ? Answer.events(false, E1, E2 + HALF_E3)
-                    : Answer.events(true, E1, E2, E3, E4);
+            case "cmp_replayed" ->
+                connection == 0 ? Answer.events(false, E1, E2 + HALF_E3) : Answer.events(true, E1, E2, E3, E4);
             // a clean end of the body without done
-            case "cmp_clean_end" -> connection == 0 ? Answer.events(true, E1, E2)
-                    : "2".equals(lastEventId) ? Answer.events(true, E3, E4) : Answer.unavailable();
+            case "cmp_clean_end" ->
+                connection == 0
+                        ? Answer.events(true, E1, E2)
+                        : "2".equals(lastEventId) ? Answer.events(true, E3, E4) : Answer.unavailable();
             // no replica takes over: every reconnect is refused
             case "cmp_orphaned" -> connection == 0 ? Answer.events(false, E1, E2, HALF_E3) : Answer.unavailable();
             // the client resumed after 2 itself; the first connection dies before it delivered anything new
-            case "cmp_resumed_by_client" -> connection == 0 ? Answer.events(false, HALF_E3)
-                    : "2".equals(lastEventId) ? Answer.events(true, E3, E4) : Answer.unavailable();
+            case "cmp_resumed_by_client" ->
+                connection == 0
+                        ? Answer.events(false, HALF_E3)
+                        : "2".equals(lastEventId) ? Answer.events(true, E3, E4) : Answer.unavailable();
             // killed after its done event: nothing to resume
             case "cmp_finished" -> connection == 0 ? Answer.events(false, E1, E4) : Answer.unavailable();
             default -> Answer.unavailable();
@@ -87,12 +97,14 @@ class CompositionStreamResumeIntegrationTests {
     void replicaKilledMidEvent_reconnectsWithLastEventId_clientGetsEveryEventOnceAndDone() {
         long began = System.nanoTime();
         List<Event> events = follow("cmp_killed", Map.of());
-        System.out.printf("stream resume: %d events, done after %d ms%n", events.size(),
-                Duration.ofNanos(System.nanoTime() - began).toMillis());
+        System.out.printf(
+                "stream resume: %d events, done after %d ms%n",
+                events.size(), Duration.ofNanos(System.nanoTime() - began).toMillis());
 
         assertThat(events).extracting(Event::id).containsExactly("1", "2", "3", "4");
-        assertThat(events).extracting(Event::event).containsExactly("text_delta", "text_delta", "paragraph_done",
-                "done");
+        assertThat(events)
+                .extracting(Event::event)
+                .containsExactly("text_delta", "text_delta", "paragraph_done", "done");
         assertThat(events.get(2).data()).isEqualTo("{\"paragraph\":0}"); // the whole event, not the cut-off half
         assertThat(replicas.lastEventIds("/v1/compositions/cmp_killed/events")).containsExactly("", "2");
     }
@@ -102,7 +114,8 @@ class CompositionStreamResumeIntegrationTests {
         List<Event> events = follow("cmp_replayed", Map.of());
 
         assertThat(events).extracting(Event::id).containsExactly("1", "2", "3", "4");
-        assertThat(replicas.lastEventIds("/v1/compositions/cmp_replayed/events")).containsExactly("", "2");
+        assertThat(replicas.lastEventIds("/v1/compositions/cmp_replayed/events"))
+                .containsExactly("", "2");
     }
 
     @Test
@@ -118,7 +131,8 @@ class CompositionStreamResumeIntegrationTests {
         List<Event> events = follow("cmp_resumed_by_client", Map.of("Last-Event-ID", "2"));
 
         assertThat(events).extracting(Event::id).containsExactly("3", "4");
-        assertThat(replicas.lastEventIds("/v1/compositions/cmp_resumed_by_client/events")).containsExactly("2", "2");
+        assertThat(replicas.lastEventIds("/v1/compositions/cmp_resumed_by_client/events"))
+                .containsExactly("2", "2");
     }
 
     @Test
@@ -127,8 +141,8 @@ class CompositionStreamResumeIntegrationTests {
         List<Event> events = follow("cmp_orphaned", Map.of());
         Duration took = Duration.ofNanos(System.nanoTime() - began);
         List<String> reconnects = replicas.lastEventIds("/v1/compositions/cmp_orphaned/events");
-        System.out.printf("stream resume refused: error after %d ms, %d reconnects%n", took.toMillis(),
-                reconnects.size() - 1);
+        System.out.printf(
+                "stream resume refused: error after %d ms, %d reconnects%n", took.toMillis(), reconnects.size() - 1);
 
         assertThat(events).extracting(Event::id).startsWith("1", "2");
         assertThat(events).hasSize(3);
@@ -145,7 +159,8 @@ class CompositionStreamResumeIntegrationTests {
         List<Event> events = follow("cmp_finished", Map.of());
 
         assertThat(events).extracting(Event::event).containsExactly("text_delta", "done");
-        assertThat(replicas.lastEventIds("/v1/compositions/cmp_finished/events")).hasSize(1);
+        assertThat(replicas.lastEventIds("/v1/compositions/cmp_finished/events"))
+                .hasSize(1);
     }
 
     private List<Event> follow(String composition, Map<String, String> headers) {

@@ -3,14 +3,6 @@ package io.xcomposer.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -27,6 +19,13 @@ import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.support.ComprehensionStack;
 import io.xcomposer.gateway.support.SseClient;
 import io.xcomposer.inference.server.EmbeddedInferenceServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +42,7 @@ class FullStackIntegrationTests {
 
     /** Held-out VQA item 237 ("How many shapes are there?" → "1."), answered correctly by the tiny model. */
     private static final String IMAGE = "images/00237-0.png";
+
     private static final String QUESTION = "How many shapes are there?";
     private static final String ANSWER = "1.";
 
@@ -73,15 +73,19 @@ class FullStackIntegrationTests {
                 .model("xcomposer-tiny")
                 .addUserMessageOfArrayOfContentParts(List.of(
                         ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
-                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(dataUrl(IMAGE)).build())
+                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
+                                        .url(dataUrl(IMAGE))
+                                        .build())
                                 .build()),
-                        ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text(QUESTION)
+                        ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder()
+                                .text(QUESTION)
                                 .build())))
                 .temperature(0.0)
                 .maxCompletionTokens(16)
                 .build();
         String text;
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                sdk.chat().completions().createStreaming(params)) {
             text = stream.stream()
                     .flatMap(chunk -> chunk.choices().stream())
                     .flatMap(choice -> choice.delta().content().stream())
@@ -93,12 +97,17 @@ class FullStackIntegrationTests {
     @Test
     void sdk_badRequest_andRateLimit() {
         OpenAIClient sdk = sdk(key(0));
-        assertThatThrownBy(() -> sdk.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("xcomposer-tiny")
-                .addUserMessageOfArrayOfContentParts(List.of(ChatCompletionContentPart.ofImageUrl(
-                        ChatCompletionContentPartImage.builder().imageUrl(ChatCompletionContentPartImage.ImageUrl
-                                .builder().url("data:image/png;base64,bm90IGFuIGltYWdl").build()).build())))
-                .build()))
+        assertThatThrownBy(() -> sdk.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("xcomposer-tiny")
+                                .addUserMessageOfArrayOfContentParts(List.of(
+                                        ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
+                                                        .url("data:image/png;base64,bm90IGFuIGltYWdl")
+                                                        .build())
+                                                .build())))
+                                .build()))
                 .isInstanceOf(BadRequestException.class);
         OpenAIClient limited = sdk(key(1));
         limited.models().list();
@@ -112,7 +121,8 @@ class FullStackIntegrationTests {
                 + "\"max_tokens\":48,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
                 + "\"image_url\":{\"url\":\"" + dataUrl("images/00000-0.png") + "\"}},{\"type\":\"text\","
                 + "\"text\":\"What is in this picture?\"}]}]}";
-        String uninterrupted = SseClient.text(sse.post("/v1/chat/completions", body, Map.of()).readAll());
+        String uninterrupted =
+                SseClient.text(sse.post("/v1/chat/completions", body, Map.of()).readAll());
         assertThat(uninterrupted).isNotBlank();
 
         double generationsBefore = llmCount("nv_inference_count");
@@ -121,25 +131,34 @@ class FullStackIntegrationTests {
         List<SseClient.Event> head = first.read(4);
         first.close();
         String lastId = head.get(head.size() - 1).id();
-        List<SseClient.Event> tail = sse.get("/v1/streams/" + streamId, Map.of("Last-Event-ID", lastId)).readAll();
+        List<SseClient.Event> tail = sse.get("/v1/streams/" + streamId, Map.of("Last-Event-ID", lastId))
+                .readAll();
 
         assertThat(SseClient.text(head) + SseClient.text(tail)).isEqualTo(uninterrupted);
-        assertThat(llmCount("nv_inference_count") - generationsBefore).as("llm inferences for the resumed stream")
+        assertThat(llmCount("nv_inference_count") - generationsBefore)
+                .as("llm inferences for the resumed stream")
                 .isEqualTo(1.0);
     }
 
     private double llmCount(String name) {
         MeterRegistry registry = model.context().getBean(MeterRegistry.class);
-        return registry.find(name).tag("model", "llm").counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(name).tag("model", "llm").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private String key(int requestsPerMinute) {
-        return gateway.getBean(ApiKeyStore.class).create("full-stack", requestsPerMinute, 0)
-                .block(Duration.ofSeconds(5)).secret();
+        return gateway.getBean(ApiKeyStore.class)
+                .create("full-stack", requestsPerMinute, 0)
+                .block(Duration.ofSeconds(5))
+                .secret();
     }
 
     private OpenAIClient sdk(String key) {
-        return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(key).maxRetries(0)
+        return OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1")
+                .apiKey(key)
+                .maxRetries(0)
                 .build();
     }
 

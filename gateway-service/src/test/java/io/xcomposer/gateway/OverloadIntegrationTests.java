@@ -2,6 +2,12 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.gateway.auth.ApiKeyStore;
+import io.xcomposer.gateway.downstream.Downstreams;
+import io.xcomposer.gateway.support.ComprehensionStack;
+import io.xcomposer.gateway.support.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.xcomposer.gateway.auth.ApiKeyStore;
-import io.xcomposer.gateway.downstream.Downstreams;
-import io.xcomposer.gateway.support.ComprehensionStack;
-import io.xcomposer.gateway.support.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,10 @@ class OverloadIntegrationTests {
     @BeforeAll
     void startStack() {
         // The model server may run more than comprehension admits: the limit under test is comprehension's.
-        stack = new ComprehensionStack(List.of("xcomposer.server.max-concurrent-generations=" + CLIENTS),
-                List.of("--xcomposer.comprehension.flow.max-concurrent=" + ADMITTED,
+        stack = new ComprehensionStack(
+                List.of("xcomposer.server.max-concurrent-generations=" + CLIENTS),
+                List.of(
+                        "--xcomposer.comprehension.flow.max-concurrent=" + ADMITTED,
                         "--xcomposer.comprehension.flow.max-queued=0"),
                 // All 64 at once must reach comprehension, not the gateway's per-key burst (60 by default).
                 List.of("--xcomposer.gateway.limits.burst=1000"));
@@ -58,7 +59,10 @@ class OverloadIntegrationTests {
     @Test
     void streamsBeyondTheAdmissionLimit_areRefusedWithRetryAfter_neverByTheBreaker_andAdmittedOnesComplete()
             throws Exception {
-        String key = stack.gateway.getBean(ApiKeyStore.class).create("overload", 0, 0).block(Duration.ofSeconds(5))
+        String key = stack.gateway
+                .getBean(ApiKeyStore.class)
+                .create("overload", 0, 0)
+                .block(Duration.ofSeconds(5))
                 .secret();
         SseClient sse = new SseClient(stack.port, key);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -73,8 +77,8 @@ class OverloadIntegrationTests {
                     start.await();
                     try (SseClient.Response response = sse.post("/v1/chat/completions", body, Map.of())) {
                         if (response.status() != 200) {
-                            return new Outcome(response.status(), response.header("Retry-After"), response.body(),
-                                    List.of());
+                            return new Outcome(
+                                    response.status(), response.header("Retry-After"), response.body(), List.of());
                         }
                         return new Outcome(200, null, null, response.readAll());
                     }
@@ -87,38 +91,61 @@ class OverloadIntegrationTests {
             }
             double seconds = (System.nanoTime() - began) / 1e9;
 
-            List<Outcome> refused = outcomes.stream().filter(outcome -> outcome.status() != 200).toList();
-            List<Outcome> admitted = outcomes.stream().filter(outcome -> outcome.status() == 200).toList();
-            System.out.printf("overload: %d clients, %d admitted, %d refused (status/Retry-After %s) in %.1f s%n",
-                    CLIENTS, admitted.size(), refused.size(), refused.stream()
-                            .map(outcome -> outcome.status() + "/" + outcome.retryAfter()).distinct().toList(),
+            List<Outcome> refused =
+                    outcomes.stream().filter(outcome -> outcome.status() != 200).toList();
+            List<Outcome> admitted =
+                    outcomes.stream().filter(outcome -> outcome.status() == 200).toList();
+            System.out.printf(
+                    "overload: %d clients, %d admitted, %d refused (status/Retry-After %s) in %.1f s%n",
+                    CLIENTS,
+                    admitted.size(),
+                    refused.size(),
+                    refused.stream()
+                            .map(outcome -> outcome.status() + "/" + outcome.retryAfter())
+                            .distinct()
+                            .toList(),
                     seconds);
 
-            assertThat(refused).as("refusals: comprehension admits only %d at once", ADMITTED).isNotEmpty();
+            assertThat(refused)
+                    .as("refusals: comprehension admits only %d at once", ADMITTED)
+                    .isNotEmpty();
             assertThat(admitted).as("admitted streams").hasSizeGreaterThanOrEqualTo(ADMITTED);
             assertThat(refused).allSatisfy(outcome -> {
                 assertThat(outcome.status()).isIn(429, 503);
-                assertThat(outcome.retryAfter()).as("Retry-After of %s", outcome.body()).isNotBlank();
-                assertThat(outcome.body()).doesNotContain("upstream_circuit_open").contains("\"error\"");
+                assertThat(outcome.retryAfter())
+                        .as("Retry-After of %s", outcome.body())
+                        .isNotBlank();
+                assertThat(outcome.body())
+                        .doesNotContain("upstream_circuit_open")
+                        .contains("\"error\"");
             });
             assertThat(admitted).allSatisfy(outcome -> {
                 List<SseClient.Event> events = outcome.events();
                 assertThat(events).isNotEmpty();
                 assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
-                assertThat(events).as("an admitted stream carries no error event")
+                assertThat(events)
+                        .as("an admitted stream carries no error event")
                         .noneMatch(event -> event.data().startsWith("{\"error\""));
                 assertThat(events).anyMatch(event -> event.data().contains("\"finish_reason\":\""));
             });
-            assertThat(stack.gateway.getBean(Downstreams.class).comprehension().breaker().getState())
+            assertThat(stack.gateway
+                            .getBean(Downstreams.class)
+                            .comprehension()
+                            .breaker()
+                            .getState())
                     .isEqualTo(CircuitBreaker.State.CLOSED);
-            assertThat(stack.gateway.getBean(MeterRegistry.class).find("resilience4j.circuitbreaker.state")
-                    .tags("name", "comprehension", "state", "closed").gauge().value())
-                    .as("breaker state exposed as a meter").isEqualTo(1.0);
+            assertThat(stack.gateway
+                            .getBean(MeterRegistry.class)
+                            .find("resilience4j.circuitbreaker.state")
+                            .tags("name", "comprehension", "state", "closed")
+                            .gauge()
+                            .value())
+                    .as("breaker state exposed as a meter")
+                    .isEqualTo(1.0);
         } finally {
             clients.shutdownNow();
         }
     }
 
-    private record Outcome(int status, String retryAfter, String body, List<SseClient.Event> events) {
-    }
+    private record Outcome(int status, String retryAfter, String body, List<SseClient.Event> events) {}
 }

@@ -2,16 +2,15 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.support.ClosingDownstream;
 import io.xcomposer.gateway.support.SseClient;
 import io.xcomposer.gateway.support.SseClient.Event;
 import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.testsupport.RedisServerProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,15 +38,18 @@ class PrematureCloseIntegrationTests {
 
     @BeforeAll
     void start() {
-        gateway = StandaloneGateway.start("--server.port=0",
+        gateway = StandaloneGateway.start(
+                "--server.port=0",
                 "--spring.data.redis.port=" + RedisServerProcess.shared().port(),
                 "--xcomposer.gateway.comprehension-url=" + downstream.url(),
                 "--xcomposer.gateway.composition-url=" + downstream.url(),
                 // the double dies on every reconnect too: the gateway's resume gives up after this
                 "--xcomposer.gateway.http.stream-resume-window=1s",
                 "--xcomposer.gateway.bootstrap-key=false");
-        String key = gateway.getBean(ApiKeyStore.class).create("premature-close", 0, 0)
-                .block(Duration.ofSeconds(5)).secret();
+        String key = gateway.getBean(ApiKeyStore.class)
+                .create("premature-close", 0, 0)
+                .block(Duration.ofSeconds(5))
+                .secret();
         sse = new SseClient(StandaloneGateway.port(gateway), key);
     }
 
@@ -67,22 +69,25 @@ class PrematureCloseIntegrationTests {
         String streamId = response.header("X-Stream-Id");
         List<Event> events = response.readAll();
         Duration took = Duration.ofNanos(System.nanoTime() - began);
-        System.out.printf("premature close (chat): %d events, error and [DONE] after %d ms%n", events.size(),
-                took.toMillis());
+        System.out.printf(
+                "premature close (chat): %d events, error and [DONE] after %d ms%n", events.size(), took.toMillis());
 
         assertEndsInterrupted(events);
         assertThat(SseClient.text(events)).isEqualTo("red ");
         assertThat(took).isLessThan(BOUND);
 
-        List<Event> resumed = sse.get("/v1/streams/" + streamId, Map.of("Last-Event-ID", "0")).readAll();
-        assertThat(resumed).extracting(Event::data).containsExactlyElementsOf(events.stream().map(Event::data)
-                .toList());
+        List<Event> resumed =
+                sse.get("/v1/streams/" + streamId, Map.of("Last-Event-ID", "0")).readAll();
+        assertThat(resumed)
+                .extracting(Event::data)
+                .containsExactlyElementsOf(events.stream().map(Event::data).toList());
         assertLoggedAsWarning(output);
     }
 
     @Test
     void chat_closedCleanlyWithoutDone_isAlsoAnInterruption() {
-        List<Event> events = sse.post("/v1/chat/completions", chat("clean-end"), Map.of()).readAll();
+        List<Event> events =
+                sse.post("/v1/chat/completions", chat("clean-end"), Map.of()).readAll();
         assertEndsInterrupted(events);
     }
 
@@ -93,8 +98,8 @@ class PrematureCloseIntegrationTests {
         assertThat(response.status()).isEqualTo(200);
         List<Event> events = response.readAll(); // a reset connection would throw here
         Duration took = Duration.ofNanos(System.nanoTime() - began);
-        System.out.printf("premature close (composition): %d events, error after %d ms%n", events.size(),
-                took.toMillis());
+        System.out.printf(
+                "premature close (composition): %d events, error after %d ms%n", events.size(), took.toMillis());
 
         assertThat(events.get(0).event()).isEqualTo("text_delta");
         Event last = events.get(events.size() - 1);
@@ -109,17 +114,21 @@ class PrematureCloseIntegrationTests {
         assertThat(events).hasSizeGreaterThanOrEqualTo(3);
         assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
         String error = events.get(events.size() - 2).data();
-        assertThat(error).startsWith("{\"error\":{").contains("\"code\":\"upstream_stream_interrupted\"")
+        assertThat(error)
+                .startsWith("{\"error\":{")
+                .contains("\"code\":\"upstream_stream_interrupted\"")
                 .contains("\"type\":\"server_error\"");
     }
 
     private static void assertLoggedAsWarning(CapturedOutput output) {
-        assertThat(output.getOut() + output.getErr()).contains("stream broke off")
-                .doesNotContain(" ERROR ").doesNotContain("PrematureCloseException: Connection prematurely closed\n\tat");
+        assertThat(output.getOut() + output.getErr())
+                .contains("stream broke off")
+                .doesNotContain(" ERROR ")
+                .doesNotContain("PrematureCloseException: Connection prematurely closed\n\tat");
     }
 
     private static String chat(String marker) {
-        return "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
-                + marker + "\"}]}";
+        return "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + marker
+                + "\"}]}";
     }
 }

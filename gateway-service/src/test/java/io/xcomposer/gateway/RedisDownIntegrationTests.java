@@ -2,15 +2,14 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xcomposer.gateway.auth.ApiKeyStore;
+import io.xcomposer.gateway.support.StandaloneGateway;
+import io.xcomposer.testsupport.RedisServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import io.xcomposer.gateway.auth.ApiKeyStore;
-import io.xcomposer.gateway.support.StandaloneGateway;
-import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,9 @@ class RedisDownIntegrationTests {
 
     @BeforeAll
     void start() {
-        gateway = StandaloneGateway.start("--server.port=0", "--spring.data.redis.port=" + redis.port(),
+        gateway = StandaloneGateway.start(
+                "--server.port=0",
+                "--spring.data.redis.port=" + redis.port(),
                 "--xcomposer.gateway.bootstrap-key=false");
         port = StandaloneGateway.port(gateway);
     }
@@ -61,7 +62,9 @@ class RedisDownIntegrationTests {
         assertThat(unknown.headers().firstValue("Retry-After")).isPresent();
         assertThat(unknown.body()).contains("auth_unavailable");
         assertThat(gateway.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .counter("xcomposer.gateway.redis.failures", "operation", "ratelimit").count()).isGreaterThan(0);
+                        .counter("xcomposer.gateway.redis.failures", "operation", "ratelimit")
+                        .count())
+                .isGreaterThan(0);
     }
 
     private int status(String key) throws Exception {
@@ -69,8 +72,11 @@ class RedisDownIntegrationTests {
     }
 
     private HttpResponse<String> get(String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models"))
-                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models"))
+                        .header("Authorization", "Bearer " + key)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,14 +2,13 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import io.xcomposer.gateway.auth.ApiKeyStore;
 import io.xcomposer.gateway.support.StandaloneGateway;
 import io.xcomposer.testsupport.HttpProbe;
 import io.xcomposer.testsupport.HttpProbe.Answer;
 import io.xcomposer.testsupport.RedisServerProcess;
 import io.xcomposer.testsupport.ServiceProbes;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -26,8 +25,10 @@ class StartWithoutRedisIntegrationTests {
     @Test
     void startsLiveNotReadyAndBecomesReadyWithItsBootstrapKeyWhenRedisAppears() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.notStarted()) {
-            ConfigurableApplicationContext gateway = StandaloneGateway.start("--server.port=0",
-                    "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+            ConfigurableApplicationContext gateway = StandaloneGateway.start(
+                    "--server.port=0",
+                    "--spring.data.redis.host=" + redis.host(),
+                    "--spring.data.redis.port=" + redis.port(),
                     "--xcomposer.gateway.bootstrap-key=true");
             try {
                 String url = "http://127.0.0.1:" + StandaloneGateway.port(gateway);
@@ -36,9 +37,12 @@ class StartWithoutRedisIntegrationTests {
 
                 redis.restart();
                 Answer ready = ServiceProbes.awaitReady(url, Duration.ofSeconds(5));
-                System.out.printf("gateway ready %d ms after Redis appeared%n", ready.took().toMillis());
+                System.out.printf(
+                        "gateway ready %d ms after Redis appeared%n",
+                        ready.took().toMillis());
                 ApiKeyStore keys = gateway.getBean(ApiKeyStore.class);
-                assertThat(keys.count().block(CALL_TIMEOUT)).as("the bootstrap key, made once Redis answered")
+                assertThat(keys.count().block(CALL_TIMEOUT))
+                        .as("the bootstrap key, made once Redis answered")
                         .isEqualTo(1);
                 String key = keys.create("late", 0, 0).block(CALL_TIMEOUT).secret();
                 assertThat(models(url, key).status()).isEqualTo(200);

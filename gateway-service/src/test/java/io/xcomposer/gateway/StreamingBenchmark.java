@@ -1,5 +1,9 @@
 package io.xcomposer.gateway;
 
+import io.xcomposer.gateway.auth.ApiKeyStore;
+import io.xcomposer.gateway.support.DownstreamDouble;
+import io.xcomposer.gateway.support.StandaloneGateway;
+import io.xcomposer.testsupport.RedisServerProcess;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,14 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.xcomposer.gateway.auth.ApiKeyStore;
-import io.xcomposer.gateway.support.DownstreamDouble;
-import io.xcomposer.gateway.support.StandaloneGateway;
-import io.xcomposer.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -43,22 +41,30 @@ class StreamingBenchmark {
 
     private final RedisServerProcess redis = RedisServerProcess.shared();
     private final DownstreamDouble downstream = new DownstreamDouble();
-    private final HttpClient http = HttpClient.create(ConnectionProvider.builder("bench").maxConnections(4000)
-            .pendingAcquireMaxCount(-1).build());
+    private final HttpClient http = HttpClient.create(ConnectionProvider.builder("bench")
+            .maxConnections(4000)
+            .pendingAcquireMaxCount(-1)
+            .build());
     private ConfigurableApplicationContext gateway;
     private String gatewayUrl;
     private String key;
 
     @BeforeAll
     void start() {
-        gateway = StandaloneGateway.start("--server.port=0",
-                "--spring.data.redis.port=" + redis.port(), "--xcomposer.gateway.comprehension-url=" + downstream.url(),
-                "--xcomposer.gateway.bootstrap-key=false", "--xcomposer.gateway.limits.burst=100000",
+        gateway = StandaloneGateway.start(
+                "--server.port=0",
+                "--spring.data.redis.port=" + redis.port(),
+                "--xcomposer.gateway.comprehension-url=" + downstream.url(),
+                "--xcomposer.gateway.bootstrap-key=false",
+                "--xcomposer.gateway.limits.burst=100000",
                 "--xcomposer.gateway.limits.requests-per-minute=10000000",
                 "--logging.level.root=WARN",
                 "--xcomposer.gateway.streams.resumable=" + System.getProperty("bench.resumable", "true"));
         gatewayUrl = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port");
-        key = gateway.getBean(ApiKeyStore.class).create("bench", 0, 0).block(Duration.ofSeconds(5)).secret();
+        key = gateway.getBean(ApiKeyStore.class)
+                .create("bench", 0, 0)
+                .block(Duration.ofSeconds(5))
+                .secret();
     }
 
     @AfterAll
@@ -92,20 +98,39 @@ class StreamingBenchmark {
         long heapDuring = usedHeapAfterGc();
         thousand.get();
 
-        String report = String.format("""
+        String report = String.format(
+                """
                 gateway streaming benchmark (resumable=%s; loopback double: %d tokens/stream every %d ms; %d concurrent streams)
                   direct : %.0f tokens/s, inter-token p50 %.1f ms p99 %.1f ms, tokens %d
                   gateway: %.0f tokens/s, inter-token p50 %.1f ms p99 %.1f ms, tokens %d
                   throughput ratio gateway/direct: %.3f; added p99 inter-token latency: %.1f ms
                 1000 concurrent open streams through the gateway: %d opened; used heap after GC %d MiB -> %d MiB (%.1f KiB per stream, whole test JVM)
-                """, System.getProperty("bench.resumable", "true"), TOKENS, TOKEN_INTERVAL.toMillis(), STREAMS,
-                direct.tokensPerSecond(), direct.p50(), direct.p99(), direct.tokens(),
-                viaGateway.tokensPerSecond(), viaGateway.p50(), viaGateway.p99(), viaGateway.tokens(),
-                viaGateway.tokensPerSecond() / direct.tokensPerSecond(), viaGateway.p99() - direct.p99(),
-                opened, heapBefore >> 20, heapDuring >> 20, (heapDuring - heapBefore) / 1024.0 / Math.max(1, opened));
+                """,
+                System.getProperty("bench.resumable", "true"),
+                TOKENS,
+                TOKEN_INTERVAL.toMillis(),
+                STREAMS,
+                direct.tokensPerSecond(),
+                direct.p50(),
+                direct.p99(),
+                direct.tokens(),
+                viaGateway.tokensPerSecond(),
+                viaGateway.p50(),
+                viaGateway.p99(),
+                viaGateway.tokens(),
+                viaGateway.tokensPerSecond() / direct.tokensPerSecond(),
+                viaGateway.p99() - direct.p99(),
+                opened,
+                heapBefore >> 20,
+                heapDuring >> 20,
+                (heapDuring - heapBefore) / 1024.0 / Math.max(1, opened));
         System.out.println(report);
-        Files.writeString(Path.of("target/benchmark.txt"), report, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(
+                Path.of("target/benchmark.txt"),
+                report,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     private Result run(String base, int streams) {
@@ -125,7 +150,8 @@ class StreamingBenchmark {
                 gaps.add((times[i] - times[i - 1]) / 1e6);
             }
         }
-        double[] sorted = gaps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                gaps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Result(tokens / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), tokens);
     }
 
@@ -151,7 +177,8 @@ class StreamingBenchmark {
                         }
                     }
                 })
-                .then(Mono.fromSupplier(() -> times.stream().mapToLong(Long::longValue).toArray()));
+                .then(Mono.fromSupplier(
+                        () -> times.stream().mapToLong(Long::longValue).toArray()));
     }
 
     private Mono<Void> stream(String base, AtomicInteger open) {
@@ -166,9 +193,11 @@ class StreamingBenchmark {
     }
 
     private Flux<String> request(String base) {
-        String body = "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
+        String body =
+                "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
         return http.headers(headers -> headers.set("Authorization", "Bearer " + key)
-                        .set("Content-Type", "application/json").set("Accept", "text/event-stream"))
+                        .set("Content-Type", "application/json")
+                        .set("Accept", "text/event-stream"))
                 .post()
                 .uri(base + "/v1/chat/completions")
                 .send(ByteBufFlux.fromString(Mono.just(body)))
@@ -191,7 +220,5 @@ class StreamingBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private record Result(double tokensPerSecond, double p50, double p99, long tokens) {
-    }
-
+    private record Result(double tokensPerSecond, double p50, double p99, long tokens) {}
 }

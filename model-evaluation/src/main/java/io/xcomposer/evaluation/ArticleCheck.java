@@ -16,16 +16,22 @@ public final class ArticleCheck {
 
     private static final Pattern TITLE = Pattern.compile("文章：(.*)\\n<eoh>", Pattern.DOTALL);
     // Title templates of training/tasks.py (TITLES); {T} is the theme.
-    private static final List<Pattern> EN_TITLES = List.of(Pattern.compile("A Tour of (.+)"),
-            Pattern.compile("(.+) Everywhere"), Pattern.compile("The Story of (.+)"), Pattern.compile("Looking at (.+)"),
+    private static final List<Pattern> EN_TITLES = List.of(
+            Pattern.compile("A Tour of (.+)"),
+            Pattern.compile("(.+) Everywhere"),
+            Pattern.compile("The Story of (.+)"),
+            Pattern.compile("Looking at (.+)"),
             Pattern.compile("A Day with (.+)"));
-    private static final List<Pattern> ZH_TITLES = List.of(Pattern.compile("(.+)之旅"), Pattern.compile("(.+)的故事"),
-            Pattern.compile("看看(.+)"), Pattern.compile("到处都是(.+)"), Pattern.compile("和(.+)在一起的一天"));
+    private static final List<Pattern> ZH_TITLES = List.of(
+            Pattern.compile("(.+)之旅"),
+            Pattern.compile("(.+)的故事"),
+            Pattern.compile("看看(.+)"),
+            Pattern.compile("到处都是(.+)"),
+            Pattern.compile("和(.+)在一起的一天"));
     private static final Pattern EN_PICTURE = Pattern.compile("In the (first|second|third|fourth) picture, (.*)");
     private static final Pattern ZH_PICTURE = Pattern.compile("第([一二三四])幅图中，(.*)");
 
-    private ArticleCheck() {
-    }
+    private ArticleCheck() {}
 
     /** The theme the article is about, read from the title in a {@code write} prompt; empty if none is found. */
     public static Optional<String> theme(String prompt, String lang) {
@@ -43,7 +49,11 @@ public final class ArticleCheck {
     }
 
     public static boolean wellFormed(String article, String theme, String lang) {
-        List<String> paragraphs = article.strip().lines().map(String::strip).filter(p -> !p.isEmpty()).toList();
+        List<String> paragraphs = article.strip()
+                .lines()
+                .map(String::strip)
+                .filter(p -> !p.isEmpty())
+                .toList();
         if (paragraphs.size() < 3 || !paragraphs.get(0).toLowerCase(Locale.ROOT).contains(theme)) {
             return false;
         }

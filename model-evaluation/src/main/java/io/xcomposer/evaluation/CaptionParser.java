@@ -18,17 +18,23 @@ import java.util.regex.Pattern;
  */
 public final class CaptionParser {
 
-    static final List<String> POSITIONS = List.of("top left", "top", "top right", "left", "center", "right",
-            "bottom left", "bottom", "bottom right");
-    private static final List<String> EN_POSITION_PHRASES = List.of("at the top left", "at the top",
-            "at the top right", "on the left", "in the center", "on the right", "at the bottom left", "at the bottom",
+    static final List<String> POSITIONS =
+            List.of("top left", "top", "top right", "left", "center", "right", "bottom left", "bottom", "bottom right");
+    private static final List<String> EN_POSITION_PHRASES = List.of(
+            "at the top left",
+            "at the top",
+            "at the top right",
+            "on the left",
+            "in the center",
+            "on the right",
+            "at the bottom left",
+            "at the bottom",
             "at the bottom right");
-    private static final List<String> ZH_POSITIONS = List.of("左上方", "上方", "右上方", "左侧", "中间", "右侧", "左下方",
-            "下方", "右下方");
-    private static final Map<String, String> ZH_COLOURS = orderedMap("红色", "red", "绿色", "green", "蓝色", "blue",
-            "黄色", "yellow", "紫色", "purple", "橙色", "orange");
-    private static final Map<String, String> ZH_SHAPES = orderedMap("圆形", "circle", "正方形", "square", "三角形",
-            "triangle", "星形", "star");
+    private static final List<String> ZH_POSITIONS = List.of("左上方", "上方", "右上方", "左侧", "中间", "右侧", "左下方", "下方", "右下方");
+    private static final Map<String, String> ZH_COLOURS =
+            orderedMap("红色", "red", "绿色", "green", "蓝色", "blue", "黄色", "yellow", "紫色", "purple", "橙色", "orange");
+    private static final Map<String, String> ZH_SHAPES =
+            orderedMap("圆形", "circle", "正方形", "square", "三角形", "triangle", "星形", "star");
     private static final Map<String, String> ZH_SIZES = orderedMap("小", "small", "大", "large");
     private static final String EN_COLOURS = "red|green|blue|yellow|purple|orange";
     private static final String EN_SHAPES = "circle|square|triangle|star";
@@ -43,8 +49,7 @@ public final class CaptionParser {
     private static final Pattern EN_LIST = Pattern.compile(listOf(EN_OBJECT, ", ", " and ") + "\\.");
     private static final Pattern ZH_LIST = Pattern.compile(listOf(ZH_OBJECT, "，", "，") + "。");
 
-    private CaptionParser() {
-    }
+    private CaptionParser() {}
 
     /** Every object phrase found anywhere in the text, in order; text around them is ignored. */
     public static List<SceneObject> objects(String text, String lang) {
@@ -72,11 +77,15 @@ public final class CaptionParser {
     }
 
     private static SceneObject enObject(Matcher m) {
-        return new SceneObject(m.group(3), m.group(2), m.group(1), POSITIONS.get(EN_POSITION_PHRASES.indexOf(m.group(4))));
+        return new SceneObject(
+                m.group(3), m.group(2), m.group(1), POSITIONS.get(EN_POSITION_PHRASES.indexOf(m.group(4))));
     }
 
     private static SceneObject zhObject(Matcher m) {
-        return new SceneObject(ZH_SHAPES.get(m.group(4)), ZH_COLOURS.get(m.group(3)), ZH_SIZES.get(m.group(2)),
+        return new SceneObject(
+                ZH_SHAPES.get(m.group(4)),
+                ZH_COLOURS.get(m.group(3)),
+                ZH_SIZES.get(m.group(2)),
                 POSITIONS.get(ZH_POSITIONS.indexOf(m.group(1))));
     }
 
@@ -86,7 +95,9 @@ public final class CaptionParser {
     }
 
     private static String longestFirst(List<String> alternatives) {
-        return String.join("|", alternatives.stream().sorted((a, b) -> b.length() - a.length()).toList());
+        return String.join(
+                "|",
+                alternatives.stream().sorted((a, b) -> b.length() - a.length()).toList());
     }
 
     private static String join(Map<String, String> words) {

@@ -21,7 +21,9 @@ public record CaptionScore(int objects, int correct, int colour, int shape, int 
         int size = 0;
         int position = 0;
         for (SceneObject expected : truth) {
-            SceneObject found = generated.stream().filter(o -> o.position().equals(expected.position())).findFirst()
+            SceneObject found = generated.stream()
+                    .filter(o -> o.position().equals(expected.position()))
+                    .findFirst()
                     .orElse(null);
             if (found == null) {
                 continue;
@@ -36,7 +38,13 @@ public record CaptionScore(int objects, int correct, int colour, int shape, int 
     }
 
     public CaptionScore plus(CaptionScore other) {
-        return new CaptionScore(objects + other.objects, correct + other.correct, colour + other.colour,
-                shape + other.shape, size + other.size, position + other.position, stated + other.stated);
+        return new CaptionScore(
+                objects + other.objects,
+                correct + other.correct,
+                colour + other.colour,
+                shape + other.shape,
+                size + other.size,
+                position + other.position,
+                stated + other.stated);
     }
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,12 +28,15 @@ public final class EvalData {
     }
 
     public List<HeldOutRecord> heldOut() {
-        return lines("heldout.jsonl").stream().map(line -> JSON.readValue(line, HeldOutLine.class))
-                .map(HeldOutLine::toRecord).toList();
+        return lines("heldout.jsonl").stream()
+                .map(line -> JSON.readValue(line, HeldOutLine.class))
+                .map(HeldOutLine::toRecord)
+                .toList();
     }
 
     public List<GalleryImage> gallery() {
-        return lines("gallery.jsonl").stream().map(line -> JSON.readValue(line, GalleryLine.class))
+        return lines("gallery.jsonl").stream()
+                .map(line -> JSON.readValue(line, GalleryLine.class))
                 .map(line -> new GalleryImage(line.id(), line.image(), line.caption_en(), line.caption_zh()))
                 .toList();
     }
@@ -50,7 +52,8 @@ public final class EvalData {
     /** Up to {@code perStratum} records of every task × language, drawn with a fixed seed, in file order. */
     public static List<HeldOutRecord> stratifiedSample(List<HeldOutRecord> records, int perStratum, long seed) {
         Map<String, List<HeldOutRecord>> strata = new LinkedHashMap<>();
-        records.forEach(r -> strata.computeIfAbsent(r.stratum(), k -> new ArrayList<>()).add(r));
+        records.forEach(
+                r -> strata.computeIfAbsent(r.stratum(), k -> new ArrayList<>()).add(r));
         Random random = new Random(seed);
         List<HeldOutRecord> sample = new ArrayList<>();
         for (List<HeldOutRecord> stratum : strata.values()) {
@@ -65,23 +68,24 @@ public final class EvalData {
 
     private List<String> lines(String file) {
         try {
-            return Files.readAllLines(evalFolder.resolve(file)).stream().filter(line -> !line.isBlank()).toList();
+            return Files.readAllLines(evalFolder.resolve(file)).stream()
+                    .filter(line -> !line.isBlank())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private record Truth(List<SceneObject> objects) {
-    }
+    private record Truth(List<SceneObject> objects) {}
 
-    private record HeldOutLine(int id, String task, String lang, String prompt, List<String> images, String answer,
-            Truth truth) {
+    private record HeldOutLine(
+            int id, String task, String lang, String prompt, List<String> images, String answer, Truth truth) {
 
         HeldOutRecord toRecord() {
-            return new HeldOutRecord(id, task, lang, prompt, images, answer, truth == null ? List.of() : truth.objects());
+            return new HeldOutRecord(
+                    id, task, lang, prompt, images, answer, truth == null ? List.of() : truth.objects());
         }
     }
 
-    private record GalleryLine(int id, String image, String caption_en, String caption_zh) {
-    }
+    private record GalleryLine(int id, String image, String caption_en, String caption_zh) {}
 }

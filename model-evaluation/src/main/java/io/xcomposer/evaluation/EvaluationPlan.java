@@ -12,16 +12,21 @@ import java.time.Duration;
  * @param maxTokens completion limit per generation
  * @param callTimeout bound on every single call, so nothing can hang the run
  */
-public record EvaluationPlan(int perStratum, int retrievalQueries, long seed, int concurrency, int maxTokens,
-        Duration callTimeout) {
+public record EvaluationPlan(
+        int perStratum, int retrievalQueries, long seed, int concurrency, int maxTokens, Duration callTimeout) {
 
     public static EvaluationPlan full() {
         return new EvaluationPlan(0, 0, 7, 2, 300, Duration.ofSeconds(120));
     }
 
     public String describe() {
-        return (perStratum == 0 ? "all held-out records" : perStratum + " held-out records per task × language (seed "
-                + seed + ")") + "; " + (retrievalQueries == 0 ? "all gallery captions" : retrievalQueries
-                + " gallery images' captions per language (seed " + seed + ")") + " as retrieval queries";
+        return (perStratum == 0
+                        ? "all held-out records"
+                        : perStratum + " held-out records per task × language (seed " + seed + ")")
+                + "; "
+                + (retrievalQueries == 0
+                        ? "all gallery captions"
+                        : retrievalQueries + " gallery images' captions per language (seed " + seed + ")")
+                + " as retrieval queries";
     }
 }

@@ -8,13 +8,20 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** Everything one evaluation run measured. */
-public record EvaluationResult(EvaluationPlan plan, List<RecordResult> records, List<RetrievalResult> retrieval,
-        List<OutOfDomainResult> outOfDomain, Duration elapsed) {
+public record EvaluationResult(
+        EvaluationPlan plan,
+        List<RecordResult> records,
+        List<RetrievalResult> retrieval,
+        List<OutOfDomainResult> outOfDomain,
+        Duration elapsed) {
 
     /** Records per {@code task/lang}, strata in task order of the held-out file, English first. */
     public Map<String, List<RecordResult>> byStratum() {
-        return records.stream().collect(Collectors.groupingBy(r -> r.record().stratum(),
-                () -> new TreeMap<>((a, b) -> Integer.compare(firstIndex(a), firstIndex(b))), Collectors.toList()));
+        return records.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.record().stratum(),
+                        () -> new TreeMap<>((a, b) -> Integer.compare(firstIndex(a), firstIndex(b))),
+                        Collectors.toList()));
     }
 
     public double rate(String task, String lang, Predicate<RecordResult> correct) {
@@ -23,7 +30,9 @@ public record EvaluationResult(EvaluationPlan plan, List<RecordResult> records, 
     }
 
     public CaptionScore captionScore(String lang) {
-        return records.stream().filter(r -> r.record().lang().equals(lang)).map(RecordResult::caption)
+        return records.stream()
+                .filter(r -> r.record().lang().equals(lang))
+                .map(RecordResult::caption)
                 .reduce(CaptionScore.NONE, CaptionScore::plus);
     }
 
@@ -32,7 +41,9 @@ public record EvaluationResult(EvaluationPlan plan, List<RecordResult> records, 
     }
 
     public long generationErrors() {
-        return records.stream().filter(r -> r.generation().finishReason().startsWith("error")).count();
+        return records.stream()
+                .filter(r -> r.generation().finishReason().startsWith("error"))
+                .count();
     }
 
     private int firstIndex(String stratum) {

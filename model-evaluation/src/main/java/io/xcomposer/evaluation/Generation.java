@@ -1,5 +1,4 @@
 package io.xcomposer.evaluation;
 
 /** A finished generation as the client received it. */
-public record Generation(String text, String finishReason, int promptTokens, int completionTokens) {
-}
+public record Generation(String text, String finishReason, int promptTokens, int completionTokens) {}

@@ -10,8 +10,8 @@ import java.util.List;
  * @param answer the expected answer text
  * @param truth the scene's objects; only caption records carry them, empty otherwise
  */
-public record HeldOutRecord(int id, String task, String lang, String prompt, List<String> images, String answer,
-        List<SceneObject> truth) {
+public record HeldOutRecord(
+        int id, String task, String lang, String prompt, List<String> images, String answer, List<SceneObject> truth) {
 
     public HeldOutRecord {
         images = List.copyOf(images);

@@ -16,23 +16,30 @@ public final class MarkdownReport {
     /** An image placeholder right after its letter, as in the held-out set's interleaved multi-image prompts. */
     private static final Pattern LETTERED_IMAGE = Pattern.compile("[A-D]\\.<ImageHere>");
 
-    static final String COMMAND = "./mvnw -q -pl model-evaluation test -Dgroups=full-evaluation -Dexcluded.test.groups=";
+    static final String COMMAND =
+            "./mvnw -q -pl model-evaluation test -Dgroups=full-evaluation -Dexcluded.test.groups=";
 
-    private MarkdownReport() {
-    }
+    private MarkdownReport() {}
 
     public static String render(EvaluationResult result, LocalDate date) {
         StringBuilder md = new StringBuilder();
         md.append("## Evaluation\n\n");
-        md.append("Measured through the serving path: cpu-inference-server started in-process, every call over gRPC/TCP "
-                + "through inference-client's `TritonClient` (ImagePreprocessor → `vision_encoder` → greedy `llm` "
-                + "generation with the model's stop strings, max ").append(result.plan().maxTokens())
+        md.append(
+                        "Measured through the serving path: cpu-inference-server started in-process, every call over gRPC/TCP "
+                                + "through inference-client's `TritonClient` (ImagePreprocessor → `vision_encoder` → greedy `llm` "
+                                + "generation with the model's stop strings, max ")
+                .append(result.plan().maxTokens())
                 .append(" tokens).\n\n");
-        md.append("- Command: `").append(COMMAND).append("` (from the repository root; also writes "
-                + "`model-evaluation/target/evaluation.md`)\n");
-        md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors())
-                .append("-core CPU, cpu-inference-server; ").append(date).append("; run took ")
-                .append(minutes(result)).append("\n");
+        md.append("- Command: `")
+                .append(COMMAND)
+                .append("` (from the repository root; also writes " + "`model-evaluation/target/evaluation.md`)\n");
+        md.append("- Machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append("-core CPU, cpu-inference-server; ")
+                .append(date)
+                .append("; run took ")
+                .append(minutes(result))
+                .append("\n");
         md.append("- Data: ").append(result.plan().describe()).append(" (eval/heldout.jsonl, eval/gallery.jsonl)\n");
         md.append("- Generation errors: ").append(result.generationErrors()).append("\n\n");
         appendTasks(md, result);
@@ -48,9 +55,18 @@ public final class MarkdownReport {
         for (Map.Entry<String, List<RecordResult>> entry : result.byStratum().entrySet()) {
             List<RecordResult> stratum = entry.getValue();
             HeldOutRecord first = stratum.get(0).record();
-            String exact = "write".equals(first.task()) ? "n/a (random content)" : count(stratum, RecordResult::exactMatch);
-            md.append("| ").append(first.task()).append(" | ").append(first.lang()).append(" | ")
-                    .append(stratum.size()).append(" | ").append(exact).append(" | ").append(taskMetric(stratum))
+            String exact =
+                    "write".equals(first.task()) ? "n/a (random content)" : count(stratum, RecordResult::exactMatch);
+            md.append("| ")
+                    .append(first.task())
+                    .append(" | ")
+                    .append(first.lang())
+                    .append(" | ")
+                    .append(stratum.size())
+                    .append(" | ")
+                    .append(exact)
+                    .append(" | ")
+                    .append(taskMetric(stratum))
                     .append(" |\n");
         }
         md.append("\nExact match compares the trimmed answer with the reference (`slot_caption`: the closing `\"` the "
@@ -64,7 +80,10 @@ public final class MarkdownReport {
     private static String taskMetric(List<RecordResult> stratum) {
         String task = stratum.get(0).record().task();
         if (RecordResult.LETTER_TASKS.contains(task)) {
-            double chance = stratum.stream().mapToDouble(r -> chance(r.record())).average().orElse(0);
+            double chance = stratum.stream()
+                    .mapToDouble(r -> chance(r.record()))
+                    .average()
+                    .orElse(0);
             String metric = "letter correct " + count(stratum, RecordResult::letterCorrect) + ", chance "
                     + percent(chance) + "; answered A/B/C/D " + letterCounts(stratum);
             return "multi_image".equals(task) ? metric + "; " + byImageLayout(stratum) : metric;
@@ -73,8 +92,8 @@ public final class MarkdownReport {
             return "well-formed " + count(stratum, RecordResult::wellFormed);
         }
         if ("caption".equals(task)) {
-            CaptionScore score = stratum.stream().map(RecordResult::caption).reduce(CaptionScore.NONE,
-                    CaptionScore::plus);
+            CaptionScore score =
+                    stratum.stream().map(RecordResult::caption).reduce(CaptionScore.NONE, CaptionScore::plus);
             return "attribute accuracy " + ratio(score.correct(), score.objects()) + " (objects)";
         }
         return "";
@@ -86,17 +105,24 @@ public final class MarkdownReport {
      */
     private static String byImageLayout(List<RecordResult> stratum) {
         Map<Boolean, List<RecordResult>> interleaved = stratum.stream()
-                .collect(Collectors.partitioningBy(r -> LETTERED_IMAGE.matcher(r.record().prompt()).find()));
+                .collect(Collectors.partitioningBy(
+                        r -> LETTERED_IMAGE.matcher(r.record().prompt()).find()));
         return "interleaved " + count(interleaved.get(true), RecordResult::letterCorrect) + ", images first "
                 + count(interleaved.get(false), RecordResult::letterCorrect);
     }
 
     /** How often each letter was answered: a model that always says "A" is at chance too, but differently. */
     private static String letterCounts(List<RecordResult> stratum) {
-        return String.join("/", "ABCD".chars().mapToObj(letter -> String.valueOf(stratum.stream()
-                .filter(r -> RecordScorer.answerLetter(RecordScorer.normalised(r.record(), r.generation().text()))
-                        .equals(String.valueOf((char) letter)))
-                .count())).toList());
+        return String.join(
+                "/",
+                "ABCD"
+                        .chars()
+                        .mapToObj(letter -> String.valueOf(stratum.stream()
+                                .filter(r -> RecordScorer.answerLetter(RecordScorer.normalised(
+                                                r.record(), r.generation().text()))
+                                        .equals(String.valueOf((char) letter)))
+                                .count()))
+                        .toList());
     }
 
     private static double chance(HeldOutRecord record) {
@@ -104,7 +130,8 @@ public final class MarkdownReport {
         // option_lookup lists 2-4 text options, one per line.
         return switch (record.task()) {
             case "multi_image" -> 1.0 / record.images().size();
-            case "option_lookup" -> 1.0 / OPTION_LINE.matcher(record.prompt()).results().count();
+            case "option_lookup" ->
+                1.0 / OPTION_LINE.matcher(record.prompt()).results().count();
             default -> 0.25;
         };
     }
@@ -119,11 +146,23 @@ public final class MarkdownReport {
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String lang : List.of("en", "zh")) {
             CaptionScore s = result.captionScore(lang);
-            md.append("| ").append(lang).append(" | ").append(s.objects()).append(" | ")
-                    .append(ratio(s.correct(), s.objects())).append(" | ").append(ratio(s.colour(), s.objects()))
-                    .append(" | ").append(ratio(s.shape(), s.objects())).append(" | ")
-                    .append(ratio(s.size(), s.objects())).append(" | ").append(ratio(s.position(), s.objects()))
-                    .append(" | ").append(s.stated()).append(" |\n");
+            md.append("| ")
+                    .append(lang)
+                    .append(" | ")
+                    .append(s.objects())
+                    .append(" | ")
+                    .append(ratio(s.correct(), s.objects()))
+                    .append(" | ")
+                    .append(ratio(s.colour(), s.objects()))
+                    .append(" | ")
+                    .append(ratio(s.shape(), s.objects()))
+                    .append(" | ")
+                    .append(ratio(s.size(), s.objects()))
+                    .append(" | ")
+                    .append(ratio(s.position(), s.objects()))
+                    .append(" | ")
+                    .append(s.stated())
+                    .append(" |\n");
         }
         md.append("\n");
     }
@@ -133,24 +172,42 @@ public final class MarkdownReport {
         md.append("A hit is the caption's own image or any gallery image with an identical caption.\n\n");
         md.append("| query lang | queries | gallery | recall@1 | recall@5 |\n|---|---:|---:|---:|---:|\n");
         for (RetrievalResult r : result.retrieval()) {
-            md.append("| ").append(r.lang()).append(" | ").append(r.queries()).append(" | ").append(r.galleryImages())
-                    .append(" | ").append(ratio(r.hitsAt1(), r.queries())).append(" | ")
-                    .append(ratio(r.hitsAt5(), r.queries())).append(" |\n");
+            md.append("| ")
+                    .append(r.lang())
+                    .append(" | ")
+                    .append(r.queries())
+                    .append(" | ")
+                    .append(r.galleryImages())
+                    .append(" | ")
+                    .append(ratio(r.hitsAt1(), r.queries()))
+                    .append(" | ")
+                    .append(ratio(r.hitsAt5(), r.queries()))
+                    .append(" |\n");
         }
         RetrievalResult any = result.retrieval().get(0);
         md.append("\nImage → image self-retrieval (each gallery image as the query, itself ranked first): ")
-                .append(ratio(any.selfAt1(), any.galleryImages())).append(".\n\n");
+                .append(ratio(any.selfAt1(), any.galleryImages()))
+                .append(".\n\n");
     }
 
     private static void appendOutOfDomain(StringBuilder md, EvaluationResult result) {
         md.append("### Out-of-domain inputs\n\n");
         md.append("Each must end in a well-formed answer (finish `stop`/`length`, valid UTF-8, no leaked stop string, "
-                + "within the context) or the client's clean `ContextLengthExceededException`; every call runs under "
-                + "a ").append(result.plan().callTimeout().toSeconds()).append(" s timeout.\n\n");
+                        + "within the context) or the client's clean `ContextLengthExceededException`; every call runs under "
+                        + "a ")
+                .append(result.plan().callTimeout().toSeconds())
+                .append(" s timeout.\n\n");
         md.append("| check | expected | outcome | pass |\n|---|---|---|---|\n");
         for (OutOfDomainResult r : result.outOfDomain()) {
-            md.append("| ").append(r.check()).append(" | ").append(r.expected()).append(" | ").append(r.outcome())
-                    .append(" | ").append(r.passed() ? "yes" : "**no**").append(" |\n");
+            md.append("| ")
+                    .append(r.check())
+                    .append(" | ")
+                    .append(r.expected())
+                    .append(" | ")
+                    .append(r.outcome())
+                    .append(" | ")
+                    .append(r.passed() ? "yes" : "**no**")
+                    .append(" |\n");
         }
     }
 

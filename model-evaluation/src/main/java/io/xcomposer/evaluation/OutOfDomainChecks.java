@@ -1,5 +1,9 @@
 package io.xcomposer.evaluation;
 
+import io.xcomposer.inference.client.error.ContextLengthExceededException;
+import io.xcomposer.inference.client.model.ChatTemplate;
+import io.xcomposer.inference.client.model.LlmSpec;
+import io.xcomposer.inference.client.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,13 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
-
 import javax.imageio.ImageIO;
-
-import io.xcomposer.inference.client.error.ContextLengthExceededException;
-import io.xcomposer.inference.client.model.ChatTemplate;
-import io.xcomposer.inference.client.model.LlmSpec;
-import io.xcomposer.inference.client.tensor.Tensor;
 
 /**
  * Inputs unlike anything the model was trained on. Each must end in a well-formed answer (the stream finishes with
@@ -44,21 +42,29 @@ public final class OutOfDomainChecks {
         ChatTemplate template = llm.template();
         int contextLength = llm.contextLength();
         List<OutOfDomainResult> results = new ArrayList<>();
-        results.add(answer("photograph-like 300x200 JPEG (noise + gradient), caption question",
+        results.add(answer(
+                "photograph-like 300x200 JPEG (noise + gradient), caption question",
                 () -> generate(template.firstTurn("Describe the image.", 1), List.of(photographLikeJpeg()))));
-        results.add(answer("emoji-only prompt, no image", () -> generate(template.firstTurn("😀🎨🚀🌈🔺🔵", 0), List.of())));
-        results.add(answer("mixed-script prompt with an image",
-                () -> generate(template.firstTurn("Describe 这张 картинку, s'il vous plaît 😀 ما هذا؟ 한글 ελληνικά", 1),
+        results.add(answer(
+                "emoji-only prompt, no image", () -> generate(template.firstTurn("😀🎨🚀🌈🔺🔵", 0), List.of())));
+        results.add(answer(
+                "mixed-script prompt with an image",
+                () -> generate(
+                        template.firstTurn("Describe 这张 картинку, s'il vous plaît 😀 ما هذا؟ 한글 ελληνικά", 1),
                         List.of(sceneImage))));
         // A digit is one token (contract: every non-letter code point is its own piece), so the prompt length is
         // controlled exactly: this one leaves room for only a few completion tokens, which the server must clip.
-        results.add(answer("prompt filling the context (" + (contextLength - 16) + " digits), max_tokens clipped",
+        results.add(answer(
+                "prompt filling the context (" + (contextLength - 16) + " digits), max_tokens clipped",
                 () -> generate(template.firstTurn("7".repeat(contextLength - 16), 0), List.of())));
-        results.add(contextError("prompt longer than the context (" + (contextLength + 100) + " digits)",
+        results.add(contextError(
+                "prompt longer than the context (" + (contextLength + 100) + " digits)",
                 () -> generate(template.firstTurn("7".repeat(contextLength + 100), 0), List.of())));
         int tooManyImages = contextLength / llm.imageTokens() + 1;
-        results.add(contextError(tooManyImages + " images (" + tooManyImages * llm.imageTokens()
-                + " image tokens > context " + contextLength + ")", () -> generate(
+        results.add(contextError(
+                tooManyImages + " images (" + tooManyImages * llm.imageTokens() + " image tokens > context "
+                        + contextLength + ")",
+                () -> generate(
                         template.firstTurn("Which image shows a red circle?", tooManyImages),
                         Collections.nCopies(tooManyImages, sceneImage))));
         return results;
@@ -73,8 +79,8 @@ public final class OutOfDomainChecks {
         try {
             Generation g = call.get();
             String problem = problemWith(g);
-            return new OutOfDomainResult(check, WELL_FORMED, describe(g) + (problem == null ? "" : " — " + problem),
-                    problem == null);
+            return new OutOfDomainResult(
+                    check, WELL_FORMED, describe(g) + (problem == null ? "" : " — " + problem), problem == null);
         } catch (RuntimeException e) {
             return new OutOfDomainResult(check, WELL_FORMED, failure(e), false);
         }
@@ -85,8 +91,8 @@ public final class OutOfDomainChecks {
             Generation g = call.get();
             return new OutOfDomainResult(check, CONTEXT_ERROR, "answered instead: " + describe(g), false);
         } catch (ContextLengthExceededException e) {
-            return new OutOfDomainResult(check, CONTEXT_ERROR, "ContextLengthExceededException: " + e.getMessage(),
-                    true);
+            return new OutOfDomainResult(
+                    check, CONTEXT_ERROR, "ContextLengthExceededException: " + e.getMessage(), true);
         } catch (RuntimeException e) {
             return new OutOfDomainResult(check, CONTEXT_ERROR, failure(e), false);
         }
@@ -111,7 +117,8 @@ public final class OutOfDomainChecks {
     private static String describe(Generation g) {
         String text = g.text().strip().replace("\n", "⏎").replace("|", "\\|");
         String shown = text.codePointCount(0, text.length()) > 60
-                ? text.substring(0, text.offsetByCodePoints(0, 60)) + "…" : text;
+                ? text.substring(0, text.offsetByCodePoints(0, 60)) + "…"
+                : text;
         return g.finishReason() + ", " + g.promptTokens() + "+" + g.completionTokens() + " tokens: \"" + shown + "\"";
     }
 

@@ -6,5 +6,4 @@ package io.xcomposer.evaluation;
  * @param expected what counts as passing
  * @param outcome what happened, for the report
  */
-public record OutOfDomainResult(String check, String expected, String outcome, boolean passed) {
-}
+public record OutOfDomainResult(String check, String expected, String outcome, boolean passed) {}

@@ -7,8 +7,13 @@ import java.util.Set;
  * tasks, {@code wellFormed} for {@code write}, {@code caption} for {@code caption}; {@code exactMatch} for all but
  * {@code write}.
  */
-public record RecordResult(HeldOutRecord record, Generation generation, boolean exactMatch, boolean letterCorrect,
-        boolean wellFormed, CaptionScore caption) {
+public record RecordResult(
+        HeldOutRecord record,
+        Generation generation,
+        boolean exactMatch,
+        boolean letterCorrect,
+        boolean wellFormed,
+        CaptionScore caption) {
 
     /**
      * Tasks answered with a letter (A-D); the expected answer's first character is the letter. {@code option_lookup}

@@ -9,17 +9,19 @@ public final class RecordScorer {
     // The letter must stand alone ("B", "B." or "B)"), so a sentence starting with "A large ..." is not read as "A".
     private static final Pattern LEADING_LETTER = Pattern.compile("^([A-D])(?:[.)．。:：,，]|$)");
 
-    private RecordScorer() {
-    }
+    private RecordScorer() {}
 
     public static RecordResult score(HeldOutRecord record, Generation generation) {
         String answer = normalised(record, generation.text());
         boolean exact = answer.equals(record.answer().strip());
         String expectedLetter = answerLetter(record.answer().strip());
-        boolean letter = RecordResult.LETTER_TASKS.contains(record.task()) && !expectedLetter.isEmpty()
+        boolean letter = RecordResult.LETTER_TASKS.contains(record.task())
+                && !expectedLetter.isEmpty()
                 && expectedLetter.equals(answerLetter(answer));
-        boolean wellFormed = "write".equals(record.task()) && ArticleCheck.theme(record.prompt(), record.lang())
-                .map(theme -> ArticleCheck.wellFormed(answer, theme, record.lang())).orElse(false);
+        boolean wellFormed = "write".equals(record.task())
+                && ArticleCheck.theme(record.prompt(), record.lang())
+                        .map(theme -> ArticleCheck.wellFormed(answer, theme, record.lang()))
+                        .orElse(false);
         CaptionScore caption = "caption".equals(record.task())
                 ? CaptionScore.of(record.truth(), CaptionParser.objects(answer, record.lang()))
                 : CaptionScore.NONE;

@@ -18,22 +18,27 @@ public final class RetrievalEvaluation {
      * One result per language, querying with the captions of {@code queryImages} against the whole {@code gallery}.
      */
     public List<RetrievalResult> run(List<GalleryImage> gallery, List<GalleryImage> queryImages) {
-        List<float[]> imageEmbeddings = model.embedImages(gallery.stream().map(g -> data.read(g.image())).toList());
+        List<float[]> imageEmbeddings = model.embedImages(
+                gallery.stream().map(g -> data.read(g.image())).toList());
         int selfAt1 = 0;
         for (int i = 0; i < gallery.size(); i++) {
             selfAt1 += topK(imageEmbeddings.get(i), imageEmbeddings, 1).get(0) == i ? 1 : 0;
         }
         List<RetrievalResult> results = new ArrayList<>();
         for (String lang : List.of("en", "zh")) {
-            List<float[]> queries = model.embedTexts(queryImages.stream().map(q -> q.caption(lang)).toList());
+            List<float[]> queries = model.embedTexts(
+                    queryImages.stream().map(q -> q.caption(lang)).toList());
             int hitsAt1 = 0;
             int hitsAt5 = 0;
             for (int q = 0; q < queryImages.size(); q++) {
                 String caption = queryImages.get(q).caption(lang);
                 List<Integer> top = topK(queries.get(q), imageEmbeddings, 5);
-                // The source image has the query caption; scenes also repeat (one small red circle in the center), and an
+                // The source image has the query caption; scenes also repeat (one small red circle in the center), and
+                // an
                 // identically captioned image answers the query as well.
-                List<Boolean> hits = top.stream().map(i -> gallery.get(i).caption(lang).equals(caption)).toList();
+                List<Boolean> hits = top.stream()
+                        .map(i -> gallery.get(i).caption(lang).equals(caption))
+                        .toList();
                 hitsAt1 += hits.get(0) ? 1 : 0;
                 hitsAt5 += hits.contains(true) ? 1 : 0;
             }

@@ -1,11 +1,5 @@
 package io.xcomposer.evaluation;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.InferResult;
 import io.xcomposer.inference.client.TritonClient;
@@ -20,6 +14,11 @@ import io.xcomposer.inference.client.model.LlmSpec;
 import io.xcomposer.inference.client.model.VisionSpec;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.ModelConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The tiny model as a service sees it: every call goes through {@link TritonClient}, and every number (image size,
@@ -49,8 +48,8 @@ public final class ServedModel {
         this.visionPreprocessor = new ImagePreprocessor(VisionSpec.fromConfig(vision), ImageLimits.defaults());
         this.visionMaxBatch = vision.getMaxBatchSize();
         ModelConfig imageEmbedder = config(IMAGE_EMBEDDER);
-        this.embedderPreprocessor = new ImagePreprocessor(EmbedderSpec.fromConfig(imageEmbedder).vision(),
-                ImageLimits.defaults());
+        this.embedderPreprocessor =
+                new ImagePreprocessor(EmbedderSpec.fromConfig(imageEmbedder).vision(), ImageLimits.defaults());
         this.imageEmbedderMaxBatch = imageEmbedder.getMaxBatchSize();
         this.textEmbedderMaxBatch = config(TEXT_EMBEDDER).getMaxBatchSize();
         this.llm = LlmSpec.fromConfig(config(LLM));
@@ -68,8 +67,8 @@ public final class ServedModel {
     /** Greedy decoding with the model's own stop strings (the server always applies them). */
     public Generation generate(String prompt, List<Tensor> imageEmbeds, int maxTokens) {
         Tensor stacked = imageEmbeds.isEmpty() ? null : GenerationRequest.stackImageEmbeds(imageEmbeds);
-        GenerationRequest request = new GenerationRequest(LLM, prompt, stacked, SamplingParams.greedy(maxTokens), null,
-                timeout);
+        GenerationRequest request =
+                new GenerationRequest(LLM, prompt, stacked, SamplingParams.greedy(maxTokens), null, timeout);
         StringBuilder text = new StringBuilder();
         GenerationChunk last = client.generate(request)
                 .doOnNext(chunk -> text.append(chunk.textDelta()))
@@ -83,8 +82,10 @@ public final class ServedModel {
 
     /** image_embedder embeddings (L2-normalised), one per image, in order. */
     public List<float[]> embedImages(List<byte[]> images) {
-        return batched(images, imageEmbedderMaxBatch, IMAGE_EMBEDDER, "pixel_values", "embedding",
-                embedderPreprocessor).stream().map(Tensor::asFloats).toList();
+        return batched(images, imageEmbedderMaxBatch, IMAGE_EMBEDDER, "pixel_values", "embedding", embedderPreprocessor)
+                .stream()
+                .map(Tensor::asFloats)
+                .toList();
     }
 
     /** text_embedder embeddings (L2-normalised), one per text, in order. */
@@ -98,7 +99,12 @@ public final class ServedModel {
         return embeddings;
     }
 
-    private List<Tensor> batched(List<byte[]> images, int maxBatch, String model, String input, String output,
+    private List<Tensor> batched(
+            List<byte[]> images,
+            int maxBatch,
+            String model,
+            String input,
+            String output,
             ImagePreprocessor preprocessor) {
         List<Tensor> results = new ArrayList<>();
         int size = -1;
@@ -134,8 +140,8 @@ public final class ServedModel {
         int rowLength = values.length / (int) shape[0];
         List<Tensor> rows = new ArrayList<>();
         for (int b = 0; b < shape[0]; b++) {
-            rows.add(Tensor.fp32(batched.name(), rowShape,
-                    Arrays.copyOfRange(values, b * rowLength, (b + 1) * rowLength)));
+            rows.add(Tensor.fp32(
+                    batched.name(), rowShape, Arrays.copyOfRange(values, b * rowLength, (b + 1) * rowLength)));
         }
         return rows;
     }

@@ -1,5 +1,11 @@
 package io.xcomposer.evaluation;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.inference.client.TritonClient;
+import io.xcomposer.inference.client.TritonClientOptions;
+import io.xcomposer.inference.client.error.InferenceException;
+import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.server.EmbeddedInferenceServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.xcomposer.inference.client.TritonClient;
-import io.xcomposer.inference.client.TritonClientOptions;
-import io.xcomposer.inference.client.error.InferenceException;
-import io.xcomposer.inference.client.tensor.Tensor;
-import io.xcomposer.inference.server.EmbeddedInferenceServer;
 
 /**
  * Evaluates the tiny model the way the services use it: cpu-inference-server started in-process on a free port,
@@ -42,10 +41,16 @@ public final class TinyModelEvaluation {
     /** Serves {@code repository} in-process, runs the plan against it, and shuts everything down. */
     public static EvaluationResult run(Path repository, EvaluationPlan plan) {
         try (EmbeddedInferenceServer server = startServer(repository);
-                TritonClient client = TritonClient.connect(TritonClientOptions.of("127.0.0.1", server.port()),
+                TritonClient client = TritonClient.connect(
+                        TritonClientOptions.of("127.0.0.1", server.port()),
                         server.context().getBean(MeterRegistry.class))) {
-            client.awaitReady(plan.callTimeout(), ServedModel.VISION_ENCODER, ServedModel.LLM,
-                    ServedModel.IMAGE_EMBEDDER, ServedModel.TEXT_EMBEDDER).block();
+            client.awaitReady(
+                            plan.callTimeout(),
+                            ServedModel.VISION_ENCODER,
+                            ServedModel.LLM,
+                            ServedModel.IMAGE_EMBEDDER,
+                            ServedModel.TEXT_EMBEDDER)
+                    .block();
             ServedModel model = new ServedModel(client, plan.callTimeout());
             return new TinyModelEvaluation(model, new EvalData(repository.resolve("eval")), plan).evaluate();
         }
@@ -58,7 +63,8 @@ public final class TinyModelEvaluation {
      * outrank application.yml, so they are set for the server's start-up.
      */
     static EmbeddedInferenceServer startServer(Path repository) {
-        System.setProperty("xcomposer.server.repository", repository.toAbsolutePath().toString());
+        System.setProperty(
+                "xcomposer.server.repository", repository.toAbsolutePath().toString());
         System.setProperty("xcomposer.server.grpc-port", "0");
         try {
             return EmbeddedInferenceServer.start(repository);
@@ -71,8 +77,8 @@ public final class TinyModelEvaluation {
     public EvaluationResult evaluate() {
         long start = System.nanoTime();
         List<HeldOutRecord> heldOut = data.heldOut();
-        List<HeldOutRecord> records = plan.perStratum() == 0 ? heldOut
-                : EvalData.stratifiedSample(heldOut, plan.perStratum(), plan.seed());
+        List<HeldOutRecord> records =
+                plan.perStratum() == 0 ? heldOut : EvalData.stratifiedSample(heldOut, plan.perStratum(), plan.seed());
         List<RecordResult> results = evaluateRecords(records);
         List<GalleryImage> gallery = data.gallery();
         List<RetrievalResult> retrieval = new RetrievalEvaluation(model, data).run(gallery, queryImages(gallery));
@@ -109,8 +115,10 @@ public final class TinyModelEvaluation {
      */
     private Generation generate(HeldOutRecord record) {
         try {
-            List<Tensor> embeds = record.images().isEmpty() ? List.of()
-                    : model.encodeImages(record.images().stream().map(data::read).toList());
+            List<Tensor> embeds = record.images().isEmpty()
+                    ? List.of()
+                    : model.encodeImages(
+                            record.images().stream().map(data::read).toList());
             return model.generate(record.prompt(), embeds, plan.maxTokens());
         } catch (InferenceException e) {
             return new Generation("", "error: " + e.getMessage(), 0, 0);

@@ -1,7 +1,6 @@
 package io.xcomposer.evaluation;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,8 @@ class FullEvaluationTests {
 
     @Test
     void evaluatesEveryHeldOutRecord() throws Exception {
-        TinyModelEvaluation.main(new String[] {Path.of(System.getProperty("model.repository")).toString(),
-                System.getProperty("evaluation.output")});
+        TinyModelEvaluation.main(new String[] {
+            Path.of(System.getProperty("model.repository")).toString(), System.getProperty("evaluation.output")
+        });
     }
 }

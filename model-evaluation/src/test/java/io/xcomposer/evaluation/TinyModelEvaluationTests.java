@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,13 +38,13 @@ class TinyModelEvaluationTests {
 
     @ParameterizedTest(name = "{0} exact match >= {1}")
     @CsvSource({
-            // task, floor; full run (both languages): measured value
-            "caption,      0.90",  // 97.5%
-            "vqa,          0.68",  // 84.0%
-            "multiturn,    0.58",  // 75.5%
-            "text_only,    0.90",  // 100%
-            "spot,         0.90",  // 100%
-            "slot_caption, 0.90",  // 98.5%
+        // task, floor; full run (both languages): measured value
+        "caption,      0.90", // 97.5%
+        "vqa,          0.68", // 84.0%
+        "multiturn,    0.58", // 75.5%
+        "text_only,    0.90", // 100%
+        "spot,         0.90", // 100%
+        "slot_caption, 0.90", // 98.5%
     })
     void exactMatchStaysAboveItsFloor(String task, double floor) {
         assertThat(rate(task, RecordResult::exactMatch)).isGreaterThanOrEqualTo(floor);
@@ -67,16 +66,20 @@ class TinyModelEvaluationTests {
     @ParameterizedTest(name = "{0} answers with a letter")
     @CsvSource({"choice", "multi_image", "select", "option_lookup"})
     void letterTasksStillAnswerWithALetter(String task) {
-        assertThat(rate(task, r -> !RecordScorer.answerLetter(r.generation().text().strip()).isEmpty())).isGreaterThanOrEqualTo(0.95);
+        assertThat(rate(
+                        task,
+                        r -> !RecordScorer.answerLetter(r.generation().text().strip())
+                                .isEmpty()))
+                .isGreaterThanOrEqualTo(0.95);
     }
 
     @ParameterizedTest(name = "{0} letter correct >= {1}")
     @CsvSource({
-            // task, floor; full run (both languages): measured value, chance
-            "choice,        0.26",  // 46.0%, chance 25%
-            "multi_image,   0.45",  // 64.0%, chance 30%
-            "select,        0.74",  // 87.5%, chance 25%
-            "option_lookup, 0.90",  // 97.5%, chance 28%
+        // task, floor; full run (both languages): measured value, chance
+        "choice,        0.26", // 46.0%, chance 25%
+        "multi_image,   0.45", // 64.0%, chance 30%
+        "select,        0.74", // 87.5%, chance 25%
+        "option_lookup, 0.90", // 97.5%, chance 28%
     })
     void letterAccuracyStaysAboveItsFloor(String task, double floor) {
         assertThat(rate(task, RecordResult::letterCorrect)).isGreaterThanOrEqualTo(floor);
@@ -96,12 +99,17 @@ class TinyModelEvaluationTests {
 
     @Test
     void outOfDomainInputsGiveAnAnswerOrAContextError() {
-        assertThat(result.outOfDomain()).hasSize(6).allSatisfy(check -> assertThat(check.passed())
-                .as("%s: %s", check.check(), check.outcome()).isTrue());
+        assertThat(result.outOfDomain())
+                .hasSize(6)
+                .allSatisfy(check -> assertThat(check.passed())
+                        .as("%s: %s", check.check(), check.outcome())
+                        .isTrue());
     }
 
     private static double rate(String task, Predicate<RecordResult> correct) {
-        List<RecordResult> records = result.records().stream().filter(r -> r.record().task().equals(task)).toList();
+        List<RecordResult> records = result.records().stream()
+                .filter(r -> r.record().task().equals(task))
+                .toList();
         assertThat(records).isNotEmpty();
         return (double) records.stream().filter(correct).count() / records.size();
     }

@@ -19,8 +19,7 @@ public final class HttpProbe {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    private HttpProbe() {
-    }
+    private HttpProbe() {}
 
     /** One answer and how long it took. */
     public record Answer(int status, String body, java.net.http.HttpHeaders headers, Duration took) {
@@ -40,8 +39,11 @@ public final class HttpProbe {
     }
 
     public static Answer postJson(String url, String json, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), timeout);
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)),
+                timeout);
     }
 
     /**
@@ -56,7 +58,8 @@ public final class HttpProbe {
             try {
                 last = call.get();
                 if (until.test(last)) {
-                    return new Answer(last.status(), last.body(), last.headers(), Duration.ofNanos(System.nanoTime() - start));
+                    return new Answer(
+                            last.status(), last.body(), last.headers(), Duration.ofNanos(System.nanoTime() - start));
                 }
             } catch (IllegalStateException notYet) {
                 // timed out or refused: try again
@@ -70,9 +73,12 @@ public final class HttpProbe {
     private static Answer send(HttpRequest.Builder request, Duration timeout) {
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body(), response.headers(),
+            HttpResponse<String> response =
+                    CLIENT.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(
+                    response.statusCode(),
+                    response.body(),
+                    response.headers(),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {
             throw new IllegalStateException(request.build().uri() + " gave no answer within " + timeout + ": " + e, e);

@@ -1,5 +1,7 @@
 package io.xcomposer.testsupport;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -7,9 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -31,8 +30,7 @@ import org.springframework.http.client.ReactorResourceFactory;
  */
 public final class InJvmService {
 
-    private InJvmService() {
-    }
+    private InJvmService() {}
 
     public static ConfigurableApplicationContext start(Class<?> application, String... args) {
         return start(application, true, args);
@@ -43,8 +41,10 @@ public final class InJvmService {
      *     (such as the test Redis) that their own hooks stop at the same time
      */
     public static ConfigurableApplicationContext start(Class<?> application, boolean closeAtExit, String... args) {
-        List<String> all = new ArrayList<>(List.of("--server.port=0",
-                "--spring.config.location=" + ownApplicationYml(application), "--spring.jmx.enabled=false",
+        List<String> all = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.config.location=" + ownApplicationYml(application),
+                "--spring.jmx.enabled=false",
                 "--management.metrics.use-global-registry=false"));
         Collections.addAll(all, args);
         return new SpringApplicationBuilder(application, OwnNettyResources.class)
@@ -64,7 +64,8 @@ public final class InJvmService {
      * Waits until the service's gauge {@code name} reaches {@code atLeast} — for work a service finishes after its
      * start-up returned, such as indexing a seeded gallery.
      */
-    public static void awaitGauge(ConfigurableApplicationContext context, String name, double atLeast, Duration timeout) {
+    public static void awaitGauge(
+            ConfigurableApplicationContext context, String name, double atLeast, Duration timeout) {
         MeterRegistry registry = context.getBean(MeterRegistry.class);
         long deadline = System.nanoTime() + timeout.toNanos();
         double value = 0;
@@ -81,12 +82,14 @@ public final class InJvmService {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("gauge " + name + " reached " + value + ", not " + atLeast + ", within " + timeout);
+        throw new IllegalStateException(
+                "gauge " + name + " reached " + value + ", not " + atLeast + ", within " + timeout);
     }
 
     /** The {@code application.yml} next to {@code application}'s classes (its jar or its module's target/classes). */
     static String ownApplicationYml(Class<?> application) {
-        String home = application.getProtectionDomain().getCodeSource().getLocation().toString();
+        String home =
+                application.getProtectionDomain().getCodeSource().getLocation().toString();
         try {
             for (URL candidate : Collections.list(application.getClassLoader().getResources("application.yml"))) {
                 String url = candidate.toString();

@@ -82,19 +82,47 @@ public final class RedisServerProcess implements AutoCloseable {
     private static Process launch(int port, Path dir, boolean durable) {
         String binary = System.getProperty("redis.server.binary", "redis-server");
         List<String> command = durable
-                ? List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString(),
-                        "--logfile", dir.resolve("redis.log").toString())
-                : List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString());
+                ? List.of(
+                        binary,
+                        "--port",
+                        String.valueOf(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        "always",
+                        "--dir",
+                        dir.toString(),
+                        "--logfile",
+                        dir.resolve("redis.log").toString())
+                : List.of(
+                        binary,
+                        "--port",
+                        String.valueOf(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--logfile",
+                        dir.resolve("redis.log").toString());
         try {
             return new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("stdout.log").toFile()))
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start '" + binary + "'. Install it (apt-get install redis-server) "
-                    + "or run the tests through scripts/test, which does.", e);
+            throw new IllegalStateException(
+                    "Cannot start '" + binary + "'. Install it (apt-get install redis-server) "
+                            + "or run the tests through scripts/test, which does.",
+                    e);
         }
     }
 

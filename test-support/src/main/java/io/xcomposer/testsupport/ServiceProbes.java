@@ -1,12 +1,11 @@
 package io.xcomposer.testsupport;
 
-import java.time.Duration;
-
-import io.xcomposer.testsupport.HttpProbe.Answer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xcomposer.testsupport.HttpProbe.Answer;
+import java.time.Duration;
 
 /**
  * The checks of a service started without one of its dependencies: live at once, not ready, refusing what needs
@@ -16,20 +15,24 @@ public final class ServiceProbes {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 
-    private ServiceProbes() {
-    }
+    private ServiceProbes() {}
 
     /** Liveness 200 and readiness 503 on the service at {@code url}. */
     public static void assertLiveNotReady(String url) {
-        assertEquals(200, HttpProbe.get(url + "/actuator/health/liveness", CALL_TIMEOUT).status(), "liveness");
+        assertEquals(
+                200,
+                HttpProbe.get(url + "/actuator/health/liveness", CALL_TIMEOUT).status(),
+                "liveness");
         Answer readiness = HttpProbe.get(url + "/actuator/health/readiness", CALL_TIMEOUT);
         assertEquals(503, readiness.status(), () -> "readiness: " + readiness.body());
     }
 
     /** Polls readiness until 200, for at most {@code within}; the answer's {@code took} is the time until then. */
     public static Answer awaitReady(String url, Duration within) {
-        return HttpProbe.await(() -> HttpProbe.get(url + "/actuator/health/readiness", CALL_TIMEOUT),
-                answer -> answer.status() == 200, within);
+        return HttpProbe.await(
+                () -> HttpProbe.get(url + "/actuator/health/readiness", CALL_TIMEOUT),
+                answer -> answer.status() == 200,
+                within);
     }
 
     /** A 503 in the platform's error shape with {@code code} and a {@code Retry-After}, answered within 3 s. */

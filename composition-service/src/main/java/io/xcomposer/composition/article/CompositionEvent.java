@@ -7,5 +7,4 @@ package io.xcomposer.composition.article;
  * @param type the SSE {@code event:} name
  * @param data the JSON payload
  */
-public record CompositionEvent(long seq, String type, String data) {
-}
+public record CompositionEvent(long seq, String type, String data) {}

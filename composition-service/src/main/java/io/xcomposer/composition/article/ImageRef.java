@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record ImageRef(String id, String source, @Nullable String caption, String url, double score) {
 
-	public static final String GALLERY = "gallery";
+    public static final String GALLERY = "gallery";
 
-	public static final String UPLOAD = "upload";
-
+    public static final String UPLOAD = "upload";
 }

@@ -6,8 +6,7 @@ package io.xcomposer.composition.article;
  */
 public final class LeaseLost extends RuntimeException {
 
-	public LeaseLost(String id, String owner) {
-		super("Replica " + owner + " no longer holds the lease of composition " + id);
-	}
-
+    public LeaseLost(String id, String owner) {
+        super("Replica " + owner + " no longer holds the lease of composition " + id);
+    }
 }

@@ -7,5 +7,4 @@ package io.xcomposer.composition.article;
  * @param code a stable code
  * @param message what went wrong
  */
-public record StepError(String stage, String code, String message) {
-}
+public record StepError(String stage, String code, String message) {}

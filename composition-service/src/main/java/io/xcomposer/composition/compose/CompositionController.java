@@ -14,23 +14,22 @@ import reactor.core.publisher.Mono;
 @RestController
 class CompositionController {
 
-	private final CompositionService compositions;
+    private final CompositionService compositions;
 
-	CompositionController(CompositionService compositions) {
-		this.compositions = compositions;
-	}
+    CompositionController(CompositionService compositions) {
+        this.compositions = compositions;
+    }
 
-	@PostMapping("/v1/compositions")
-	@ResponseStatus(HttpStatus.CREATED)
-	Mono<CompositionView> create(@Valid @RequestBody CreateCompositionRequest request) {
-		return Mono
-			.deferContextual(context -> this.compositions.create(request, RequestId.from(context).orElse(null)))
-			.map(CompositionView::of);
-	}
+    @PostMapping("/v1/compositions")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<CompositionView> create(@Valid @RequestBody CreateCompositionRequest request) {
+        return Mono.deferContextual(context -> this.compositions.create(
+                        request, RequestId.from(context).orElse(null)))
+                .map(CompositionView::of);
+    }
 
-	@GetMapping("/v1/compositions/{id}")
-	Mono<CompositionView> get(@PathVariable String id) {
-		return this.compositions.find(id).map(CompositionView::of);
-	}
-
+    @GetMapping("/v1/compositions/{id}")
+    Mono<CompositionView> get(@PathVariable String id) {
+        return this.compositions.find(id).map(CompositionView::of);
+    }
 }

@@ -1,10 +1,9 @@
 package io.xcomposer.composition.compose;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -19,62 +18,64 @@ import reactor.core.publisher.Mono;
 @Component
 public class CompositionMetrics {
 
-	private final MeterRegistry registry;
+    private final MeterRegistry registry;
 
-	private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
 
-	CompositionMetrics(MeterRegistry registry) {
-		this.registry = registry;
-		registry.gauge("composition.running", this.running);
-	}
+    CompositionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge("composition.running", this.running);
+    }
 
-	public void started() {
-		this.running.incrementAndGet();
-		this.registry.counter("composition.started").increment();
-	}
+    public void started() {
+        this.running.incrementAndGet();
+        this.registry.counter("composition.started").increment();
+    }
 
-	public void finished(boolean completed) {
-		this.running.decrementAndGet();
-		this.registry.counter(completed ? "composition.completed" : "composition.failed").increment();
-	}
+    public void finished(boolean completed) {
+        this.running.decrementAndGet();
+        this.registry
+                .counter(completed ? "composition.completed" : "composition.failed")
+                .increment();
+    }
 
-	/** An orphan (its replica died) ended with {@code composition_interrupted}. */
-	public void interrupted() {
-		this.registry.counter("composition.interrupted").increment();
-	}
+    /** An orphan (its replica died) ended with {@code composition_interrupted}. */
+    public void interrupted() {
+        this.registry.counter("composition.interrupted").increment();
+    }
 
-	/** A run of another replica that died, resumed here. */
-	public void resumed() {
-		this.running.incrementAndGet();
-		this.registry.counter("composition.resumed").increment();
-	}
+    /** A run of another replica that died, resumed here. */
+    public void resumed() {
+        this.running.incrementAndGet();
+        this.registry.counter("composition.resumed").increment();
+    }
 
-	/** A run stopped because this replica lost its lease. */
-	public void abandoned() {
-		this.running.decrementAndGet();
-		this.registry.counter("composition.abandoned").increment();
-	}
+    /** A run stopped because this replica lost its lease. */
+    public void abandoned() {
+        this.running.decrementAndGet();
+        this.registry.counter("composition.abandoned").increment();
+    }
 
-	public void selected(String how) {
-		this.registry.counter("composition.selections", "how", how).increment();
-		if (Selection.FALLBACK.equals(how)) {
-			fallbacks().increment();
-		}
-	}
+    public void selected(String how) {
+        this.registry.counter("composition.selections", "how", how).increment();
+        if (Selection.FALLBACK.equals(how)) {
+            fallbacks().increment();
+        }
+    }
 
-	public Counter fallbacks() {
-		return this.registry.counter("composition.selection.fallbacks");
-	}
+    public Counter fallbacks() {
+        return this.registry.counter("composition.selection.fallbacks");
+    }
 
-	public void slotFailed(String stage) {
-		this.registry.counter("composition.slot.failures", "stage", stage).increment();
-	}
+    public void slotFailed(String stage) {
+        this.registry.counter("composition.slot.failures", "stage", stage).increment();
+    }
 
-	public <T> Mono<T> timed(String step, Mono<T> work) {
-		return Mono.defer(() -> {
-			Timer.Sample sample = Timer.start(this.registry);
-			return work.doFinally(signal -> sample.stop(this.registry.timer("composition.step.duration", "step", step)));
-		});
-	}
-
+    public <T> Mono<T> timed(String step, Mono<T> work) {
+        return Mono.defer(() -> {
+            Timer.Sample sample = Timer.start(this.registry);
+            return work.doFinally(
+                    signal -> sample.stop(this.registry.timer("composition.step.duration", "step", step)));
+        });
+    }
 }

@@ -1,12 +1,11 @@
 package io.xcomposer.composition.compose;
 
-import java.util.List;
-
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.annotation.JsonDeserialize;
 
@@ -21,10 +20,18 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param maxParagraphs paragraphs kept from the written article
  * @param seed sampling seed of the article's writing; default random (the composition reports the seed it used)
  */
-public record CreateCompositionRequest(@NotBlank @Size(max = 300) String title,
-		@Nullable @Pattern(regexp = "en|zh", message = "must be en or zh") String language,
-		@Nullable @Pattern(regexp = "auto|[0-9]{1,2}", message = "must be \"auto\" or a number of images")
-		@JsonDeserialize(using = ImageCountDeserializer.class) String images,
-		@Nullable Boolean select, @Nullable @Size(max = 30) List<String> userImages,
-		@Nullable @Min(1) @Max(60) Integer maxParagraphs, @Nullable @Min(0) Long seed) {
-}
+public record CreateCompositionRequest(
+        @NotBlank @Size(max = 300) String title,
+
+        @Nullable @Pattern(regexp = "en|zh", message = "must be en or zh")
+        String language,
+
+        @Nullable
+        @Pattern(regexp = "auto|[0-9]{1,2}", message = "must be \"auto\" or a number of images")
+        @JsonDeserialize(using = ImageCountDeserializer.class)
+        String images,
+
+        @Nullable Boolean select,
+        @Nullable @Size(max = 30) List<String> userImages,
+        @Nullable @Min(1) @Max(60) Integer maxParagraphs,
+        @Nullable @Min(0) Long seed) {}

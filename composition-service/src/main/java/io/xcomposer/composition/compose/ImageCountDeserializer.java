@@ -11,15 +11,14 @@ import tools.jackson.databind.ValueDeserializer;
  */
 class ImageCountDeserializer extends ValueDeserializer<String> {
 
-	@Override
-	public String deserialize(JsonParser parser, DeserializationContext context) {
-		if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-			return parser.getString();
-		}
-		if (parser.currentToken() == JsonToken.VALUE_STRING) {
-			return parser.getString();
-		}
-		return (String) context.handleUnexpectedToken(String.class, parser);
-	}
-
+    @Override
+    public String deserialize(JsonParser parser, DeserializationContext context) {
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getString();
+        }
+        if (parser.currentToken() == JsonToken.VALUE_STRING) {
+            return parser.getString();
+        }
+        return (String) context.handleUnexpectedToken(String.class, parser);
+    }
 }

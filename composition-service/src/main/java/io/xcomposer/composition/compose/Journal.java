@@ -1,9 +1,8 @@
 package io.xcomposer.composition.compose;
 
-import java.util.Map;
-
 import io.xcomposer.composition.article.Composition;
 import io.xcomposer.composition.article.CompositionStore;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,40 +13,39 @@ import reactor.core.publisher.Mono;
  */
 public final class Journal {
 
-	private final CompositionStore store;
+    private final CompositionStore store;
 
-	/** The lease holder whose writes these are; empty for an edit, which the edit lock guards instead. */
-	private final String owner;
+    /** The lease holder whose writes these are; empty for an edit, which the edit lock guards instead. */
+    private final String owner;
 
-	private Composition state;
+    private Composition state;
 
-	public Journal(CompositionStore store, Composition state) {
-		this(store, state, "");
-	}
+    public Journal(CompositionStore store, Composition state) {
+        this(store, state, "");
+    }
 
-	public Journal(CompositionStore store, Composition state, String owner) {
-		this.store = store;
-		this.state = state;
-		this.owner = owner;
-	}
+    public Journal(CompositionStore store, Composition state, String owner) {
+        this.store = store;
+        this.state = state;
+        this.owner = owner;
+    }
 
-	public Composition state() {
-		return this.state;
-	}
+    public Composition state() {
+        return this.state;
+    }
 
-	/** Saves the change and announces it in one step: a state is never stored without its event. */
-	public Mono<Void> commit(Composition next, String type, Map<String, ?> payload) {
-		this.state = next;
-		return this.store.commit(next, type, payload, this.owner).then();
-	}
+    /** Saves the change and announces it in one step: a state is never stored without its event. */
+    public Mono<Void> commit(Composition next, String type, Map<String, ?> payload) {
+        this.state = next;
+        return this.store.commit(next, type, payload, this.owner).then();
+    }
 
-	public Mono<Void> commit(Composition next) {
-		this.state = next;
-		return this.store.commit(next, null, null, this.owner).then();
-	}
+    public Mono<Void> commit(Composition next) {
+        this.state = next;
+        return this.store.commit(next, null, null, this.owner).then();
+    }
 
-	public Mono<Long> event(String type, Map<String, ?> payload) {
-		return this.store.append(this.state.id(), type, payload, this.owner);
-	}
-
+    public Mono<Long> event(String type, Map<String, ?> payload) {
+        return this.store.append(this.state.id(), type, payload, this.owner);
+    }
 }

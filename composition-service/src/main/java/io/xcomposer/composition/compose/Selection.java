@@ -7,12 +7,11 @@ package io.xcomposer.composition.compose;
  */
 public record Selection(int index, String how) {
 
-	public static final String MODEL = "model";
+    public static final String MODEL = "model";
 
-	public static final String FALLBACK = "fallback";
+    public static final String FALLBACK = "fallback";
 
-	public static final String FIRST = "first";
+    public static final String FIRST = "first";
 
-	public static final String USER = "user";
-
+    public static final String USER = "user";
 }

@@ -5,8 +5,8 @@ import io.xcomposer.composition.compose.CompositionService;
 import io.xcomposer.composition.config.CompositionProperties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -22,38 +22,44 @@ import reactor.core.publisher.Flux;
 @RestController
 class EventStreamController {
 
-	private final CompositionService compositions;
+    private final CompositionService compositions;
 
-	private final EventFollower follower;
+    private final EventFollower follower;
 
-	private final CompositionProperties properties;
+    private final CompositionProperties properties;
 
-	EventStreamController(CompositionService compositions, EventFollower follower, CompositionProperties properties) {
-		this.compositions = compositions;
-		this.follower = follower;
-		this.properties = properties;
-	}
+    EventStreamController(CompositionService compositions, EventFollower follower, CompositionProperties properties) {
+        this.compositions = compositions;
+        this.follower = follower;
+        this.properties = properties;
+    }
 
-	@GetMapping(path = "/v1/compositions/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<String>> events(@PathVariable String id,
-			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId,
-			@RequestParam(name = "after", required = false) @Nullable Long after, ServerHttpResponse response) {
-		response.getHeaders().set("X-Accel-Buffering", "no");
-		response.getHeaders().setCacheControl("no-cache");
-		long from = lastEventId != null ? lastEventId : after != null ? after : 0;
-		return this.compositions.find(id)
-			.thenMany(Flux.defer(() -> this.follower.follow(id, from).map(EventStreamController::toSse)))
-			.publish(events -> Flux.merge(events, keepAlive().takeUntilOther(events.then())));
-	}
+    @GetMapping(path = "/v1/compositions/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<String>> events(
+            @PathVariable String id,
+            @RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId,
+            @RequestParam(name = "after", required = false) @Nullable Long after,
+            ServerHttpResponse response) {
+        response.getHeaders().set("X-Accel-Buffering", "no");
+        response.getHeaders().setCacheControl("no-cache");
+        long from = lastEventId != null ? lastEventId : after != null ? after : 0;
+        return this.compositions
+                .find(id)
+                .thenMany(Flux.defer(() -> this.follower.follow(id, from).map(EventStreamController::toSse)))
+                .publish(events -> Flux.merge(events, keepAlive().takeUntilOther(events.then())));
+    }
 
-	private Flux<ServerSentEvent<String>> keepAlive() {
-		return Flux.interval(this.properties.keepAlive())
-			.onBackpressureDrop()
-			.map(tick -> ServerSentEvent.<String>builder().comment("keep-alive").build());
-	}
+    private Flux<ServerSentEvent<String>> keepAlive() {
+        return Flux.interval(this.properties.keepAlive())
+                .onBackpressureDrop()
+                .map(tick ->
+                        ServerSentEvent.<String>builder().comment("keep-alive").build());
+    }
 
-	private static ServerSentEvent<String> toSse(CompositionEvent event) {
-		return ServerSentEvent.builder(event.data()).id(Long.toString(event.seq())).event(event.type()).build();
-	}
-
+    private static ServerSentEvent<String> toSse(CompositionEvent event) {
+        return ServerSentEvent.builder(event.data())
+                .id(Long.toString(event.seq()))
+                .event(event.type())
+                .build();
+    }
 }

@@ -1,5 +1,4 @@
 package io.xcomposer.composition.model;
 
 /** A finished generation: its whole text and its token counts. */
-public record Generation(String text, int promptTokens, int completionTokens) {
-}
+public record Generation(String text, int promptTokens, int completionTokens) {}

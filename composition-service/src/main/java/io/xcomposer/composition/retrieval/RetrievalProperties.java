@@ -2,7 +2,6 @@ package io.xcomposer.composition.retrieval;
 
 import java.net.URI;
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,9 +14,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxImageSize largest image body accepted when downloading a candidate
  */
 @ConfigurationProperties(RetrievalProperties.PREFIX)
-public record RetrievalProperties(@DefaultValue("http://127.0.0.1:8083") URI baseUrl,
-		@DefaultValue("10s") Duration timeout, @DefaultValue("20MB") DataSize maxImageSize) {
+public record RetrievalProperties(
+        @DefaultValue("http://127.0.0.1:8083") URI baseUrl,
+        @DefaultValue("10s") Duration timeout,
+        @DefaultValue("20MB") DataSize maxImageSize) {
 
-	public static final String PREFIX = "xcomposer.retrieval";
-
+    public static final String PREFIX = "xcomposer.retrieval";
 }

@@ -1,5 +1,6 @@
 package io.xcomposer.composition.support;
 
+import io.xcomposer.retrieval.catalog.NewImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.xcomposer.retrieval.catalog.NewImage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,50 +23,57 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GalleryTruth {
 
-	private final Map<String, GalleryImage> images;
+    private final Map<String, GalleryImage> images;
 
-	/** A gallery entry with the truth it was rendered from. */
-	public record GalleryImage(String id, String captionEn, String captionZh, List<SceneObject> objects) {
-	}
+    /** A gallery entry with the truth it was rendered from. */
+    public record GalleryImage(String id, String captionEn, String captionZh, List<SceneObject> objects) {}
 
-	private GalleryTruth(Map<String, GalleryImage> images) {
-		this.images = images;
-	}
+    private GalleryTruth(Map<String, GalleryImage> images) {
+        this.images = images;
+    }
 
-	public static GalleryTruth load(Path gallery) {
-		JsonMapper json = JsonMapper.builder().build();
-		Map<String, GalleryImage> loaded = new LinkedHashMap<>();
-		try {
-			for (String line : Files.readAllLines(gallery, StandardCharsets.UTF_8)) {
-				if (line.isBlank()) {
-					continue;
-				}
-				JsonNode entry = json.readTree(line);
-				List<SceneObject> objects = new ArrayList<>();
-				entry.path("truth").path("objects").forEach(object -> objects.add(new SceneObject(
-						object.get("size").asString(), object.get("colour").asString(),
-						object.get("shape").asString(), object.get("cell").asInt())));
-				byte[] bytes = Files.readAllBytes(gallery.getParent().resolve(entry.get("image").asString()));
-				String id = NewImage.idFor(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-				loaded.put(id, new GalleryImage(id, entry.get("caption_en").asString(),
-						entry.get("caption_zh").asString(), List.copyOf(objects)));
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return new GalleryTruth(loaded);
-	}
+    public static GalleryTruth load(Path gallery) {
+        JsonMapper json = JsonMapper.builder().build();
+        Map<String, GalleryImage> loaded = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(gallery, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode entry = json.readTree(line);
+                List<SceneObject> objects = new ArrayList<>();
+                entry.path("truth")
+                        .path("objects")
+                        .forEach(object -> objects.add(new SceneObject(
+                                object.get("size").asString(),
+                                        object.get("colour").asString(),
+                                object.get("shape").asString(),
+                                        object.get("cell").asInt())));
+                byte[] bytes = Files.readAllBytes(
+                        gallery.getParent().resolve(entry.get("image").asString()));
+                String id = NewImage.idFor(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+                loaded.put(
+                        id,
+                        new GalleryImage(
+                                id,
+                                entry.get("caption_en").asString(),
+                                entry.get("caption_zh").asString(),
+                                List.copyOf(objects)));
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return new GalleryTruth(loaded);
+    }
 
-	public GalleryImage image(String id) {
-		return this.images.get(id);
-	}
+    public GalleryImage image(String id) {
+        return this.images.get(id);
+    }
 
-	public Collection<GalleryImage> images() {
-		return this.images.values();
-	}
-
+    public Collection<GalleryImage> images() {
+        return this.images.values();
+    }
 }

@@ -1,9 +1,8 @@
 package io.xcomposer.composition.support;
 
-import java.nio.file.Path;
-
 import io.xcomposer.inference.server.EmbeddedInferenceServer;
 import io.xcomposer.testsupport.RedisServerProcess;
+import java.nio.file.Path;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -13,54 +12,53 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class TestEnvironment {
 
-	private static TestEnvironment shared;
+    private static TestEnvironment shared;
 
-	private final RedisServerProcess redis;
+    private final RedisServerProcess redis;
 
-	private final EmbeddedInferenceServer inference;
+    private final EmbeddedInferenceServer inference;
 
-	private final ConfigurableApplicationContext retrieval;
+    private final ConfigurableApplicationContext retrieval;
 
-	private final FailingSearchProxy retrievalProxy;
+    private final FailingSearchProxy retrievalProxy;
 
-	private final GalleryTruth gallery;
+    private final GalleryTruth gallery;
 
-	private TestEnvironment() {
-		Path repository = Path.of(System.getProperty("model.repository", "../model-repository/tiny"));
-		Path gallery = repository.resolve("eval/gallery.jsonl");
-		this.redis = RedisServerProcess.shared();
-		this.inference = EmbeddedInferenceServer.start(repository);
-		this.retrieval = InProcessRetrieval.start(this.redis, this.inference.port(), gallery);
-		this.retrievalProxy = new FailingSearchProxy(InProcessRetrieval.url(this.retrieval));
-		this.gallery = GalleryTruth.load(gallery);
-	}
+    private TestEnvironment() {
+        Path repository = Path.of(System.getProperty("model.repository", "../model-repository/tiny"));
+        Path gallery = repository.resolve("eval/gallery.jsonl");
+        this.redis = RedisServerProcess.shared();
+        this.inference = EmbeddedInferenceServer.start(repository);
+        this.retrieval = InProcessRetrieval.start(this.redis, this.inference.port(), gallery);
+        this.retrievalProxy = new FailingSearchProxy(InProcessRetrieval.url(this.retrieval));
+        this.gallery = GalleryTruth.load(gallery);
+    }
 
-	public static synchronized TestEnvironment get() {
-		if (shared == null) {
-			shared = new TestEnvironment();
-		}
-		return shared;
-	}
+    public static synchronized TestEnvironment get() {
+        if (shared == null) {
+            shared = new TestEnvironment();
+        }
+        return shared;
+    }
 
-	public RedisServerProcess redis() {
-		return this.redis;
-	}
+    public RedisServerProcess redis() {
+        return this.redis;
+    }
 
-	public EmbeddedInferenceServer inference() {
-		return this.inference;
-	}
+    public EmbeddedInferenceServer inference() {
+        return this.inference;
+    }
 
-	public ConfigurableApplicationContext retrieval() {
-		return this.retrieval;
-	}
+    public ConfigurableApplicationContext retrieval() {
+        return this.retrieval;
+    }
 
-	/** What composition-service calls retrieval-service through. */
-	public FailingSearchProxy retrievalProxy() {
-		return this.retrievalProxy;
-	}
+    /** What composition-service calls retrieval-service through. */
+    public FailingSearchProxy retrievalProxy() {
+        return this.retrievalProxy;
+    }
 
-	public GalleryTruth gallery() {
-		return this.gallery;
-	}
-
+    public GalleryTruth gallery() {
+        return this.gallery;
+    }
 }

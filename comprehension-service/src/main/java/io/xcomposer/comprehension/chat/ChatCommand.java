@@ -1,8 +1,7 @@
 package io.xcomposer.comprehension.chat;
 
-import java.util.List;
-
 import io.xcomposer.inference.client.generation.SamplingParams;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,28 +15,32 @@ import org.jspecify.annotations.Nullable;
  * @param includeUsage send the usage chunk at the end of a stream
  * @param conversationId the stored conversation to continue, or null to start one
  */
-public record ChatCommand(@Nullable String system, List<Turn> turns, SamplingParams sampling, int reservedTokens,
-		boolean stream, boolean includeUsage, @Nullable String conversationId) {
+public record ChatCommand(
+        @Nullable String system,
+        List<Turn> turns,
+        SamplingParams sampling,
+        int reservedTokens,
+        boolean stream,
+        boolean includeUsage,
+        @Nullable String conversationId) {
 
-	public ChatCommand {
-		turns = List.copyOf(turns);
-	}
+    public ChatCommand {
+        turns = List.copyOf(turns);
+    }
 
-	/**
-	 * A user message (consecutive user messages merged) and the assistant's answer to it.
-	 *
-	 * @param images image URLs in order, with the request field each came from
-	 */
-	public record Turn(String text, List<ImagePart> images, @Nullable String answer) {
+    /**
+     * A user message (consecutive user messages merged) and the assistant's answer to it.
+     *
+     * @param images image URLs in order, with the request field each came from
+     */
+    public record Turn(
+            String text, List<ImagePart> images, @Nullable String answer) {
 
-		public Turn {
-			images = List.copyOf(images);
-		}
+        public Turn {
+            images = List.copyOf(images);
+        }
+    }
 
-	}
-
-	/** An {@code image_url.url} and where it was in the request, e.g. {@code messages[0].content[1]}. */
-	public record ImagePart(String url, String param) {
-	}
-
+    /** An {@code image_url.url} and where it was in the request, e.g. {@code messages[0].content[1]}. */
+    public record ImagePart(String url, String param) {}
 }

@@ -1,7 +1,6 @@
 package io.xcomposer.comprehension.chat;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -13,18 +12,25 @@ import tools.jackson.databind.annotation.JsonNaming;
  * problem with a precise message; {@code content} and {@code stop} stay JSON because they are string-or-array.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record ChatCompletionRequest(@Nullable String model, @Nullable List<Message> messages, @Nullable Boolean stream,
-		@Nullable Integer maxTokens, @Nullable Integer maxCompletionTokens, @Nullable Double temperature,
-		@Nullable Double topP, @Nullable Integer topK, @Nullable Double repetitionPenalty, @Nullable Long seed,
-		@Nullable JsonNode stop, @Nullable StreamOptions streamOptions, @Nullable Integer n,
-		@Nullable String conversationId) {
+public record ChatCompletionRequest(
+        @Nullable String model,
+        @Nullable List<Message> messages,
+        @Nullable Boolean stream,
+        @Nullable Integer maxTokens,
+        @Nullable Integer maxCompletionTokens,
+        @Nullable Double temperature,
+        @Nullable Double topP,
+        @Nullable Integer topK,
+        @Nullable Double repetitionPenalty,
+        @Nullable Long seed,
+        @Nullable JsonNode stop,
+        @Nullable StreamOptions streamOptions,
+        @Nullable Integer n,
+        @Nullable String conversationId) {
 
-	/** One message: {@code content} is a string or an array of {@code text} / {@code image_url} parts. */
-	public record Message(@Nullable String role, @Nullable JsonNode content) {
-	}
+    /** One message: {@code content} is a string or an array of {@code text} / {@code image_url} parts. */
+    public record Message(@Nullable String role, @Nullable JsonNode content) {}
 
-	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-	public record StreamOptions(@Nullable Boolean includeUsage) {
-	}
-
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record StreamOptions(@Nullable Boolean includeUsage) {}
 }

@@ -1,14 +1,13 @@
 package io.xcomposer.comprehension.chat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.inference.client.generation.GenerationChunk;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,113 +28,134 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 class ChatResponder {
 
-	private static final Logger log = LoggerFactory.getLogger(ChatResponder.class);
+    private static final Logger log = LoggerFactory.getLogger(ChatResponder.class);
 
-	private static final String DONE = "[DONE]";
+    private static final String DONE = "[DONE]";
 
-	private final ObjectMapper json;
+    private final ObjectMapper json;
 
-	private final Duration keepAlive;
+    private final Duration keepAlive;
 
-	ChatResponder(ObjectMapper json, ComprehensionProperties properties) {
-		this.json = json;
-		this.keepAlive = properties.keepAlive();
-	}
+    ChatResponder(ObjectMapper json, ComprehensionProperties properties) {
+        this.json = json;
+        this.keepAlive = properties.keepAlive();
+    }
 
-	Mono<ChatCompletion> completion(ChatRun run) {
-		return run.chunks()
-			.reduce(new Collected("", null), (collected, chunk) -> collected.plus(chunk))
-			.map(collected -> new ChatCompletion(run.completionId(), "chat.completion", run.created(), run.model(),
-					List.of(new ChatCompletion.Choice(0, new ChatCompletion.Message("assistant", collected.text()),
-							null, finishReason(collected.last()))),
-					usage(collected.last()), run.conversationId()));
-	}
+    Mono<ChatCompletion> completion(ChatRun run) {
+        return run.chunks()
+                .reduce(new Collected("", null), (collected, chunk) -> collected.plus(chunk))
+                .map(collected -> new ChatCompletion(
+                        run.completionId(),
+                        "chat.completion",
+                        run.created(),
+                        run.model(),
+                        List.of(new ChatCompletion.Choice(
+                                0,
+                                new ChatCompletion.Message("assistant", collected.text()),
+                                null,
+                                finishReason(collected.last()))),
+                        usage(collected.last()),
+                        run.conversationId()));
+    }
 
-	Flux<ServerSentEvent<String>> stream(ChatRun run, boolean includeUsage) {
-		return Flux.defer(() -> {
-			AtomicBoolean started = new AtomicBoolean();
-			Sinks.Empty<Void> finished = Sinks.empty();
-			Flux<ServerSentEvent<String>> events = run.chunks()
-				.index()
-				.concatMap(indexed -> Flux.fromIterable(events(run, indexed.getT1() == 0, indexed.getT2(), includeUsage)))
-				.concatWith(Mono.just(DONE))
-				.map(ChatResponder::event)
-				.doFinally(signal -> finished.tryEmitEmpty());
-			Flux<ServerSentEvent<String>> keepAlives = Flux.interval(this.keepAlive, this.keepAlive)
-				.onBackpressureDrop()
-				.map(tick -> ServerSentEvent.<String>builder().comment("keep-alive").build())
-				.takeUntilOther(finished.asMono());
-			return events.mergeWith(keepAlives)
-				.doOnNext(sent -> started.set(true))
-				.onErrorResume(error -> started.get() ? Flux.just(event(errorEvent(error)), event(DONE))
-						: Flux.error(error));
-		});
-	}
+    Flux<ServerSentEvent<String>> stream(ChatRun run, boolean includeUsage) {
+        return Flux.defer(() -> {
+            AtomicBoolean started = new AtomicBoolean();
+            Sinks.Empty<Void> finished = Sinks.empty();
+            Flux<ServerSentEvent<String>> events = run.chunks()
+                    .index()
+                    .concatMap(indexed ->
+                            Flux.fromIterable(events(run, indexed.getT1() == 0, indexed.getT2(), includeUsage)))
+                    .concatWith(Mono.just(DONE))
+                    .map(ChatResponder::event)
+                    .doFinally(signal -> finished.tryEmitEmpty());
+            Flux<ServerSentEvent<String>> keepAlives = Flux.interval(this.keepAlive, this.keepAlive)
+                    .onBackpressureDrop()
+                    .map(tick -> ServerSentEvent.<String>builder()
+                            .comment("keep-alive")
+                            .build())
+                    .takeUntilOther(finished.asMono());
+            return events.mergeWith(keepAlives)
+                    .doOnNext(sent -> started.set(true))
+                    .onErrorResume(error ->
+                            started.get() ? Flux.just(event(errorEvent(error)), event(DONE)) : Flux.error(error));
+        });
+    }
 
-	private static ServerSentEvent<String> event(String data) {
-		return ServerSentEvent.builder(data).build();
-	}
+    private static ServerSentEvent<String> event(String data) {
+        return ServerSentEvent.builder(data).build();
+    }
 
-	private List<String> events(ChatRun run, boolean first, GenerationChunk chunk, boolean includeUsage) {
-		List<String> events = new ArrayList<>(4);
-		if (first) {
-			events.add(chunk(run, new ChatCompletionChunk.Delta("assistant", ""), null, null));
-		}
-		if (!chunk.textDelta().isEmpty()) {
-			events.add(chunk(run, new ChatCompletionChunk.Delta(null, chunk.textDelta()), null, null));
-		}
-		if (chunk.last()) {
-			events.add(chunk(run, new ChatCompletionChunk.Delta(null, null), finishReason(chunk), null));
-			if (includeUsage) {
-				events.add(this.json.writeValueAsString(new ChatCompletionChunk(run.completionId(),
-						"chat.completion.chunk", run.created(), run.model(), List.of(), usage(chunk),
-						run.conversationId())));
-			}
-		}
-		return events;
-	}
+    private List<String> events(ChatRun run, boolean first, GenerationChunk chunk, boolean includeUsage) {
+        List<String> events = new ArrayList<>(4);
+        if (first) {
+            events.add(chunk(run, new ChatCompletionChunk.Delta("assistant", ""), null, null));
+        }
+        if (!chunk.textDelta().isEmpty()) {
+            events.add(chunk(run, new ChatCompletionChunk.Delta(null, chunk.textDelta()), null, null));
+        }
+        if (chunk.last()) {
+            events.add(chunk(run, new ChatCompletionChunk.Delta(null, null), finishReason(chunk), null));
+            if (includeUsage) {
+                events.add(this.json.writeValueAsString(new ChatCompletionChunk(
+                        run.completionId(),
+                        "chat.completion.chunk",
+                        run.created(),
+                        run.model(),
+                        List.of(),
+                        usage(chunk),
+                        run.conversationId())));
+            }
+        }
+        return events;
+    }
 
-	private String chunk(ChatRun run, ChatCompletionChunk.Delta delta, @Nullable String finishReason,
-			ChatCompletion.@Nullable Usage usage) {
-		return this.json.writeValueAsString(new ChatCompletionChunk(run.completionId(), "chat.completion.chunk",
-				run.created(), run.model(), List.of(new ChatCompletionChunk.Choice(0, delta, null, finishReason)), usage,
-				run.conversationId()));
-	}
+    private String chunk(
+            ChatRun run,
+            ChatCompletionChunk.Delta delta,
+            @Nullable String finishReason,
+            ChatCompletion.@Nullable Usage usage) {
+        return this.json.writeValueAsString(new ChatCompletionChunk(
+                run.completionId(),
+                "chat.completion.chunk",
+                run.created(),
+                run.model(),
+                List.of(new ChatCompletionChunk.Choice(0, delta, null, finishReason)),
+                usage,
+                run.conversationId()));
+    }
 
-	private String errorEvent(Throwable error) {
-		ApiException api = ApiErrors.toApiException(error);
-		if (ApiErrors.isUnexpected(error)) {
-			log.error("chat stream failed unexpectedly", error);
-		}
-		else {
-			log.debug("chat stream ended with {}: {}", api.code(), error.getMessage());
-		}
-		return this.json.writeValueAsString(api.toResponse());
-	}
+    private String errorEvent(Throwable error) {
+        ApiException api = ApiErrors.toApiException(error);
+        if (ApiErrors.isUnexpected(error)) {
+            log.error("chat stream failed unexpectedly", error);
+        } else {
+            log.debug("chat stream ended with {}: {}", api.code(), error.getMessage());
+        }
+        return this.json.writeValueAsString(api.toResponse());
+    }
 
-	/** OpenAI knows {@code stop} and {@code length}; the server's {@code cancelled} only reaches us on shutdown. */
-	private static String finishReason(@Nullable GenerationChunk last) {
-		return last != null && "length".equals(last.finishReason()) ? "length" : "stop";
-	}
+    /** OpenAI knows {@code stop} and {@code length}; the server's {@code cancelled} only reaches us on shutdown. */
+    private static String finishReason(@Nullable GenerationChunk last) {
+        return last != null && "length".equals(last.finishReason()) ? "length" : "stop";
+    }
 
-	private static ChatCompletion.Usage usage(@Nullable GenerationChunk last) {
-		if (last == null) {
-			return ChatCompletion.Usage.of(0, 0);
-		}
-		return ChatCompletion.Usage.of(orZero(last.promptTokens()), orZero(last.completionTokens()));
-	}
+    private static ChatCompletion.Usage usage(@Nullable GenerationChunk last) {
+        if (last == null) {
+            return ChatCompletion.Usage.of(0, 0);
+        }
+        return ChatCompletion.Usage.of(orZero(last.promptTokens()), orZero(last.completionTokens()));
+    }
 
-	private static int orZero(@Nullable Integer value) {
-		return value == null ? 0 : value;
-	}
+    private static int orZero(@Nullable Integer value) {
+        return value == null ? 0 : value;
+    }
 
-	/** The text so far and the final chunk once seen. */
-	private record Collected(String text, @Nullable GenerationChunk last) {
+    /** The text so far and the final chunk once seen. */
+    private record Collected(String text, @Nullable GenerationChunk last) {
 
-		Collected plus(GenerationChunk chunk) {
-			return new Collected(this.text + chunk.textDelta(), chunk.last() ? chunk : this.last);
-		}
-
-	}
-
+        Collected plus(GenerationChunk chunk) {
+            return new Collected(this.text + chunk.textDelta(), chunk.last() ? chunk : this.last);
+        }
+    }
 }

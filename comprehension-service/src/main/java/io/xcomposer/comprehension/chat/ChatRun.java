@@ -13,7 +13,5 @@ import reactor.core.publisher.Flux;
  * @param chunks the generation: cold, subscribe once. It waits for a generation slot, stores the turn before it
  * emits the final chunk, and cancelling it cancels the model server's decoding.
  */
-public record ChatRun(String completionId, long created, String model, String conversationId,
-		Flux<GenerationChunk> chunks) {
-
-}
+public record ChatRun(
+        String completionId, long created, String model, String conversationId, Flux<GenerationChunk> chunks) {}

@@ -1,7 +1,6 @@
 package io.xcomposer.comprehension.config;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -20,12 +19,16 @@ import org.springframework.util.unit.DataSize;
  * @param imageMaxPixels largest width × height accepted, read from the header before decoding
  */
 @ConfigurationProperties(ComprehensionProperties.PREFIX)
-public record ComprehensionProperties(@DefaultValue("xcomposer") String modelName, @DefaultValue("llm") String llmModel,
-		@DefaultValue("vision_encoder") String visionModel, @DefaultValue("120s") Duration generationDeadline,
-		@DefaultValue("30s") Duration visionDeadline, @DefaultValue("15s") Duration keepAlive,
-		@DefaultValue("8") int maxImagesPerRequest, @DefaultValue("20MB") DataSize imageMaxBytes,
-		@DefaultValue("40000000") long imageMaxPixels) {
+public record ComprehensionProperties(
+        @DefaultValue("xcomposer") String modelName,
+        @DefaultValue("llm") String llmModel,
+        @DefaultValue("vision_encoder") String visionModel,
+        @DefaultValue("120s") Duration generationDeadline,
+        @DefaultValue("30s") Duration visionDeadline,
+        @DefaultValue("15s") Duration keepAlive,
+        @DefaultValue("8") int maxImagesPerRequest,
+        @DefaultValue("20MB") DataSize imageMaxBytes,
+        @DefaultValue("40000000") long imageMaxPixels) {
 
-	public static final String PREFIX = "xcomposer.comprehension";
-
+    public static final String PREFIX = "xcomposer.comprehension";
 }

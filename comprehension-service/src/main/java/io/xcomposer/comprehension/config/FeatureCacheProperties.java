@@ -1,7 +1,6 @@
 package io.xcomposer.comprehension.config;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,8 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxEntryBytes features larger than this are not cached (the 7B encoder's are 66 × 4096 × 4 ≈ 1 MiB)
  */
 @ConfigurationProperties(FeatureCacheProperties.PREFIX)
-public record FeatureCacheProperties(@DefaultValue("1h") Duration ttl, @DefaultValue("4MB") DataSize maxEntryBytes) {
+public record FeatureCacheProperties(
+        @DefaultValue("1h") Duration ttl,
+        @DefaultValue("4MB") DataSize maxEntryBytes) {
 
-	public static final String PREFIX = "xcomposer.comprehension.feature-cache";
-
+    public static final String PREFIX = "xcomposer.comprehension.feature-cache";
 }

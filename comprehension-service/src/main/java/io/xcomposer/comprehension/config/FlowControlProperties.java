@@ -1,7 +1,6 @@
 package io.xcomposer.comprehension.config;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,15 +15,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter the back-off suggested to refused clients
  */
 @ConfigurationProperties(FlowControlProperties.PREFIX)
-public record FlowControlProperties(@DefaultValue("4") int maxConcurrent, @DefaultValue("16") int maxQueued,
-		@DefaultValue("30s") Duration queueTimeout, @DefaultValue("2s") Duration retryAfter) {
+public record FlowControlProperties(
+        @DefaultValue("4") int maxConcurrent,
+        @DefaultValue("16") int maxQueued,
+        @DefaultValue("30s") Duration queueTimeout,
+        @DefaultValue("2s") Duration retryAfter) {
 
-	public static final String PREFIX = "xcomposer.comprehension.flow";
+    public static final String PREFIX = "xcomposer.comprehension.flow";
 
-	public FlowControlProperties {
-		if (maxConcurrent < 1 || maxQueued < 0) {
-			throw new IllegalArgumentException("flow.max-concurrent must be ≥ 1 and flow.max-queued ≥ 0");
-		}
-	}
-
+    public FlowControlProperties {
+        if (maxConcurrent < 1 || maxQueued < 0) {
+            throw new IllegalArgumentException("flow.max-concurrent must be ≥ 1 and flow.max-queued ≥ 0");
+        }
+    }
 }

@@ -12,6 +12,4 @@ import io.xcomposer.inference.client.model.VisionSpec;
  * @param visionFingerprint short hash of the encoder's name, versions, parameters and our preprocessing code
  * version: part of every feature-cache key, so a new model or preprocessing never reads stale features
  */
-public record ModelSpecs(LlmSpec llm, VisionSpec vision, int visionMaxBatchSize, String visionFingerprint) {
-
-}
+public record ModelSpecs(LlmSpec llm, VisionSpec vision, int visionMaxBatchSize, String visionFingerprint) {}

@@ -1,7 +1,6 @@
 package io.xcomposer.comprehension.config;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * context)
  */
 @ConfigurationProperties(SessionProperties.PREFIX)
-public record SessionProperties(@DefaultValue("1h") Duration ttl, @DefaultValue("50") int maxTurns) {
+public record SessionProperties(
+        @DefaultValue("1h") Duration ttl,
+        @DefaultValue("50") int maxTurns) {
 
-	public static final String PREFIX = "xcomposer.comprehension.sessions";
-
+    public static final String PREFIX = "xcomposer.comprehension.sessions";
 }

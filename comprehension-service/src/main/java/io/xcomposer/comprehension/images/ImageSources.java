@@ -17,46 +17,48 @@ import reactor.core.publisher.Mono;
 @Component
 public class ImageSources {
 
-	private final ImageStore store;
+    private final ImageStore store;
 
-	private final SafeImageFetcher fetcher;
+    private final SafeImageFetcher fetcher;
 
-	private final long maxBytes;
+    private final long maxBytes;
 
-	public ImageSources(ImageStore store, SafeImageFetcher fetcher, ComprehensionProperties properties) {
-		this.store = store;
-		this.fetcher = fetcher;
-		this.maxBytes = properties.imageMaxBytes().toBytes();
-	}
+    public ImageSources(ImageStore store, SafeImageFetcher fetcher, ComprehensionProperties properties) {
+        this.store = store;
+        this.fetcher = fetcher;
+        this.maxBytes = properties.imageMaxBytes().toBytes();
+    }
 
-	public Mono<SourcedImage> resolve(String url, String param) {
-		if (url.regionMatches(true, 0, "data:", 0, 5)) {
-			return Mono.fromCallable(() -> fromBytes(decodeDataUrl(url, param), false, param));
-		}
-		if (url.startsWith("img_")) {
-			return this.store.get(url, param).map(stored -> new SourcedImage(stored.sha256(), stored.bytes(), true, param));
-		}
-		return this.fetcher.fetch(url)
-			.map(bytes -> fromBytes(bytes, false, param))
-			.onErrorMap(ApiException.class, error -> withParam(error, param));
-	}
+    public Mono<SourcedImage> resolve(String url, String param) {
+        if (url.regionMatches(true, 0, "data:", 0, 5)) {
+            return Mono.fromCallable(() -> fromBytes(decodeDataUrl(url, param), false, param));
+        }
+        if (url.startsWith("img_")) {
+            return this.store
+                    .get(url, param)
+                    .map(stored -> new SourcedImage(stored.sha256(), stored.bytes(), true, param));
+        }
+        return this.fetcher
+                .fetch(url)
+                .map(bytes -> fromBytes(bytes, false, param))
+                .onErrorMap(ApiException.class, error -> withParam(error, param));
+    }
 
-	/** Decodes a {@code data:[image/*];base64,...} URL, refusing oversized payloads before decoding them. */
-	public byte[] decodeDataUrl(String url, String param) {
-		return Base64Images.decode(url, this.maxBytes, param, "invalid_image_url");
-	}
+    /** Decodes a {@code data:[image/*];base64,...} URL, refusing oversized payloads before decoding them. */
+    public byte[] decodeDataUrl(String url, String param) {
+        return Base64Images.decode(url, this.maxBytes, param, "invalid_image_url");
+    }
 
-	/** Decodes plain base64 (whitespace ignored), refusing oversized payloads before decoding them. */
-	public byte[] decodeBase64(String base64, String param) {
-		return Base64Images.decode(base64, this.maxBytes, param, "invalid_image_url");
-	}
+    /** Decodes plain base64 (whitespace ignored), refusing oversized payloads before decoding them. */
+    public byte[] decodeBase64(String base64, String param) {
+        return Base64Images.decode(base64, this.maxBytes, param, "invalid_image_url");
+    }
 
-	private static SourcedImage fromBytes(byte[] bytes, boolean stored, String param) {
-		return new SourcedImage(ImagePreprocessor.sha256(bytes), bytes, stored, param);
-	}
+    private static SourcedImage fromBytes(byte[] bytes, boolean stored, String param) {
+        return new SourcedImage(ImagePreprocessor.sha256(bytes), bytes, stored, param);
+    }
 
-	private static ApiException withParam(ApiException error, String param) {
-		return new ApiException(error.status(), error.type(), error.code(), error.getMessage(), param);
-	}
-
+    private static ApiException withParam(ApiException error, String param) {
+        return new ApiException(error.status(), error.type(), error.code(), error.getMessage(), param);
+    }
 }

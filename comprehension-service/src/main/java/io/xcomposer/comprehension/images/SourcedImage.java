@@ -8,6 +8,4 @@ package io.xcomposer.comprehension.images;
  * @param stored whether they already are in the image store (an uploaded id)
  * @param param the request field they came from
  */
-public record SourcedImage(String sha256, byte[] bytes, boolean stored, String param) {
-
-}
+public record SourcedImage(String sha256, byte[] bytes, boolean stored, String param) {}

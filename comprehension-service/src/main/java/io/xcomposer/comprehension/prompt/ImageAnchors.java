@@ -9,24 +9,22 @@ package io.xcomposer.comprehension.prompt;
  */
 public final class ImageAnchors {
 
-	public static final char ANCHOR = '\uFFFC';
+    public static final char ANCHOR = '\uFFFC';
 
-	private static final String ANCHOR_TEXT = String.valueOf(ANCHOR);
+    private static final String ANCHOR_TEXT = String.valueOf(ANCHOR);
 
-	private ImageAnchors() {
-	}
+    private ImageAnchors() {}
 
-	public static int count(String text) {
-		return (int) text.chars().filter(c -> c == ANCHOR).count();
-	}
+    public static int count(String text) {
+        return (int) text.chars().filter(c -> c == ANCHOR).count();
+    }
 
-	static String replace(String text, String placeholder) {
-		return text.replace(ANCHOR_TEXT, placeholder);
-	}
+    static String replace(String text, String placeholder) {
+        return text.replace(ANCHOR_TEXT, placeholder);
+    }
 
-	/** The text without anchors: for user text, so that only the parser places them, or to drop the places. */
-	public static String strip(String text) {
-		return text.replace(ANCHOR_TEXT, "");
-	}
-
+    /** The text without anchors: for user text, so that only the parser places them, or to drop the places. */
+    public static String strip(String text) {
+        return text.replace(ANCHOR_TEXT, "");
+    }
 }

@@ -1,8 +1,7 @@
 package io.xcomposer.comprehension.prompt;
 
-import java.util.List;
-
 import io.xcomposer.comprehension.vision.ImageInput;
+import java.util.List;
 
 /**
  * A rendered prompt that fits the model's context.
@@ -13,11 +12,10 @@ import io.xcomposer.comprehension.vision.ImageInput;
  * @param historyTurns earlier turns kept in the prompt
  * @param droppedTurns earlier turns left out to fit
  */
-public record PromptPlan(String prompt, List<ImageInput> images, int textCodePoints, int historyTurns,
-		int droppedTurns) {
+public record PromptPlan(
+        String prompt, List<ImageInput> images, int textCodePoints, int historyTurns, int droppedTurns) {
 
-	public PromptPlan {
-		images = List.copyOf(images);
-	}
-
+    public PromptPlan {
+        images = List.copyOf(images);
+    }
 }

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public record ConversationTurn(String text, List<String> images, String answer) {
 
-	public ConversationTurn {
-		images = List.copyOf(images);
-	}
-
+    public ConversationTurn {
+        images = List.copyOf(images);
+    }
 }

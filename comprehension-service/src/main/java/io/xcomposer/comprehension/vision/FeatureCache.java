@@ -1,7 +1,5 @@
 package io.xcomposer.comprehension.vision;
 
-import java.nio.ByteBuffer;
-
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.FeatureCacheProperties;
 import io.xcomposer.comprehension.config.ModelSpecs;
@@ -9,6 +7,7 @@ import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.inference.client.generation.LlmTensors;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorDatatype;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -27,70 +26,76 @@ import reactor.core.publisher.Mono;
 @Component
 public class FeatureCache {
 
-	private static final Logger log = LoggerFactory.getLogger(FeatureCache.class);
+    private static final Logger log = LoggerFactory.getLogger(FeatureCache.class);
 
-	private final ReactiveRedisTemplate<String, byte[]> redis;
+    private final ReactiveRedisTemplate<String, byte[]> redis;
 
-	private final FeatureCacheProperties properties;
+    private final FeatureCacheProperties properties;
 
-	private final String visionModel;
+    private final String visionModel;
 
-	private final ModelSpecsSource specs;
+    private final ModelSpecsSource specs;
 
-	public FeatureCache(ReactiveRedisConnectionFactory connectionFactory, FeatureCacheProperties properties,
-			ModelSpecsSource specs, ComprehensionProperties comprehension) {
-		this.redis = new ReactiveRedisTemplate<>(connectionFactory, RedisSerializationContext
-			.<String, byte[]>newSerializationContext(RedisSerializer.string())
-			.value(RedisSerializer.byteArray())
-			.build());
-		this.properties = properties;
-		this.visionModel = comprehension.visionModel();
-		this.specs = specs;
-	}
+    public FeatureCache(
+            ReactiveRedisConnectionFactory connectionFactory,
+            FeatureCacheProperties properties,
+            ModelSpecsSource specs,
+            ComprehensionProperties comprehension) {
+        this.redis = new ReactiveRedisTemplate<>(
+                connectionFactory,
+                RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+                        .value(RedisSerializer.byteArray())
+                        .build());
+        this.properties = properties;
+        this.visionModel = comprehension.visionModel();
+        this.specs = specs;
+    }
 
-	/** The cached {@code [Q, D]} features of the image with this SHA-256; empty on a miss. */
-	public Mono<Tensor> get(String sha256) {
-		long[] shape = shape();
-		return this.redis.opsForValue()
-			.getAndExpire(key(sha256), this.properties.ttl())
-			.filter(bytes -> bytes.length == entryBytes(shape))
-			.map(bytes -> new Tensor(LlmTensors.IMAGE_EMBEDS, TensorDatatype.FP32.name(), shape,
-					ByteBuffer.wrap(bytes)))
-			.onErrorResume(error -> {
-				log.warn("feature cache read failed, encoding instead: {}", error.toString());
-				return Mono.empty();
-			});
-	}
+    /** The cached {@code [Q, D]} features of the image with this SHA-256; empty on a miss. */
+    public Mono<Tensor> get(String sha256) {
+        long[] shape = shape();
+        return this.redis
+                .opsForValue()
+                .getAndExpire(key(sha256), this.properties.ttl())
+                .filter(bytes -> bytes.length == entryBytes(shape))
+                .map(bytes ->
+                        new Tensor(LlmTensors.IMAGE_EMBEDS, TensorDatatype.FP32.name(), shape, ByteBuffer.wrap(bytes)))
+                .onErrorResume(error -> {
+                    log.warn("feature cache read failed, encoding instead: {}", error.toString());
+                    return Mono.empty();
+                });
+    }
 
-	/** Caches {@code features} unless they exceed the per-entry size cap. */
-	public Mono<Void> put(String sha256, Tensor features) {
-		ByteBuffer data = features.data();
-		if (data.remaining() != entryBytes(shape()) || data.remaining() > this.properties.maxEntryBytes().toBytes()) {
-			return Mono.empty();
-		}
-		byte[] bytes = new byte[data.remaining()];
-		data.get(bytes);
-		return this.redis.opsForValue()
-			.set(key(sha256), bytes, this.properties.ttl())
-			.then()
-			.onErrorResume(error -> {
-				log.warn("feature cache write failed: {}", error.toString());
-				return Mono.empty();
-			});
-	}
+    /** Caches {@code features} unless they exceed the per-entry size cap. */
+    public Mono<Void> put(String sha256, Tensor features) {
+        ByteBuffer data = features.data();
+        if (data.remaining() != entryBytes(shape())
+                || data.remaining() > this.properties.maxEntryBytes().toBytes()) {
+            return Mono.empty();
+        }
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        return this.redis
+                .opsForValue()
+                .set(key(sha256), bytes, this.properties.ttl())
+                .then()
+                .onErrorResume(error -> {
+                    log.warn("feature cache write failed: {}", error.toString());
+                    return Mono.empty();
+                });
+    }
 
-	/** Keyed by the encoder's fingerprint, so a new model or preprocessing never reads stale features. */
-	private String key(String sha256) {
-		return "xc:vf:" + this.visionModel + ":" + this.specs.get().visionFingerprint() + ":" + sha256;
-	}
+    /** Keyed by the encoder's fingerprint, so a new model or preprocessing never reads stale features. */
+    private String key(String sha256) {
+        return "xc:vf:" + this.visionModel + ":" + this.specs.get().visionFingerprint() + ":" + sha256;
+    }
 
-	private long[] shape() {
-		ModelSpecs current = this.specs.get();
-		return new long[] { current.vision().imageTokens(), current.vision().hiddenSize() };
-	}
+    private long[] shape() {
+        ModelSpecs current = this.specs.get();
+        return new long[] {current.vision().imageTokens(), current.vision().hiddenSize()};
+    }
 
-	private static long entryBytes(long[] shape) {
-		return shape[0] * shape[1] * Float.BYTES;
-	}
-
+    private static long entryBytes(long[] shape) {
+        return shape[0] * shape[1] * Float.BYTES;
+    }
 }

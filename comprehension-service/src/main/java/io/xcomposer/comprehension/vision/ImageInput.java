@@ -9,6 +9,4 @@ import reactor.core.publisher.Mono;
  * @param bytes the encoded image, subscribed on a cache miss only
  * @param param the request field it came from, for error messages
  */
-public record ImageInput(String sha256, Mono<byte[]> bytes, String param) {
-
-}
+public record ImageInput(String sha256, Mono<byte[]> bytes, String param) {}

@@ -1,8 +1,5 @@
 package io.xcomposer.comprehension.vision;
 
-import java.util.List;
-import java.util.Map;
-
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.metrics.ChatMetrics;
@@ -11,6 +8,8 @@ import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.generation.LlmTensors;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -23,51 +22,61 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class VisionFeatures {
 
-	/** The vision encoder's input and output names (docs/model-contract.md). */
-	static final String PIXEL_VALUES = "pixel_values";
+    /** The vision encoder's input and output names (docs/model-contract.md). */
+    static final String PIXEL_VALUES = "pixel_values";
 
-	private final TritonClient client;
+    private final TritonClient client;
 
-	private final FeatureCache cache;
+    private final FeatureCache cache;
 
-	private final ChatMetrics metrics;
+    private final ChatMetrics metrics;
 
-	private final ComprehensionProperties properties;
+    private final ComprehensionProperties properties;
 
-	private final ModelSpecsSource specs;
+    private final ModelSpecsSource specs;
 
-	public VisionFeatures(TritonClient client, FeatureCache cache, ChatMetrics metrics,
-			ComprehensionProperties properties, ModelSpecsSource specs) {
-		this.client = client;
-		this.cache = cache;
-		this.metrics = metrics;
-		this.properties = properties;
-		this.specs = specs;
-	}
+    public VisionFeatures(
+            TritonClient client,
+            FeatureCache cache,
+            ChatMetrics metrics,
+            ComprehensionProperties properties,
+            ModelSpecsSource specs) {
+        this.client = client;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.properties = properties;
+        this.specs = specs;
+    }
 
-	/** The features of {@code image}; an unusable image fails with an {@code ImageRejectedException}. */
-	public Mono<Tensor> features(ImageInput image, @Nullable String requestId) {
-		return this.cache.get(image.sha256())
-			.doOnNext(hit -> this.metrics.featureCacheHit())
-			.switchIfEmpty(Mono.defer(() -> {
-				this.metrics.featureCacheMiss();
-				return encode(image, requestId);
-			}));
-	}
+    /** The features of {@code image}; an unusable image fails with an {@code ImageRejectedException}. */
+    public Mono<Tensor> features(ImageInput image, @Nullable String requestId) {
+        return this.cache
+                .get(image.sha256())
+                .doOnNext(hit -> this.metrics.featureCacheHit())
+                .switchIfEmpty(Mono.defer(() -> {
+                    this.metrics.featureCacheMiss();
+                    return encode(image, requestId);
+                }));
+    }
 
-	private Mono<Tensor> encode(ImageInput image, @Nullable String requestId) {
-		return image.bytes()
-			.publishOn(Schedulers.boundedElastic())
-			.map(bytes -> this.specs.preprocessor().preprocess(bytes))
-			.flatMap(pixels -> this.client.infer(request(pixels, requestId)))
-			.map(result -> result.output(LlmTensors.IMAGE_EMBEDS))
-			.flatMap(features -> this.cache.put(image.sha256(), features).thenReturn(features));
-	}
+    private Mono<Tensor> encode(ImageInput image, @Nullable String requestId) {
+        return image.bytes()
+                .publishOn(Schedulers.boundedElastic())
+                .map(bytes -> this.specs.preprocessor().preprocess(bytes))
+                .flatMap(pixels -> this.client.infer(request(pixels, requestId)))
+                .map(result -> result.output(LlmTensors.IMAGE_EMBEDS))
+                .flatMap(features -> this.cache.put(image.sha256(), features).thenReturn(features));
+    }
 
-	private InferRequest request(PreprocessedImage pixels, @Nullable String requestId) {
-		Tensor input = pixels.toTensor(PIXEL_VALUES, this.specs.get().visionMaxBatchSize());
-		return new InferRequest(this.properties.visionModel(), null, requestId, List.of(input),
-				List.of(LlmTensors.IMAGE_EMBEDS), Map.of(), this.properties.visionDeadline());
-	}
-
+    private InferRequest request(PreprocessedImage pixels, @Nullable String requestId) {
+        Tensor input = pixels.toTensor(PIXEL_VALUES, this.specs.get().visionMaxBatchSize());
+        return new InferRequest(
+                this.properties.visionModel(),
+                null,
+                requestId,
+                List.of(input),
+                List.of(LlmTensors.IMAGE_EMBEDS),
+                Map.of(),
+                this.properties.visionDeadline());
+    }
 }

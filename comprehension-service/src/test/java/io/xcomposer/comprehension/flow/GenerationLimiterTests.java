@@ -1,61 +1,59 @@
 package io.xcomposer.comprehension.flow;
 
-import java.time.Duration;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.FlowControlProperties;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class GenerationLimiterTests {
 
-	private final GenerationLimiter limiter = new GenerationLimiter(
-			new FlowControlProperties(1, 1, Duration.ofMillis(300), Duration.ofSeconds(2)), new SimpleMeterRegistry());
+    private final GenerationLimiter limiter = new GenerationLimiter(
+            new FlowControlProperties(1, 1, Duration.ofMillis(300), Duration.ofSeconds(2)), new SimpleMeterRegistry());
 
-	@Test
-	void queuesThenRefusesWith503AndRetryAfter() {
-		GenerationLimiter.Permit running = this.limiter.acquire().block(Duration.ofSeconds(1));
-		Disposable queued = this.limiter.acquire().subscribe();
+    @Test
+    void queuesThenRefusesWith503AndRetryAfter() {
+        GenerationLimiter.Permit running = this.limiter.acquire().block(Duration.ofSeconds(1));
+        Disposable queued = this.limiter.acquire().subscribe();
 
-		StepVerifier.create(this.limiter.acquire())
-			.expectErrorSatisfies(error -> {
-				ApiException refused = (ApiException) error;
-				assertThat(refused.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-				assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(2));
-			})
-			.verify(Duration.ofSeconds(1));
-		assertThat(this.limiter.waiting()).isEqualTo(1);
-		queued.dispose();
-		running.release();
-		assertThat(this.limiter.running()).isZero();
-	}
+        StepVerifier.create(this.limiter.acquire())
+                .expectErrorSatisfies(error -> {
+                    ApiException refused = (ApiException) error;
+                    assertThat(refused.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                    assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+                })
+                .verify(Duration.ofSeconds(1));
+        assertThat(this.limiter.waiting()).isEqualTo(1);
+        queued.dispose();
+        running.release();
+        assertThat(this.limiter.running()).isZero();
+    }
 
-	@Test
-	void releaseHandsTheSlotToTheNextWaiter() {
-		GenerationLimiter.Permit first = this.limiter.acquire().block(Duration.ofSeconds(1));
+    @Test
+    void releaseHandsTheSlotToTheNextWaiter() {
+        GenerationLimiter.Permit first = this.limiter.acquire().block(Duration.ofSeconds(1));
 
-		StepVerifier.create(this.limiter.acquire())
-			.then(first::release)
-			.assertNext(second -> second.release())
-			.verifyComplete();
-		assertThat(this.limiter.running()).isZero();
-	}
+        StepVerifier.create(this.limiter.acquire())
+                .then(first::release)
+                .assertNext(second -> second.release())
+                .verifyComplete();
+        assertThat(this.limiter.running()).isZero();
+    }
 
-	@Test
-	void waitingPastTheQueueTimeoutIs503() {
-		GenerationLimiter.Permit running = this.limiter.acquire().block(Duration.ofSeconds(1));
+    @Test
+    void waitingPastTheQueueTimeoutIs503() {
+        GenerationLimiter.Permit running = this.limiter.acquire().block(Duration.ofSeconds(1));
 
-		StepVerifier.create(this.limiter.acquire())
-			.expectErrorSatisfies(error -> assertThat(error.getMessage()).contains("stayed busy"))
-			.verify(Duration.ofSeconds(2));
-		assertThat(this.limiter.waiting()).isZero();
-		running.release();
-		assertThat(this.limiter.running()).isZero();
-	}
-
+        StepVerifier.create(this.limiter.acquire())
+                .expectErrorSatisfies(error -> assertThat(error.getMessage()).contains("stayed busy"))
+                .verify(Duration.ofSeconds(2));
+        assertThat(this.limiter.waiting()).isZero();
+        running.release();
+        assertThat(this.limiter.running()).isZero();
+    }
 }

@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,48 +17,54 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record HeldOut(int id, String task, String lang, List<String> questions, List<Path> images, String answer) {
 
-	private static final Pattern USER_TEXT = Pattern.compile(" <\\|User\\|>:((?:<ImageHere>)*)(.*?)\\n<eoh>",
-			Pattern.DOTALL);
+    private static final Pattern USER_TEXT =
+            Pattern.compile(" <\\|User\\|>:((?:<ImageHere>)*)(.*?)\\n<eoh>", Pattern.DOTALL);
 
-	/** The first {@code count} items of a task in a language, in file order (a fixed set, not picked by result). */
-	public static List<HeldOut> first(String task, String lang, int count) {
-		Path eval = TestModelServer.repository().resolve("eval");
-		JsonMapper json = JsonMapper.builder().build();
-		try (var lines = Files.lines(eval.resolve("heldout.jsonl"))) {
-			return lines.map(json::readTree)
-				.filter(item -> item.get("task").asString().equals(task) && item.get("lang").asString().equals(lang))
-				.limit(count)
-				.map(item -> of(item, eval))
-				.toList();
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-	}
+    /** The first {@code count} items of a task in a language, in file order (a fixed set, not picked by result). */
+    public static List<HeldOut> first(String task, String lang, int count) {
+        Path eval = TestModelServer.repository().resolve("eval");
+        JsonMapper json = JsonMapper.builder().build();
+        try (var lines = Files.lines(eval.resolve("heldout.jsonl"))) {
+            return lines.map(json::readTree)
+                    .filter(item -> item.get("task").asString().equals(task)
+                            && item.get("lang").asString().equals(lang))
+                    .limit(count)
+                    .map(item -> of(item, eval))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
-	/** A held-out image as a {@code data:} URL. */
-	public static String dataUrl(Path image) {
-		try {
-			return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(image));
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-	}
+    /** A held-out image as a {@code data:} URL. */
+    public static String dataUrl(Path image) {
+        try {
+            return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(image));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
-	public static Path image(String name) {
-		return TestModelServer.repository().resolve("eval/images").resolve(name);
-	}
+    public static Path image(String name) {
+        return TestModelServer.repository().resolve("eval/images").resolve(name);
+    }
 
-	private static HeldOut of(JsonNode item, Path eval) {
-		Matcher user = USER_TEXT.matcher(item.get("prompt").asString());
-		List<String> questions = new java.util.ArrayList<>();
-		while (user.find()) {
-			questions.add(user.group(2));
-		}
-		List<Path> images = item.get("images").valueStream().map(name -> eval.resolve(name.asString())).toList();
-		return new HeldOut(item.get("id").asInt(), item.get("task").asString(), item.get("lang").asString(), questions,
-				images, item.get("answer").asString());
-	}
-
+    private static HeldOut of(JsonNode item, Path eval) {
+        Matcher user = USER_TEXT.matcher(item.get("prompt").asString());
+        List<String> questions = new java.util.ArrayList<>();
+        while (user.find()) {
+            questions.add(user.group(2));
+        }
+        List<Path> images = item.get("images")
+                .valueStream()
+                .map(name -> eval.resolve(name.asString()))
+                .toList();
+        return new HeldOut(
+                item.get("id").asInt(),
+                item.get("task").asString(),
+                item.get("lang").asString(),
+                questions,
+                images,
+                item.get("answer").asString());
+    }
 }

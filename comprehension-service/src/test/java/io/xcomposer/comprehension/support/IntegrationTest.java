@@ -4,10 +4,9 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -20,6 +19,4 @@ import org.springframework.test.context.ContextConfiguration;
 @AutoConfigureWebTestClient(timeout = "60s")
 @AutoConfigureMetrics
 @ContextConfiguration(initializers = TestEnvironment.class)
-public @interface IntegrationTest {
-
-}
+public @interface IntegrationTest {}

@@ -11,17 +11,19 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public class TestEnvironment implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-	public static final int MAX_IMAGE_BYTES = 1024 * 1024;
+    public static final int MAX_IMAGE_BYTES = 1024 * 1024;
 
-	@Override
-	public void initialize(ConfigurableApplicationContext context) {
-		RedisServerProcess redis = RedisServerProcess.shared();
-		TestPropertyValues
-			.of("xcomposer.inference.host=127.0.0.1", "xcomposer.inference.port=" + TestModelServer.get().port(),
-					"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-					"xcomposer.comprehension.image-max-bytes=" + MAX_IMAGE_BYTES,
-					"xcomposer.fetch.test-exempt-origins=" + RedirectingServer.get().origin())
-			.applyTo(context);
-	}
-
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        RedisServerProcess redis = RedisServerProcess.shared();
+        TestPropertyValues.of(
+                        "xcomposer.inference.host=127.0.0.1",
+                        "xcomposer.inference.port=" + TestModelServer.get().port(),
+                        "spring.data.redis.host=" + redis.host(),
+                        "spring.data.redis.port=" + redis.port(),
+                        "xcomposer.comprehension.image-max-bytes=" + MAX_IMAGE_BYTES,
+                        "xcomposer.fetch.test-exempt-origins="
+                                + RedirectingServer.get().origin())
+                .applyTo(context);
+    }
 }

@@ -1,8 +1,7 @@
 package io.xcomposer.inference.server;
 
-import java.nio.file.Path;
-
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
+import java.nio.file.Path;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -48,7 +47,11 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
      * service's (its classes come first), whose settings (health groups naming its own contributors) do not fit.
      */
     private static String ownApplicationYml() {
-        String home = CpuInferenceServerApplication.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        String home = CpuInferenceServerApplication.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toString();
         return home.endsWith(".jar") ? "jar:" + home + "!/application.yml" : home + "application.yml";
     }
 

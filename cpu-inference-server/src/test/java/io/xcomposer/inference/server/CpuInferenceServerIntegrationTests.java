@@ -3,22 +3,6 @@ package io.xcomposer.inference.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -50,6 +34,21 @@ import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.repository.OrtSessions;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,10 +63,13 @@ import reactor.core.Disposable;
  * The server over real TCP on ephemeral ports, driven by the project's own TritonClient, against the fixture
  * repository (which holds one deliberately broken model).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "xcomposer.server.repository=src/test/resources/fixture-repo",
-        "xcomposer.server.grpc-port=0",
-        "xcomposer.server.max-concurrent-generations=2"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "xcomposer.server.repository=src/test/resources/fixture-repo",
+            "xcomposer.server.grpc-port=0",
+            "xcomposer.server.max-concurrent-generations=2"
+        })
 @AutoConfigureMetrics
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CpuInferenceServerIntegrationTests {
@@ -102,8 +104,9 @@ class CpuInferenceServerIntegrationTests {
     void infer_visionEncoderEqualsOnnxRuntimeBitForBit() throws OrtException {
         float[] pixels = randomFloats(PIXELS, 1);
 
-        InferResult result = client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels)))).block(TIMEOUT);
+        InferResult result = client.infer(InferRequest.of(
+                        "vision_encoder", List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels))))
+                .block(TIMEOUT);
 
         Tensor embeds = result.output("image_embeds");
         assertThat(embeds.shape()).containsExactly(1, 3, 16);
@@ -119,12 +122,15 @@ class CpuInferenceServerIntegrationTests {
         for (int i = 0; i < requests; i++) {
             float[] pixels = randomFloats(PIXELS, 100 + i);
             inputs.add(pixels);
-            results.add(client.infer(InferRequest.of("vision_encoder",
-                    List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels)))).toFuture());
+            results.add(client.infer(InferRequest.of(
+                            "vision_encoder", List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels))))
+                    .toFuture());
         }
         for (int i = 0; i < requests; i++) {
             float[] served = results.get(i).get().output("image_embeds").asFloats();
-            assertThat(floatBits(served)).as("request %d", i).containsExactly(floatBits(directVision(inputs.get(i), 1)));
+            assertThat(floatBits(served))
+                    .as("request %d", i)
+                    .containsExactly(floatBits(directVision(inputs.get(i), 1)));
         }
         double executions = counter(InferenceMetrics.EXEC_COUNT, "vision_encoder") - executionsBefore;
         assertThat(executions).isLessThan(requests);
@@ -134,11 +140,12 @@ class CpuInferenceServerIntegrationTests {
     void infer_clientBatchOfTwoMatchesOnnxRuntime() throws OrtException {
         float[] pixels = randomFloats(2 * PIXELS, 7);
 
-        InferResult result = client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.fp32("pixel_values", new long[] {2, 3, 8, 8}, pixels)))).block(TIMEOUT);
+        InferResult result = client.infer(InferRequest.of(
+                        "vision_encoder", List.of(Tensor.fp32("pixel_values", new long[] {2, 3, 8, 8}, pixels))))
+                .block(TIMEOUT);
 
-        assertThat(floatBits(result.output("image_embeds").asFloats())).containsExactly(
-                floatBits(directVision(pixels, 2)));
+        assertThat(floatBits(result.output("image_embeds").asFloats()))
+                .containsExactly(floatBits(directVision(pixels, 2)));
     }
 
     @Test
@@ -156,11 +163,14 @@ class CpuInferenceServerIntegrationTests {
             }
         }
 
-        InferResult result = client.infer(InferRequest.of("text_embedder",
-                List.of(Tensor.strings("text", new long[] {2, 1}, texts)))).block(TIMEOUT);
+        InferResult result = client.infer(InferRequest.of(
+                        "text_embedder", List.of(Tensor.strings("text", new long[] {2, 1}, texts))))
+                .block(TIMEOUT);
 
-        float[] expected = runDirect(FixtureRepository.file("text_embedder", "model.onnx"), Map.of(
-                "input_ids", LongBuffer.wrap(ids), "attention_mask", LongBuffer.wrap(mask)), new long[] {2, 6});
+        float[] expected = runDirect(
+                FixtureRepository.file("text_embedder", "model.onnx"),
+                Map.of("input_ids", LongBuffer.wrap(ids), "attention_mask", LongBuffer.wrap(mask)),
+                new long[] {2, 6});
         assertThat(result.output("embedding").shape()).containsExactly(2, 8);
         assertThat(floatBits(result.output("embedding").asFloats())).containsExactly(floatBits(expected));
     }
@@ -168,56 +178,80 @@ class CpuInferenceServerIntegrationTests {
     @Test
     void infer_errorsAreTypedAndTheServerKeepsServing() {
         float[] pixels = randomFloats(PIXELS, 3);
-        assertThatThrownBy(() -> client.infer(InferRequest.of("no_such_model",
-                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels)))).block(TIMEOUT))
+        assertThatThrownBy(() -> client.infer(InferRequest.of(
+                                "no_such_model", List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels))))
+                        .block(TIMEOUT))
                 .isInstanceOf(ModelNotFoundException.class);
-        assertThatThrownBy(() -> client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.int32("pixel_values", new long[] {1, 3, 8, 8}, new int[PIXELS])))).block(TIMEOUT))
+        assertThatThrownBy(() -> client.infer(InferRequest.of(
+                                "vision_encoder",
+                                List.of(Tensor.int32("pixel_values", new long[] {1, 3, 8, 8}, new int[PIXELS]))))
+                        .block(TIMEOUT))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("input 'pixel_values' has datatype INT32, model expects FP32");
-        assertThatThrownBy(() -> client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 4, 16}, pixels)))).block(TIMEOUT))
+        assertThatThrownBy(() -> client.infer(InferRequest.of(
+                                "vision_encoder",
+                                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 4, 16}, pixels))))
+                        .block(TIMEOUT))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("pixel_values");
-        assertThatThrownBy(() -> client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.fp32("pixel_values", new long[] {5, 3, 8, 8}, new float[5 * PIXELS])))).block(TIMEOUT))
+        assertThatThrownBy(() -> client.infer(InferRequest.of(
+                                "vision_encoder",
+                                List.of(Tensor.fp32("pixel_values", new long[] {5, 3, 8, 8}, new float[5 * PIXELS]))))
+                        .block(TIMEOUT))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("batch size 5");
-        assertThatThrownBy(() -> client.infer(InferRequest.of("llm",
-                List.of(Tensor.strings("text_input", new long[] {1}, List.of("hi"))))).block(TIMEOUT))
+        assertThatThrownBy(() -> client.infer(InferRequest.of(
+                                "llm", List.of(Tensor.strings("text_input", new long[] {1}, List.of("hi")))))
+                        .block(TIMEOUT))
                 .isInstanceOf(InferenceUnsupportedException.class)
                 .hasMessageContaining("decoupled transaction policy");
         assertThat(GrpcErrors.map(wrongByteLength(), "vision_encoder"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("768 bytes");
 
-        assertThat(client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels)))).block(TIMEOUT)).isNotNull();
+        assertThat(client.infer(InferRequest.of(
+                                "vision_encoder",
+                                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, pixels))))
+                        .block(TIMEOUT))
+                .isNotNull();
     }
 
     @Test
     void repositoryIndex_reportsTheBrokenModelAndServesTheOthers() {
         List<ModelIndex> index = client.repositoryIndex().block(TIMEOUT);
 
-        assertThat(index).extracting(ModelIndex::getName, ModelIndex::getState).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("broken", "UNAVAILABLE"),
-                org.assertj.core.groups.Tuple.tuple("llm", "READY"),
-                org.assertj.core.groups.Tuple.tuple("text_embedder", "READY"),
-                org.assertj.core.groups.Tuple.tuple("vision_encoder", "READY"));
+        assertThat(index)
+                .extracting(ModelIndex::getName, ModelIndex::getState)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("broken", "UNAVAILABLE"),
+                        org.assertj.core.groups.Tuple.tuple("llm", "READY"),
+                        org.assertj.core.groups.Tuple.tuple("text_embedder", "READY"),
+                        org.assertj.core.groups.Tuple.tuple("vision_encoder", "READY"));
         assertThat(index.get(0).getReason()).contains("does not match folder 'broken'");
         assertThat(client.serverLive().block(TIMEOUT)).isTrue();
         assertThat(client.serverReady().block(TIMEOUT)).isFalse();
         assertThat(client.modelReady("vision_encoder").block(TIMEOUT)).isTrue();
-        assertThat(client.modelConfig("llm").block(TIMEOUT).getParametersOrThrow("image_placeholder")
-                .getStringValue()).isEqualTo("<ImageHere>");
-        assertThat(client.modelMetadata("vision_encoder").block(TIMEOUT).getInputs(0).getShapeList())
+        assertThat(client.modelConfig("llm")
+                        .block(TIMEOUT)
+                        .getParametersOrThrow("image_placeholder")
+                        .getStringValue())
+                .isEqualTo("<ImageHere>");
+        assertThat(client.modelMetadata("vision_encoder")
+                        .block(TIMEOUT)
+                        .getInputs(0)
+                        .getShapeList())
                 .containsExactly(-1L, 3L, 8L, 8L);
     }
 
     @Test
     void generate_streamedTextEqualsCollectedTextForTheSameSeed() {
-        GenerationRequest request = new GenerationRequest("llm", " <|User|>:hello world<eoh>\n <|Bot|>:", null,
-                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 1234L, List.of()), "gen-1", null);
+        GenerationRequest request = new GenerationRequest(
+                "llm",
+                " <|User|>:hello world<eoh>\n <|Bot|>:",
+                null,
+                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 1234L, List.of()),
+                "gen-1",
+                null);
 
         List<String> deltas = new ArrayList<>();
         GenerationChunk last = null;
@@ -229,8 +263,13 @@ class CpuInferenceServerIntegrationTests {
                 .map(GenerationChunk::textDelta)
                 .reduce("", String::concat)
                 .block(TIMEOUT);
-        String otherSeed = client.generate(new GenerationRequest("llm", request.prompt(), null,
-                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 99L, List.of()), null, null))
+        String otherSeed = client.generate(new GenerationRequest(
+                        "llm",
+                        request.prompt(),
+                        null,
+                        new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 99L, List.of()),
+                        null,
+                        null))
                 .map(GenerationChunk::textDelta)
                 .reduce("", String::concat)
                 .block(TIMEOUT);
@@ -249,8 +288,10 @@ class CpuInferenceServerIntegrationTests {
         String prompt = "<ImageHere>hello the";
         Tensor imageEmbeds = Tensor.fp32("image_embeds", new long[] {1, 3, 16}, image);
 
-        List<GenerationChunk> chunks = client.generate(new GenerationRequest("llm", prompt, imageEmbeds,
-                SamplingParams.greedy(12), null, null)).collectList().block(TIMEOUT);
+        List<GenerationChunk> chunks = client.generate(
+                        new GenerationRequest("llm", prompt, imageEmbeds, SamplingParams.greedy(12), null, null))
+                .collectList()
+                .block(TIMEOUT);
 
         GenerationChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.promptTokens()).isEqualTo(1 + 3 + 2);
@@ -262,14 +303,19 @@ class CpuInferenceServerIntegrationTests {
     void generate_requestStopWordEndsTheTextBeforeIt() {
         SamplingParams greedy = SamplingParams.greedy(30);
         String full = client.generate(GenerationRequest.text("llm", "hello", greedy))
-                .map(GenerationChunk::textDelta).reduce("", String::concat).block(TIMEOUT);
+                .map(GenerationChunk::textDelta)
+                .reduce("", String::concat)
+                .block(TIMEOUT);
         String stop = full.substring(10, 13);
         String expected = full.substring(0, full.indexOf(stop));
 
-        List<GenerationChunk> chunks = client.generate(GenerationRequest.text("llm", "hello",
-                new SamplingParams(30, 0f, null, null, null, null, List.of(stop)))).collectList().block(TIMEOUT);
+        List<GenerationChunk> chunks = client.generate(GenerationRequest.text(
+                        "llm", "hello", new SamplingParams(30, 0f, null, null, null, null, List.of(stop))))
+                .collectList()
+                .block(TIMEOUT);
 
-        assertThat(chunks.stream().map(GenerationChunk::textDelta).reduce("", String::concat)).isEqualTo(expected);
+        assertThat(chunks.stream().map(GenerationChunk::textDelta).reduce("", String::concat))
+                .isEqualTo(expected);
         assertThat(chunks.get(chunks.size() - 1).finishReason()).isEqualTo("stop");
     }
 
@@ -277,11 +323,12 @@ class CpuInferenceServerIntegrationTests {
     void generate_promptErrorsArriveAsStreamErrors() {
         String tooLong = "1".repeat(100_000);
         assertThatThrownBy(() -> client.generate(GenerationRequest.text("llm", tooLong, SamplingParams.greedy(5)))
-                .blockLast(TIMEOUT))
+                        .blockLast(TIMEOUT))
                 .isInstanceOf(ContextLengthExceededException.class)
                 .hasMessageContaining("prompt has 100001 tokens, context_length is 100000");
-        assertThatThrownBy(() -> client.generate(GenerationRequest.text("llm", "<ImageHere> hi",
-                SamplingParams.greedy(5))).blockLast(TIMEOUT))
+        assertThatThrownBy(
+                        () -> client.generate(GenerationRequest.text("llm", "<ImageHere> hi", SamplingParams.greedy(5)))
+                                .blockLast(TIMEOUT))
                 .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("1 '<ImageHere>' placeholders but image_embeds holds 0 images");
     }
@@ -289,8 +336,8 @@ class CpuInferenceServerIntegrationTests {
     @Test
     void generate_cancellingTheCallStopsDecodingWithinOneSecond() {
         AtomicInteger received = new AtomicInteger();
-        Disposable generation = client.generate(GenerationRequest.text("llm", "hello",
-                new SamplingParams(90_000, 1f, null, null, null, 3L, List.of())))
+        Disposable generation = client.generate(GenerationRequest.text(
+                        "llm", "hello", new SamplingParams(90_000, 1f, null, null, null, 3L, List.of())))
                 .subscribe(chunk -> received.incrementAndGet());
         awaitTrue(() -> received.get() > 20 && inFlight() == 1, Duration.ofSeconds(10));
 
@@ -304,12 +351,14 @@ class CpuInferenceServerIntegrationTests {
     @Test
     void generate_beyondTheConcurrencyLimitIsRefusedWithUnavailable() {
         SamplingParams endless = new SamplingParams(90_000, 1f, null, null, null, 4L, List.of());
-        Disposable first = client.generate(GenerationRequest.text("llm", "hello", endless)).subscribe();
-        Disposable second = client.generate(GenerationRequest.text("llm", "hello", endless)).subscribe();
+        Disposable first =
+                client.generate(GenerationRequest.text("llm", "hello", endless)).subscribe();
+        Disposable second =
+                client.generate(GenerationRequest.text("llm", "hello", endless)).subscribe();
         try {
             awaitTrue(() -> inFlight() == 2, Duration.ofSeconds(10));
             assertThatThrownBy(() -> client.generate(GenerationRequest.text("llm", "hello", SamplingParams.greedy(3)))
-                    .blockLast(TIMEOUT))
+                            .blockLast(TIMEOUT))
                     .isInstanceOf(ServerUnavailableException.class)
                     .hasMessageContaining("generation slots are busy");
         } finally {
@@ -321,9 +370,12 @@ class CpuInferenceServerIntegrationTests {
 
     @Test
     void prometheus_exportsTritonMetricNames() throws Exception {
-        client.infer(InferRequest.of("vision_encoder",
-                List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, randomFloats(PIXELS, 9))))).block(TIMEOUT);
-        client.generate(GenerationRequest.text("llm", "hello", SamplingParams.greedy(3))).blockLast(TIMEOUT);
+        client.infer(InferRequest.of(
+                        "vision_encoder",
+                        List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 8, 8}, randomFloats(PIXELS, 9)))))
+                .block(TIMEOUT);
+        client.generate(GenerationRequest.text("llm", "hello", SamplingParams.greedy(3)))
+                .blockLast(TIMEOUT);
 
         String scrape = get("/actuator/prometheus").body();
 
@@ -347,8 +399,10 @@ class CpuInferenceServerIntegrationTests {
     }
 
     private float[] directVision(float[] pixels, int batch) throws OrtException {
-        return runDirect(FixtureRepository.file("vision_encoder", "model.onnx"),
-                Map.of("pixel_values", FloatBuffer.wrap(pixels)), new long[] {batch, 3, 8, 8});
+        return runDirect(
+                FixtureRepository.file("vision_encoder", "model.onnx"),
+                Map.of("pixel_values", FloatBuffer.wrap(pixels)),
+                new long[] {batch, 3, 8, 8});
     }
 
     /** Runs a model file in a fresh ONNX Runtime session with the server's options, bypassing the server. */
@@ -358,9 +412,11 @@ class CpuInferenceServerIntegrationTests {
                 OrtSession session = environment.createSession(model.toString(), options)) {
             Map<String, OnnxTensor> feeds = new java.util.HashMap<>();
             for (var input : inputs.entrySet()) {
-                feeds.put(input.getKey(), input.getValue() instanceof FloatBuffer floats
-                        ? OnnxTensor.createTensor(environment, floats, shape)
-                        : OnnxTensor.createTensor(environment, (LongBuffer) input.getValue(), shape));
+                feeds.put(
+                        input.getKey(),
+                        input.getValue() instanceof FloatBuffer floats
+                                ? OnnxTensor.createTensor(environment, floats, shape)
+                                : OnnxTensor.createTensor(environment, (LongBuffer) input.getValue(), shape));
             }
             try (OrtSession.Result result = session.run(feeds)) {
                 FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
@@ -394,12 +450,13 @@ class CpuInferenceServerIntegrationTests {
                     System.arraycopy(rows.get(i), 0, sequence, i * 16, 16);
                 }
                 long[] emptyPast = {2, 1, 2, 0, 8};
-                try (OnnxTensor embeds = OnnxTensor.createTensor(environment, FloatBuffer.wrap(sequence),
-                        new long[] {1, rows.size(), 16});
+                try (OnnxTensor embeds = OnnxTensor.createTensor(
+                                environment, FloatBuffer.wrap(sequence), new long[] {1, rows.size(), 16});
                         OnnxTensor pastKey = OnnxTensor.createTensor(environment, FloatBuffer.allocate(0), emptyPast);
-                        OnnxTensor pastValue = OnnxTensor.createTensor(environment, FloatBuffer.allocate(0), emptyPast);
-                        OrtSession.Result result = decoder.run(Map.of("inputs_embeds", embeds, "past_key", pastKey,
-                                "past_value", pastValue))) {
+                        OnnxTensor pastValue =
+                                OnnxTensor.createTensor(environment, FloatBuffer.allocate(0), emptyPast);
+                        OrtSession.Result result = decoder.run(
+                                Map.of("inputs_embeds", embeds, "past_key", pastKey, "past_value", pastValue))) {
                     FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
                     int best = 0;
                     for (int id = 1; id < logits.limit(); id++) {
@@ -414,20 +471,26 @@ class CpuInferenceServerIntegrationTests {
     }
 
     private float[] embed(int id) throws OrtException {
-        return runDirect(FixtureRepository.file("llm", "embed.onnx"),
-                Map.of("input_ids", LongBuffer.wrap(new long[] {id})), new long[] {1, 1});
+        return runDirect(
+                FixtureRepository.file("llm", "embed.onnx"),
+                Map.of("input_ids", LongBuffer.wrap(new long[] {id})),
+                new long[] {1, 1});
     }
 
     private StatusRuntimeException wrongByteLength() {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpcServer.port()).usePlaintext()
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpcServer.port())
+                .usePlaintext()
                 .build();
         try {
-            GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(ModelInferRequest.newBuilder()
-                    .setModelName("vision_encoder")
-                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                            .setName("pixel_values").setDatatype("FP32").addAllShape(List.of(1L, 3L, 8L, 8L)))
-                    .addRawInputContents(ByteString.copyFrom(new byte[12]))
-                    .build());
+            GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .modelInfer(ModelInferRequest.newBuilder()
+                            .setModelName("vision_encoder")
+                            .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                    .setName("pixel_values")
+                                    .setDatatype("FP32")
+                                    .addAllShape(List.of(1L, 3L, 8L, 8L)))
+                            .addRawInputContents(ByteString.copyFrom(new byte[12]))
+                            .build());
             throw new AssertionError("a request with 12 bytes for 192 floats was accepted");
         } catch (StatusRuntimeException e) {
             return e;
@@ -437,7 +500,11 @@ class CpuInferenceServerIntegrationTests {
     }
 
     private double inFlight() {
-        return meterRegistry.get(InferenceMetrics.GENERATIONS_IN_FLIGHT).tag("model", "llm").gauge().value();
+        return meterRegistry
+                .get(InferenceMetrics.GENERATIONS_IN_FLIGHT)
+                .tag("model", "llm")
+                .gauge()
+                .value();
     }
 
     private double counter(String name, String model) {
@@ -446,8 +513,11 @@ class CpuInferenceServerIntegrationTests {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout) {
@@ -475,7 +545,9 @@ class CpuInferenceServerIntegrationTests {
     }
 
     private static int[] floatBits(float[] values) {
-        return Arrays.stream(toDoubles(values)).mapToInt(value -> Float.floatToRawIntBits((float) value)).toArray();
+        return Arrays.stream(toDoubles(values))
+                .mapToInt(value -> Float.floatToRawIntBits((float) value))
+                .toArray();
     }
 
     private static double[] toDoubles(float[] values) {

@@ -7,8 +7,7 @@ public final class FixtureRepository {
 
     public static final Path ROOT = Path.of("src/test/resources/fixture-repo");
 
-    private FixtureRepository() {
-    }
+    private FixtureRepository() {}
 
     public static Path file(String model, String name) {
         return ROOT.resolve(model).resolve("1").resolve(name);

@@ -2,14 +2,6 @@ package io.xcomposer.inference.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -24,6 +16,13 @@ import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.repository.OrtSessions;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,22 +55,30 @@ class TinyRepositoryIntegrationTests {
     @Test
     void servesEveryModelAndRunsVisionThenGeneration() throws OrtException {
         try (TritonClient client = TritonClient.connect(TritonClientOptions.of("localhost", grpcServer.port()))) {
-            assertThat(client.repositoryIndex().block(TIMEOUT)).extracting(ModelIndex::getState).containsOnly("READY");
+            assertThat(client.repositoryIndex().block(TIMEOUT))
+                    .extracting(ModelIndex::getState)
+                    .containsOnly("READY");
 
             float[] pixels = new float[3 * 64 * 64];
             Random random = new Random(3);
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (float) random.nextGaussian();
             }
-            Tensor embeds = client.infer(InferRequest.of("vision_encoder",
-                    List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 64, 64}, pixels)))).block(TIMEOUT)
+            Tensor embeds = client.infer(InferRequest.of(
+                            "vision_encoder", List.of(Tensor.fp32("pixel_values", new long[] {1, 3, 64, 64}, pixels))))
+                    .block(TIMEOUT)
                     .output("image_embeds");
             assertThat(embeds.asFloats()).containsExactly(direct(pixels));
 
-            List<GenerationChunk> chunks = client.generate(new GenerationRequest("llm",
-                    " <|User|>:<ImageHere>What is in the picture?\n<eoh> <|Bot|>:",
-                    GenerationRequest.stackImageEmbeds(List.of(embeds)), SamplingParams.greedy(40), "tiny-1", null))
-                    .collectList().block(TIMEOUT);
+            List<GenerationChunk> chunks = client.generate(new GenerationRequest(
+                            "llm",
+                            " <|User|>:<ImageHere>What is in the picture?\n<eoh> <|Bot|>:",
+                            GenerationRequest.stackImageEmbeds(List.of(embeds)),
+                            SamplingParams.greedy(40),
+                            "tiny-1",
+                            null))
+                    .collectList()
+                    .block(TIMEOUT);
             GenerationChunk last = chunks.get(chunks.size() - 1);
             assertThat(last.finishReason()).isIn("stop", "length");
             assertThat(last.promptTokens()).isGreaterThan(18);
@@ -83,8 +90,8 @@ class TinyRepositoryIntegrationTests {
         try (OrtSession.SessionOptions options = OrtSessions.options(1);
                 OrtSession session = environment.createSession(
                         repository().resolve("vision_encoder/1/model.onnx").toString(), options);
-                OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels),
-                        new long[] {1, 3, 64, 64});
+                OnnxTensor input =
+                        OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels), new long[] {1, 3, 64, 64});
                 OrtSession.Result result = session.run(Map.of("pixel_values", input))) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] values = new float[output.remaining()];

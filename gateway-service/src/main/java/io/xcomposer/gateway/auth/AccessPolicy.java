@@ -1,10 +1,9 @@
 package io.xcomposer.gateway.auth;
 
+import io.xcomposer.common.web.RequestPaths;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import io.xcomposer.common.web.RequestPaths;
 import org.springframework.http.HttpMethod;
 
 /**
@@ -16,7 +15,11 @@ import org.springframework.http.HttpMethod;
 public final class AccessPolicy {
 
     /** What a request has to present. */
-    public enum Access { PUBLIC, API_KEY, ADMIN }
+    public enum Access {
+        PUBLIC,
+        API_KEY,
+        ADMIN
+    }
 
     private static final Set<HttpMethod> READ = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
@@ -32,12 +35,13 @@ public final class AccessPolicy {
             Pattern.compile("/v1/gallery/images/[A-Za-z0-9_-]{1,128}/content"),
             Pattern.compile("/v1/images/[A-Za-z0-9_-]{1,128}/content"));
 
-    private AccessPolicy() {
-    }
+    private AccessPolicy() {}
 
     public static Access decide(HttpMethod method, String rawPath) {
-        if (READ.contains(method) && RequestPaths.isPlain(rawPath)
-                && PUBLIC_READS.stream().anyMatch(pattern -> pattern.matcher(rawPath).matches())) {
+        if (READ.contains(method)
+                && RequestPaths.isPlain(rawPath)
+                && PUBLIC_READS.stream()
+                        .anyMatch(pattern -> pattern.matcher(rawPath).matches())) {
             return Access.PUBLIC;
         }
         String normalized = RequestPaths.normalized(rawPath);

@@ -1,9 +1,8 @@
 package io.xcomposer.gateway.auth;
 
+import io.xcomposer.common.error.ApiException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import io.xcomposer.common.error.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -25,14 +24,17 @@ public class AdminKeysHandler {
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
-        return request.bodyToMono(CreateKeyRequest.class).defaultIfEmpty(new CreateKeyRequest(null, null, null))
-                .flatMap(body -> store.create(body.name() == null ? "unnamed" : body.name(),
+        return request.bodyToMono(CreateKeyRequest.class)
+                .defaultIfEmpty(new CreateKeyRequest(null, null, null))
+                .flatMap(body -> store.create(
+                        body.name() == null ? "unnamed" : body.name(),
                         body.requests_per_minute() == null ? 0 : body.requests_per_minute(),
                         body.tokens_per_minute() == null ? 0 : body.tokens_per_minute()))
                 .flatMap(created -> {
                     Map<String, Object> json = view(created.key());
                     json.put("key", created.secret());
-                    return ServerResponse.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
+                    return ServerResponse.status(HttpStatus.CREATED)
+                            .contentType(MediaType.APPLICATION_JSON)
                             .bodyValue(json);
                 });
     }
@@ -65,6 +67,5 @@ public class AdminKeysHandler {
     }
 
     /** Snake case like the rest of the public API. */
-    record CreateKeyRequest(String name, Integer requests_per_minute, Long tokens_per_minute) {
-    }
+    record CreateKeyRequest(String name, Integer requests_per_minute, Long tokens_per_minute) {}
 }

@@ -12,6 +12,5 @@ import java.time.Instant;
  * @param requestsPerMinute per-key override of the request rate; 0 = gateway default
  * @param tokensPerMinute per-key override of the token budget; 0 = gateway default, -1 = unlimited
  */
-public record ApiKey(String id, String name, Instant created, boolean revoked, int requestsPerMinute,
-        long tokensPerMinute) {
-}
+public record ApiKey(
+        String id, String name, Instant created, boolean revoked, int requestsPerMinute, long tokensPerMinute) {}

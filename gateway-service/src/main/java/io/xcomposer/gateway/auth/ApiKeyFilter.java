@@ -1,13 +1,12 @@
 package io.xcomposer.gateway.auth;
 
-import java.time.Duration;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,34 +47,38 @@ public class ApiKeyFilter implements WebFilter {
         this.store = store;
         this.adminToken = adminToken;
         this.meters = meters;
-        this.lastSeenValid = Caffeine.newBuilder().maximumSize(CACHE_MAX)
-                .expireAfterWrite(properties.limits().authCacheTtl()).build();
+        this.lastSeenValid = Caffeine.newBuilder()
+                .maximumSize(CACHE_MAX)
+                .expireAfterWrite(properties.limits().authCacheTtl())
+                .build();
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         // CORS preflights never get here: CorsWebFilter answers them itself.
-        AccessPolicy.Access access = AccessPolicy.decide(exchange.getRequest().getMethod(),
+        AccessPolicy.Access access = AccessPolicy.decide(
+                exchange.getRequest().getMethod(),
                 exchange.getRequest().getURI().getRawPath());
         if (access == AccessPolicy.Access.PUBLIC) {
             return chain.filter(exchange);
         }
         if (access == AccessPolicy.Access.ADMIN) {
-            return Mono.fromRunnable(() -> adminToken.check(exchange.getRequest().getHeaders()))
+            return Mono.fromRunnable(
+                            () -> adminToken.check(exchange.getRequest().getHeaders()))
                     .then(Mono.defer(() -> chain.filter(exchange)));
         }
         String secret = secretOf(exchange.getRequest().getHeaders());
         if (secret == null) {
-            return Mono.error(GatewayException.unauthorized("missing_api_key",
-                    "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."));
+            return Mono.error(GatewayException.unauthorized(
+                    "missing_api_key", "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."));
         }
         return lookup(secret)
-                .switchIfEmpty(Mono.error(() -> GatewayException.unauthorized("invalid_api_key",
-                        "Incorrect API key provided.")))
+                .switchIfEmpty(Mono.error(
+                        () -> GatewayException.unauthorized("invalid_api_key", "Incorrect API key provided.")))
                 .flatMap(key -> {
                     if (key.revoked()) {
-                        return Mono.error(GatewayException.unauthorized("invalid_api_key",
-                                "This API key has been revoked."));
+                        return Mono.error(
+                                GatewayException.unauthorized("invalid_api_key", "This API key has been revoked."));
                     }
                     exchange.getAttributes().put(ATTRIBUTE, key);
                     return chain.filter(exchange);
@@ -92,13 +95,13 @@ public class ApiKeyFilter implements WebFilter {
         meters.counter("xcomposer.gateway.redis.failures", "operation", "auth").increment();
         ApiKey cached = lastSeenValid.getIfPresent(ApiKeyStore.sha256(secret));
         if (cached != null) {
-            log.warn("Redis unreachable ({}); accepting key {} from the auth cache", redisError.toString(),
-                    cached.id());
+            log.warn(
+                    "Redis unreachable ({}); accepting key {} from the auth cache", redisError.toString(), cached.id());
             return Mono.just(cached);
         }
         log.warn("Redis unreachable ({}); rejecting a key not validated recently", redisError.toString());
-        return Mono.error(GatewayException.unavailable("auth_unavailable",
-                "API keys cannot be checked right now; retry shortly.", Duration.ofSeconds(5)));
+        return Mono.error(GatewayException.unavailable(
+                "auth_unavailable", "API keys cannot be checked right now; retry shortly.", Duration.ofSeconds(5)));
     }
 
     private void remember(String secret, ApiKey key) {
@@ -121,7 +124,8 @@ public class ApiKeyFilter implements WebFilter {
     public static ApiKey keyOf(ServerWebExchange exchange) {
         ApiKey key = exchange.getAttribute(ATTRIBUTE);
         if (key == null) {
-            throw new IllegalStateException("ApiKeyFilter did not run for " + exchange.getRequest().getPath());
+            throw new IllegalStateException(
+                    "ApiKeyFilter did not run for " + exchange.getRequest().getPath());
         }
         return key;
     }

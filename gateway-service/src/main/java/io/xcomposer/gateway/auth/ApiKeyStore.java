@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -36,11 +35,28 @@ public class ApiKeyStore {
         RANDOM.nextBytes(random);
         String secret = "xc-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         String hash = sha256(secret);
-        ApiKey key = new ApiKey("key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), name,
-                Instant.now(), false, requestsPerMinute, tokensPerMinute);
-        Map<String, String> fields = Map.of("id", key.id(), "name", name, "created", key.created().toString(),
-                "revoked", "0", "rpm", String.valueOf(requestsPerMinute), "tpm", String.valueOf(tokensPerMinute));
-        return redis.opsForHash().putAll(recordKey(hash), fields)
+        ApiKey key = new ApiKey(
+                "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
+                name,
+                Instant.now(),
+                false,
+                requestsPerMinute,
+                tokensPerMinute);
+        Map<String, String> fields = Map.of(
+                "id",
+                key.id(),
+                "name",
+                name,
+                "created",
+                key.created().toString(),
+                "revoked",
+                "0",
+                "rpm",
+                String.valueOf(requestsPerMinute),
+                "tpm",
+                String.valueOf(tokensPerMinute));
+        return redis.opsForHash()
+                .putAll(recordKey(hash), fields)
                 .then(redis.opsForValue().set(idKey(key.id()), hash))
                 .then(redis.opsForSet().add("xc:keys", key.id()))
                 .thenReturn(new CreatedKey(key, secret));
@@ -52,13 +68,16 @@ public class ApiKeyStore {
     }
 
     public Mono<Boolean> revoke(String id) {
-        return redis.opsForValue().get(idKey(id))
-                .flatMap(hash -> redis.opsForHash().put(recordKey(hash), "revoked", "1").thenReturn(true))
+        return redis.opsForValue()
+                .get(idKey(id))
+                .flatMap(hash ->
+                        redis.opsForHash().put(recordKey(hash), "revoked", "1").thenReturn(true))
                 .defaultIfEmpty(false);
     }
 
     public Flux<ApiKey> list() {
-        return redis.opsForSet().members("xc:keys")
+        return redis.opsForSet()
+                .members("xc:keys")
                 .concatMap(id -> redis.opsForValue().get(idKey(id)))
                 .concatMap(this::findByHash);
     }
@@ -68,15 +87,20 @@ public class ApiKeyStore {
     }
 
     private Mono<ApiKey> findByHash(String hash) {
-        return redis.<String, String>opsForHash().entries(recordKey(hash))
+        return redis.<String, String>opsForHash()
+                .entries(recordKey(hash))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .filter(fields -> fields.containsKey("id"))
                 .map(ApiKeyStore::toKey);
     }
 
     private static ApiKey toKey(Map<String, String> fields) {
-        return new ApiKey(fields.get("id"), fields.getOrDefault("name", ""), Instant.parse(fields.get("created")),
-                "1".equals(fields.get("revoked")), Integer.parseInt(fields.getOrDefault("rpm", "0")),
+        return new ApiKey(
+                fields.get("id"),
+                fields.getOrDefault("name", ""),
+                Instant.parse(fields.get("created")),
+                "1".equals(fields.get("revoked")),
+                Integer.parseInt(fields.getOrDefault("rpm", "0")),
                 Long.parseLong(fields.getOrDefault("tpm", "0")));
     }
 

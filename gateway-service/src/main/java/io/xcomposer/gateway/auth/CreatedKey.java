@@ -1,5 +1,4 @@
 package io.xcomposer.gateway.auth;
 
 /** A key just created: the only moment its secret exists outside the client. */
-public record CreatedKey(ApiKey key, String secret) {
-}
+public record CreatedKey(ApiKey key, String secret) {}

@@ -1,8 +1,7 @@
 package io.xcomposer.gateway.auth;
 
-import java.time.Duration;
-
 import io.xcomposer.gateway.config.GatewayProperties;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -58,8 +57,10 @@ public class KeyStoreStartup implements SmartLifecycle {
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RETRY).doBeforeRetry(retry -> {
                     state = "waiting for Redis: " + retry.failure();
                     if (retry.totalRetries() == 0) {
-                        log.warn("Redis does not answer; the gateway stays not ready and retries every {} ms: {}",
-                                RETRY.toMillis(), retry.failure().toString());
+                        log.warn(
+                                "Redis does not answer; the gateway stays not ready and retries every {} ms: {}",
+                                RETRY.toMillis(),
+                                retry.failure().toString());
                     }
                 }))
                 .subscribe(ignored -> {
@@ -74,7 +75,9 @@ public class KeyStoreStartup implements SmartLifecycle {
                 return Mono.just(true);
             }
             return store.create("bootstrap", 0, 0).timeout(CALL_TIMEOUT).map(created -> {
-                log.warn("No API key existed, created bootstrap key {} (shown only now): {}", created.key().id(),
+                log.warn(
+                        "No API key existed, created bootstrap key {} (shown only now): {}",
+                        created.key().id(),
                         created.secret());
                 return true;
             });

@@ -1,5 +1,12 @@
 package io.xcomposer.gateway.catalog;
 
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.json.JsonFields;
+import io.xcomposer.gateway.config.GatewayProperties;
+import io.xcomposer.gateway.downstream.Downstream;
+import io.xcomposer.gateway.downstream.DownstreamStatusException;
+import io.xcomposer.gateway.downstream.Downstreams;
+import io.xcomposer.gateway.downstream.Forwarding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -8,14 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import io.xcomposer.common.error.ApiException;
-import io.xcomposer.common.json.JsonFields;
-import io.xcomposer.gateway.config.GatewayProperties;
-import io.xcomposer.gateway.downstream.Downstream;
-import io.xcomposer.gateway.downstream.DownstreamStatusException;
-import io.xcomposer.gateway.downstream.Downstreams;
-import io.xcomposer.gateway.downstream.Forwarding;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -39,8 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class EmbeddingsHandler {
 
-    private static final ParameterizedTypeReference<String> TEXT = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<String> TEXT = new ParameterizedTypeReference<>() {};
 
     private final Downstream retrieval;
     private final JsonMapper json;
@@ -51,20 +49,27 @@ public class EmbeddingsHandler {
         this.json = json;
         // The retrieval space belongs to the served model family, so the models /v1/models lists are the ones
         // that exist here too; anything else is OpenAI's 404 rather than a name echoed back.
-        this.models = properties.models().stream().map(GatewayProperties.Model::id).collect(Collectors.toSet());
+        this.models =
+                properties.models().stream().map(GatewayProperties.Model::id).collect(Collectors.toSet());
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
         return request.bodyToMono(String.class)
                 .defaultIfEmpty("")
                 .map(this::parse)
-                .flatMap(call -> retrieval.exchange(HttpMethod.POST, "/v1/gallery/embeddings",
+                .flatMap(call -> retrieval
+                        .exchange(
+                                HttpMethod.POST,
+                                "/v1/gallery/embeddings",
                                 Forwarding.baseHeaders(request.exchange())
                                         .andThen(headers -> headers.setContentType(MediaType.APPLICATION_JSON)),
-                                json.writeValueAsBytes(call.downstreamBody()), TEXT)
+                                json.writeValueAsBytes(call.downstreamBody()),
+                                TEXT)
                         .flatMap(entity -> entity.getBody().collectList().map(parts -> String.join("", parts)))
                         .map(answer -> toOpenAi(call, answer)))
-                .flatMap(body -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body))
+                .flatMap(body -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body))
                 .onErrorResume(DownstreamStatusException.class, Forwarding::relayError);
     }
 
@@ -80,18 +85,19 @@ public class EmbeddingsHandler {
         }
         String model = JsonFields.string(root, "model", "model");
         if (model == null || model.isBlank()) {
-            throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.",
-                    "model");
+            throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.", "model");
         }
         if (!models.contains(model)) {
-            throw ApiException.notFound("model_not_found",
-                    "The model '" + model + "' does not exist or you do not have access to it.", "model");
+            throw ApiException.notFound(
+                    "model_not_found",
+                    "The model '" + model + "' does not exist or you do not have access to it.",
+                    "model");
         }
         String format = JsonFields.string(root, "encoding_format", "encoding_format");
         format = format == null ? "float" : format;
         if (!format.equals("float") && !format.equals("base64")) {
-            throw ApiException.badRequest("invalid_value", "encoding_format must be 'float' or 'base64'.",
-                    "encoding_format");
+            throw ApiException.badRequest(
+                    "invalid_value", "encoding_format must be 'float' or 'base64'.", "encoding_format");
         }
         List<String> texts = new ArrayList<>();
         List<String> images = new ArrayList<>();
@@ -115,21 +121,23 @@ public class EmbeddingsHandler {
                     JsonNode imageUrl = JsonFields.object(item, "image_url", param + ".image_url");
                     String url = imageUrl == null ? null : JsonFields.string(imageUrl, "url", param + ".image_url.url");
                     if (url == null) {
-                        throw ApiException.badRequest("missing_required_parameter",
-                                "An image_url item needs image_url.url.", param + ".image_url.url");
+                        throw ApiException.badRequest(
+                                "missing_required_parameter",
+                                "An image_url item needs image_url.url.",
+                                param + ".image_url.url");
                     }
                     images.add(url);
                 } else {
-                    throw ApiException.badRequest("invalid_value",
-                            "input items must be strings or {type:image_url} objects.", param);
+                    throw ApiException.badRequest(
+                            "invalid_value", "input items must be strings or {type:image_url} objects.", param);
                 }
             }
         } else if (!input.isMissingNode() && !input.isNull()) {
             throw JsonFields.invalidType("input", "a string or an array");
         }
         if (texts.isEmpty() == images.isEmpty()) {
-            throw ApiException.badRequest("invalid_value",
-                    "Send either texts ('input') or images, not both and not neither.", "input");
+            throw ApiException.badRequest(
+                    "invalid_value", "Send either texts ('input') or images, not both and not neither.", "input");
         }
         Map<String, Object> downstream = texts.isEmpty() ? Map.of("images", images) : Map.of("input", texts);
         return new Call(model, format.equals("base64"), texts, downstream);
@@ -160,8 +168,11 @@ public class EmbeddingsHandler {
                 item.set("embedding", vectors.get(i));
             }
         }
-        long promptTokens = root.path("usage").path("prompt_tokens")
-                .asLong(call.texts().stream().mapToLong(t -> t.isBlank() ? 0 : t.trim().split("\\s+").length).sum());
+        long promptTokens = root.path("usage")
+                .path("prompt_tokens")
+                .asLong(call.texts().stream()
+                        .mapToLong(t -> t.isBlank() ? 0 : t.trim().split("\\s+").length)
+                        .sum());
         ObjectNode usage = out.putObject("usage");
         usage.put("prompt_tokens", promptTokens);
         usage.put("total_tokens", promptTokens);
@@ -174,6 +185,5 @@ public class EmbeddingsHandler {
         return Base64.getEncoder().encodeToString(bytes.array());
     }
 
-    private record Call(String model, boolean base64, List<String> texts, Map<String, Object> downstreamBody) {
-    }
+    private record Call(String model, boolean base64, List<String> texts, Map<String, Object> downstreamBody) {}
 }

@@ -1,12 +1,11 @@
 package io.xcomposer.gateway.catalog;
 
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.gateway.config.GatewayProperties;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.xcomposer.common.error.ApiException;
-import io.xcomposer.gateway.config.GatewayProperties;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -24,7 +23,8 @@ public class ModelsHandler {
 
     public ModelsHandler(GatewayProperties properties) {
         long created = Instant.now().getEpochSecond();
-        this.models = properties.models().stream().map(model -> view(model, created)).toList();
+        this.models =
+                properties.models().stream().map(model -> view(model, created)).toList();
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
@@ -37,8 +37,8 @@ public class ModelsHandler {
                 .filter(model -> model.get("id").equals(id))
                 .findFirst()
                 .map(model -> ServerResponse.ok().bodyValue(model))
-                .orElseGet(() -> Mono.error(ApiException.notFound("model_not_found",
-                        "The model '" + id + "' does not exist.", null)));
+                .orElseGet(() -> Mono.error(
+                        ApiException.notFound("model_not_found", "The model '" + id + "' does not exist.", null)));
     }
 
     private static Map<String, Object> view(GatewayProperties.Model model, long created) {

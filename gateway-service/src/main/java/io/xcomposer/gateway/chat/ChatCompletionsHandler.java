@@ -1,9 +1,5 @@
 package io.xcomposer.gateway.chat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -16,6 +12,9 @@ import io.xcomposer.gateway.stream.SseDataLines;
 import io.xcomposer.gateway.stream.SseSupport;
 import io.xcomposer.gateway.stream.StreamLog;
 import io.xcomposer.gateway.stream.StreamRelay;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
@@ -25,7 +24,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -43,8 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ChatCompletionsHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
-    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {};
 
     private final Downstream comprehension;
     private final StreamRelay relay;
@@ -54,14 +51,20 @@ public class ChatCompletionsHandler {
     private final Set<String> models;
     private final int maxBody;
 
-    public ChatCompletionsHandler(Downstreams downstreams, StreamRelay relay, StreamLog streamLog, TokenBudget budget,
-            JsonMapper json, GatewayProperties properties) {
+    public ChatCompletionsHandler(
+            Downstreams downstreams,
+            StreamRelay relay,
+            StreamLog streamLog,
+            TokenBudget budget,
+            JsonMapper json,
+            GatewayProperties properties) {
         this.comprehension = downstreams.comprehension();
         this.relay = relay;
         this.streamLog = streamLog;
         this.budget = budget;
         this.json = json;
-        this.models = properties.models().stream().map(GatewayProperties.Model::id).collect(Collectors.toSet());
+        this.models =
+                properties.models().stream().map(GatewayProperties.Model::id).collect(Collectors.toSet());
         this.maxBody = (int) properties.limits().chatMaxBody().toBytes();
     }
 
@@ -77,22 +80,33 @@ public class ChatCompletionsHandler {
 
     private Mono<ServerResponse> complete(ServerWebExchange exchange, ChatRequest chat) {
         ApiKey key = ApiKeyFilter.keyOf(exchange);
-        return comprehension.exchange(HttpMethod.POST, "/v1/chat/completions", headers(exchange, false),
-                        json.writeValueAsBytes(chat.body()), BYTES)
+        return comprehension
+                .exchange(
+                        HttpMethod.POST,
+                        "/v1/chat/completions",
+                        headers(exchange, false),
+                        json.writeValueAsBytes(chat.body()),
+                        BYTES)
                 .flatMap(entity -> DataBufferUtils.join(entity.getBody())
                         .map(ChatCompletionsHandler::bytes)
                         .timeout(comprehension.http().requestTimeout())
                         .map(body -> respondWhole(entity, body)))
-                .flatMap(answer -> charge(key, Usage.totalTokens(json, answer.text())).then(answer.response()));
+                .flatMap(answer ->
+                        charge(key, Usage.totalTokens(json, answer.text())).then(answer.response()));
     }
 
     private Mono<ServerResponse> stream(ServerWebExchange exchange, ChatRequest chat) {
         ApiKey key = ApiKeyFilter.keyOf(exchange);
         String streamId = StreamRelay.newStreamId();
         Mono<ResponseEntity<Flux<DataBuffer>>> opened = relay.admit()
-                .then(comprehension.exchange(HttpMethod.POST, "/v1/chat/completions", headers(exchange, true),
-                        json.writeValueAsBytes(chat.body()), BYTES));
-        return opened.flatMap(entity -> streamLog.open(streamId, key.id())
+                .then(comprehension.exchange(
+                        HttpMethod.POST,
+                        "/v1/chat/completions",
+                        headers(exchange, true),
+                        json.writeValueAsBytes(chat.body()),
+                        BYTES));
+        return opened.flatMap(entity -> streamLog
+                .open(streamId, key.id())
                 .onErrorResume(error -> Mono.empty())
                 .then(Mono.fromSupplier(() -> relay.start(streamId, dataOf(entity.getBody(), chat, key))))
                 .flatMap(events -> SseSupport.respond(events, streamId)));
@@ -153,6 +167,5 @@ public class ChatCompletionsHandler {
         return bytes;
     }
 
-    private record Answer(String text, Mono<ServerResponse> response) {
-    }
+    private record Answer(String text, Mono<ServerResponse> response) {}
 }

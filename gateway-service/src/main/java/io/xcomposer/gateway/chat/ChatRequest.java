@@ -1,9 +1,8 @@
 package io.xcomposer.gateway.chat;
 
-import java.util.Set;
-
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.json.JsonFields;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,17 +33,18 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         }
         String model = JsonFields.string(body, "model", "model");
         if (model == null || model.isBlank()) {
-            throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.",
-                    "model");
+            throw ApiException.badRequest("missing_required_parameter", "You must provide a model parameter.", "model");
         }
         if (!knownModels.contains(model)) {
-            throw ApiException.notFound("model_not_found",
-                    "The model '" + model + "' does not exist or you do not have access to it.", "model");
+            throw ApiException.notFound(
+                    "model_not_found",
+                    "The model '" + model + "' does not exist or you do not have access to it.",
+                    "model");
         }
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw ApiException.badRequest("missing_required_parameter",
-                    "'messages' must be a non-empty array.", "messages");
+            throw ApiException.badRequest(
+                    "missing_required_parameter", "'messages' must be a non-empty array.", "messages");
         }
         boolean streaming = Boolean.TRUE.equals(JsonFields.bool(body, "stream", "stream"));
         JsonNode options = JsonFields.object(body, "stream_options", "stream_options");

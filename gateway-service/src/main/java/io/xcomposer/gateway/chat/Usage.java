@@ -6,8 +6,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Reads {@code usage.total_tokens} out of a completion, a chunk or an embeddings response. */
 final class Usage {
 
-    private Usage() {
-    }
+    private Usage() {}
 
     /** Total tokens of the usage object in {@code json}, or -1 if it has none. */
     static long totalTokens(JsonMapper mapper, String json) {
@@ -22,7 +21,8 @@ final class Usage {
             if (usage.has("total_tokens")) {
                 return usage.path("total_tokens").asLong();
             }
-            return usage.path("prompt_tokens").asLong(0) + usage.path("completion_tokens").asLong(0);
+            return usage.path("prompt_tokens").asLong(0)
+                    + usage.path("completion_tokens").asLong(0);
         } catch (RuntimeException e) {
             return -1;
         }
@@ -35,7 +35,9 @@ final class Usage {
         }
         try {
             JsonNode node = mapper.readTree(json);
-            return node.path("usage").isObject() && node.path("choices").isArray() && node.path("choices").isEmpty();
+            return node.path("usage").isObject()
+                    && node.path("choices").isArray()
+                    && node.path("choices").isEmpty();
         } catch (RuntimeException e) {
             return false;
         }

@@ -2,7 +2,6 @@ package io.xcomposer.gateway.config;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,9 +47,11 @@ public record GatewayProperties(
      * @param vision whether image parts are accepted
      * @param capabilities extension list, e.g. vision, composition
      */
-    public record Model(String id, @DefaultValue("512") int contextLength, @DefaultValue("true") boolean vision,
-            @DefaultValue List<String> capabilities) {
-    }
+    public record Model(
+            String id,
+            @DefaultValue("512") int contextLength,
+            @DefaultValue("true") boolean vision,
+            @DefaultValue List<String> capabilities) {}
 
     /**
      * Per-key limits (a key may override the two rates).
@@ -63,11 +64,14 @@ public record GatewayProperties(
      * @param maxConcurrentStreams open streams per gateway instance before new ones get 503
      * @param authCacheTtl how long a key seen valid may be accepted while Redis is unreachable
      */
-    public record Limits(@DefaultValue("600") int requestsPerMinute, @DefaultValue("60") int burst,
-            @DefaultValue("0") long tokensPerMinute, @DefaultValue("25MB") DataSize chatMaxBody,
-            @DefaultValue("25MB") DataSize maxBody, @DefaultValue("4096") int maxConcurrentStreams,
-            @DefaultValue("5m") Duration authCacheTtl) {
-    }
+    public record Limits(
+            @DefaultValue("600") int requestsPerMinute,
+            @DefaultValue("60") int burst,
+            @DefaultValue("0") long tokensPerMinute,
+            @DefaultValue("25MB") DataSize chatMaxBody,
+            @DefaultValue("25MB") DataSize maxBody,
+            @DefaultValue("4096") int maxConcurrentStreams,
+            @DefaultValue("5m") Duration authCacheTtl) {}
 
     /**
      * Resumable streams.
@@ -80,10 +84,13 @@ public record GatewayProperties(
      * @param maxEvents hard cap on events logged for one stream
      * @param resumable log events to Redis so streams can be resumed; off = plain relay (no Redis per event)
      */
-    public record Streams(@DefaultValue("10m") Duration ttl, @DefaultValue("15s") Duration keepAlive,
-            @DefaultValue("30s") Duration detachedGrace, @DefaultValue("25ms") Duration resumePoll,
-            @DefaultValue("20000") int maxEvents, @DefaultValue("true") boolean resumable) {
-    }
+    public record Streams(
+            @DefaultValue("10m") Duration ttl,
+            @DefaultValue("15s") Duration keepAlive,
+            @DefaultValue("30s") Duration detachedGrace,
+            @DefaultValue("25ms") Duration resumePoll,
+            @DefaultValue("20000") int maxEvents,
+            @DefaultValue("true") boolean resumable) {}
 
     /**
      * Downstream HTTP behaviour. Breaker and retry policy: {@code downstream.DownstreamPolicy} (429/503 are load
@@ -105,19 +112,23 @@ public record GatewayProperties(
      *        event; counted from the break, again after each reconnect that delivered an event. Composition's
      *        lease takes a job over within 3-5 s, so 10 s covers one take-over with room.
      */
-    public record Http(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("60s") Duration firstByteTimeout,
-            @DefaultValue("120s") Duration idleTimeout, @DefaultValue("300s") Duration requestTimeout,
-            @DefaultValue("2") int retries, @DefaultValue("10") int breakerWindow,
-            @DefaultValue("5") int breakerMinimumCalls, @DefaultValue("50") int breakerFailureRate,
-            @DefaultValue("1s") Duration breakerOpenFor, @DefaultValue("3") int breakerHalfOpenCalls,
-            @DefaultValue("10s") Duration streamResumeWindow) {
-    }
+    public record Http(
+            @DefaultValue("2s") Duration connectTimeout,
+            @DefaultValue("60s") Duration firstByteTimeout,
+            @DefaultValue("120s") Duration idleTimeout,
+            @DefaultValue("300s") Duration requestTimeout,
+            @DefaultValue("2") int retries,
+            @DefaultValue("10") int breakerWindow,
+            @DefaultValue("5") int breakerMinimumCalls,
+            @DefaultValue("50") int breakerFailureRate,
+            @DefaultValue("1s") Duration breakerOpenFor,
+            @DefaultValue("3") int breakerHalfOpenCalls,
+            @DefaultValue("10s") Duration streamResumeWindow) {}
 
     /**
      * CORS for browser clients on other origins. Keys travel as bearer tokens, never cookies, so credentials stay off.
      *
      * @param allowedOrigins origins (patterns) allowed; {@code *} by default
      */
-    public record Cors(@DefaultValue("*") List<String> allowedOrigins) {
-    }
+    public record Cors(@DefaultValue("*") List<String> allowedOrigins) {}
 }

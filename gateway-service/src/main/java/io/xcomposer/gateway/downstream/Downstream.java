@@ -1,9 +1,5 @@
 package io.xcomposer.gateway.downstream;
 
-import java.time.Duration;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
-
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -11,6 +7,9 @@ import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -50,19 +49,23 @@ public final class Downstream {
      * {@link DownstreamStatusException} with the body read. The returned body publisher is not yet subscribed.
      * Each attempt passes the breaker on its own, so a refused connection counts once per attempt.
      */
-    public <T> Mono<ResponseEntity<Flux<T>>> exchange(HttpMethod method, String pathAndQuery,
-            Consumer<HttpHeaders> headers, byte[] body, ParameterizedTypeReference<T> bodyType) {
+    public <T> Mono<ResponseEntity<Flux<T>>> exchange(
+            HttpMethod method,
+            String pathAndQuery,
+            Consumer<HttpHeaders> headers,
+            byte[] body,
+            ParameterizedTypeReference<T> bodyType) {
         Mono<ResponseEntity<Flux<T>>> attempt = Mono.defer(() -> {
-            WebClient.RequestBodySpec spec = client.method(method).uri(pathAndQuery).headers(headers);
-            WebClient.RequestHeadersSpec<?> withBody = body.length == 0 && method == HttpMethod.GET ? spec
-                    : spec.body(BodyInserters.fromValue(body));
+            WebClient.RequestBodySpec spec =
+                    client.method(method).uri(pathAndQuery).headers(headers);
+            WebClient.RequestHeadersSpec<?> withBody =
+                    body.length == 0 && method == HttpMethod.GET ? spec : spec.body(BodyInserters.fromValue(body));
             return withBody.retrieve()
                     .onStatus(HttpStatusCode::isError, Downstream::toStatusException)
                     .toEntityFlux(bodyType)
                     .timeout(http.firstByteTimeout());
         });
-        return attempt
-                .transformDeferred(CircuitBreakerOperator.of(breaker))
+        return attempt.transformDeferred(CircuitBreakerOperator.of(breaker))
                 .transformDeferred(RetryOperator.of(retry))
                 .onErrorMap(this::toClientError);
     }
@@ -82,15 +85,17 @@ public final class Downstream {
     private Throwable toClientError(Throwable error) {
         if (error instanceof CallNotPermittedException) {
             // Retry-After: the breaker's wait in open state, after which it lets trial calls through.
-            return GatewayException.unavailable("upstream_circuit_open",
-                    "The " + name + " service is failing; retry later.", http.breakerOpenFor());
+            return GatewayException.unavailable(
+                    "upstream_circuit_open",
+                    "The " + name + " service is failing; retry later.",
+                    http.breakerOpenFor());
         }
         if (error instanceof TimeoutException) {
             return GatewayException.timeout("The " + name + " service did not answer in time.");
         }
         if (error instanceof WebClientRequestException) {
-            return GatewayException.unavailable("upstream_unavailable", "The " + name + " service is unreachable.",
-                    Duration.ofSeconds(2));
+            return GatewayException.unavailable(
+                    "upstream_unavailable", "The " + name + " service is unreachable.", Duration.ofSeconds(2));
         }
         return error;
     }
@@ -98,7 +103,7 @@ public final class Downstream {
     private static Mono<Throwable> toStatusException(ClientResponse response) {
         return response.bodyToMono(String.class)
                 .defaultIfEmpty("")
-                .map(body -> new DownstreamStatusException(response.statusCode(), response.headers().asHttpHeaders(),
-                        body));
+                .map(body -> new DownstreamStatusException(
+                        response.statusCode(), response.headers().asHttpHeaders(), body));
     }
 }

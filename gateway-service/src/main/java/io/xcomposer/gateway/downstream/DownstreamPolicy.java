@@ -1,13 +1,12 @@
 package io.xcomposer.gateway.downstream;
 
-import java.net.ConnectException;
-import java.time.Duration;
-import java.util.concurrent.TimeoutException;
-
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import io.xcomposer.gateway.config.GatewayProperties;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
@@ -29,8 +28,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  */
 final class DownstreamPolicy {
 
-    private DownstreamPolicy() {
-    }
+    private DownstreamPolicy() {}
 
     static CircuitBreakerConfig breaker(GatewayProperties.Http http) {
         return CircuitBreakerConfig.custom()
@@ -50,8 +48,8 @@ final class DownstreamPolicy {
     static RetryConfig retry(GatewayProperties.Http http) {
         return RetryConfig.custom()
                 .maxAttempts(http.retries() + 1)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2,
-                        Duration.ofSeconds(1)))
+                .intervalFunction(
+                        IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2, Duration.ofSeconds(1)))
                 .retryOnException(DownstreamPolicy::isRetryable)
                 .failAfterMaxAttempts(false)
                 .build();

@@ -42,22 +42,36 @@ public class Downstreams {
                 .pendingAcquireTimeout(http.connectTimeout().multipliedBy(5))
                 .build();
         HttpClient httpClient = HttpClient.create(pool)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) http.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        http.connectTimeout().toMillis())
                 .keepAlive(true);
         // Non-streamed answers are read whole; embeddings and composition states can be well over 256 KB.
         ExchangeStrategies strategies = ExchangeStrategies.builder()
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) properties.limits().maxBody().toBytes()))
+                .codecs(codecs -> codecs.defaultCodecs()
+                        .maxInMemorySize((int) properties.limits().maxBody().toBytes()))
                 .build();
         WebClient.Builder base = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .filter(serviceToken.clientFilter())
                 .exchangeStrategies(strategies);
-        this.comprehension = new Downstream("comprehension", base.clone().baseUrl(properties.comprehensionUrl())
-                .build(), breakers.circuitBreaker("comprehension"), retries.retry("comprehension"), http);
-        this.composition = new Downstream("composition", base.clone().baseUrl(properties.compositionUrl()).build(),
-                breakers.circuitBreaker("composition"), retries.retry("composition"), http);
-        this.retrieval = new Downstream("retrieval", base.clone().baseUrl(properties.retrievalUrl()).build(),
-                breakers.circuitBreaker("retrieval"), retries.retry("retrieval"), http);
+        this.comprehension = new Downstream(
+                "comprehension",
+                base.clone().baseUrl(properties.comprehensionUrl()).build(),
+                breakers.circuitBreaker("comprehension"),
+                retries.retry("comprehension"),
+                http);
+        this.composition = new Downstream(
+                "composition",
+                base.clone().baseUrl(properties.compositionUrl()).build(),
+                breakers.circuitBreaker("composition"),
+                retries.retry("composition"),
+                http);
+        this.retrieval = new Downstream(
+                "retrieval",
+                base.clone().baseUrl(properties.retrievalUrl()).build(),
+                breakers.circuitBreaker("retrieval"),
+                retries.retry("retrieval"),
+                http);
     }
 
     public Downstream comprehension() {

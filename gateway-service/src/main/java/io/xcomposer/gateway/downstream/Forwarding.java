@@ -1,11 +1,10 @@
 package io.xcomposer.gateway.downstream;
 
-import java.util.function.Consumer;
-
 import io.xcomposer.common.web.RequestId;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.error.ErrorBodies;
+import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -17,8 +16,7 @@ public final class Forwarding {
 
     public static final String KEY_ID_HEADER = "X-Api-Key-Id";
 
-    private Forwarding() {
-    }
+    private Forwarding() {}
 
     /**
      * Headers every downstream call carries: the request id (end-to-end correlation) and the caller's key id
@@ -38,8 +36,8 @@ public final class Forwarding {
 
     /** A downstream error status relayed as is, body normalised to the platform's error shape. */
     public static Mono<ServerResponse> relayError(DownstreamStatusException error) {
-        ServerResponse.BodyBuilder response = ServerResponse.status(error.status())
-                .contentType(MediaType.APPLICATION_JSON);
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(error.status()).contentType(MediaType.APPLICATION_JSON);
         String retryAfter = error.headers().getFirst(HttpHeaders.RETRY_AFTER);
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, retryAfter);

@@ -14,8 +14,7 @@ public final class ErrorBodies {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private ErrorBodies() {
-    }
+    private ErrorBodies() {}
 
     public static String json(String message, String type, @Nullable String code, @Nullable String param) {
         return JSON.writeValueAsString(ErrorResponse.of(message, type, param, code));
@@ -28,7 +27,9 @@ public final class ErrorBodies {
     public static String normalise(int status, String body) {
         try {
             JsonNode node = JSON.readTree(body);
-            if (node != null && node.path("error").isObject() && node.path("error").has("message")) {
+            if (node != null
+                    && node.path("error").isObject()
+                    && node.path("error").has("message")) {
                 return body;
             }
             if (node != null && node.has("message")) {

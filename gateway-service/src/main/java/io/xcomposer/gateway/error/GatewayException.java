@@ -1,8 +1,7 @@
 package io.xcomposer.gateway.error;
 
-import java.time.Duration;
-
 import io.xcomposer.common.error.ApiException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
@@ -16,8 +15,8 @@ public final class GatewayException extends ApiException {
 
     private final @Nullable Duration retryAfter;
 
-    private GatewayException(HttpStatus status, String type, String code, String message,
-            @Nullable Duration retryAfter) {
+    private GatewayException(
+            HttpStatus status, String type, String code, String message, @Nullable Duration retryAfter) {
         super(status, type, code, message, null);
         this.retryAfter = retryAfter;
     }

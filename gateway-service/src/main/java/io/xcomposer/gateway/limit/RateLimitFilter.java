@@ -1,8 +1,5 @@
 package io.xcomposer.gateway.limit;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ApiExceptionHandler;
@@ -11,6 +8,8 @@ import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -45,8 +44,8 @@ public class RateLimitFilter implements WebFilter {
     private final MeterRegistry meters;
     private final AtomicLong lastWarning = new AtomicLong();
 
-    public RateLimitFilter(RequestRateLimiter requests, TokenBudget tokens, GatewayProperties properties,
-            MeterRegistry meters) {
+    public RateLimitFilter(
+            RequestRateLimiter requests, TokenBudget tokens, GatewayProperties properties, MeterRegistry meters) {
         this.requests = requests;
         this.tokens = tokens;
         this.defaults = properties.limits();
@@ -77,8 +76,10 @@ public class RateLimitFilter implements WebFilter {
                     headers.set("x-ratelimit-remaining-requests", String.valueOf(decision.remaining()));
                     headers.set("x-ratelimit-reset-requests", resetValue(decision.reset()));
                     if (!decision.allowed()) {
-                        meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "requests").increment();
-                        return Mono.<Void>error(GatewayException.rateLimited("rate_limit_exceeded",
+                        meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "requests")
+                                .increment();
+                        return Mono.<Void>error(GatewayException.rateLimited(
+                                "rate_limit_exceeded",
                                 "Rate limit reached for requests: " + limits.requestsPerMinute()
                                         + " per minute. Retry after the time in Retry-After.",
                                 decision.retryAfter()));
@@ -96,8 +97,10 @@ public class RateLimitFilter implements WebFilter {
                     headers.set("x-ratelimit-remaining-tokens", String.valueOf(state.remaining()));
                     headers.set("x-ratelimit-reset-tokens", resetValue(state.reset()));
                     if (!state.allowed()) {
-                        meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "tokens").increment();
-                        return Mono.<Void>error(GatewayException.rateLimited("tokens_exceeded",
+                        meters.counter("xcomposer.gateway.ratelimit.rejections", "limit", "tokens")
+                                .increment();
+                        return Mono.<Void>error(GatewayException.rateLimited(
+                                "tokens_exceeded",
                                 "Token budget reached: " + limits.tokensPerMinute()
                                         + " tokens per minute. Retry after the time in Retry-After.",
                                 state.reset()));
@@ -108,7 +111,8 @@ public class RateLimitFilter implements WebFilter {
     }
 
     private Mono<Void> failOpen(Throwable redisError) {
-        meters.counter("xcomposer.gateway.redis.failures", "operation", "ratelimit").increment();
+        meters.counter("xcomposer.gateway.redis.failures", "operation", "ratelimit")
+                .increment();
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last > Duration.ofSeconds(10).toNanos() && lastWarning.compareAndSet(last, now)) {
@@ -119,7 +123,8 @@ public class RateLimitFilter implements WebFilter {
 
     private static boolean spendsTokens(HttpMethod method, String path) {
         return method == HttpMethod.POST
-                && (path.equals("/v1/chat/completions") || path.equals("/v1/compositions")
+                && (path.equals("/v1/chat/completions")
+                        || path.equals("/v1/compositions")
                         || path.equals("/v1/embeddings"));
     }
 

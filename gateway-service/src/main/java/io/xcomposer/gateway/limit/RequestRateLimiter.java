@@ -2,7 +2,6 @@ package io.xcomposer.gateway.limit;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -14,8 +13,8 @@ import reactor.core.publisher.Mono;
 public class RequestRateLimiter {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT = RedisScript.of(new ClassPathResource("scripts/token_bucket.lua"),
-            List.class);
+    private static final RedisScript<List> SCRIPT =
+            RedisScript.of(new ClassPathResource("scripts/token_bucket.lua"), List.class);
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -37,7 +36,8 @@ public class RequestRateLimiter {
                 .map(reply -> {
                     List<?> values = (List<?>) reply;
                     boolean allowed = "1".equals(values.get(0).toString());
-                    long remaining = (long) Math.floor(Double.parseDouble(values.get(1).toString()));
+                    long remaining =
+                            (long) Math.floor(Double.parseDouble(values.get(1).toString()));
                     Duration retry = seconds(values.get(2));
                     Duration reset = seconds(values.get(3));
                     return new Decision(allowed, burst, remaining, retry, reset);
@@ -55,6 +55,5 @@ public class RequestRateLimiter {
      * @param retryAfter wait until one request is available (when not allowed)
      * @param reset time until the bucket is full again
      */
-    public record Decision(boolean allowed, long limit, long remaining, Duration retryAfter, Duration reset) {
-    }
+    public record Decision(boolean allowed, long limit, long remaining, Duration retryAfter, Duration reset) {}
 }

@@ -2,7 +2,6 @@ package io.xcomposer.gateway.limit;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -24,7 +23,8 @@ public class TokenBudget {
 
     public Mono<State> check(String keyId, long budget) {
         Instant now = Instant.now();
-        return redis.opsForValue().get(windowKey(keyId, now))
+        return redis.opsForValue()
+                .get(windowKey(keyId, now))
                 .map(Long::parseLong)
                 .defaultIfEmpty(0L)
                 .map(used -> new State(budget, Math.max(0, budget - used), used < budget, untilNextWindow(now)));
@@ -32,7 +32,8 @@ public class TokenBudget {
 
     public Mono<Long> charge(String keyId, long tokens) {
         String key = windowKey(keyId, Instant.now());
-        return redis.opsForValue().increment(key, tokens)
+        return redis.opsForValue()
+                .increment(key, tokens)
                 .flatMap(total -> redis.expire(key, Duration.ofMinutes(2)).thenReturn(total));
     }
 
@@ -51,6 +52,5 @@ public class TokenBudget {
      * @param allowed whether a new request may start
      * @param reset time until the window rolls over
      */
-    public record State(long limit, long remaining, boolean allowed, Duration reset) {
-    }
+    public record State(long limit, long remaining, boolean allowed, Duration reset) {}
 }

@@ -1,15 +1,14 @@
 package io.xcomposer.gateway.proxy;
 
+import io.xcomposer.gateway.downstream.Downstream;
+import io.xcomposer.gateway.downstream.DownstreamStatusException;
+import io.xcomposer.gateway.downstream.Forwarding;
+import io.xcomposer.gateway.stream.SseSupport;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-
-import io.xcomposer.gateway.downstream.Downstream;
-import io.xcomposer.gateway.downstream.DownstreamStatusException;
-import io.xcomposer.gateway.downstream.Forwarding;
-import io.xcomposer.gateway.stream.SseSupport;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -34,13 +33,22 @@ import reactor.core.publisher.Mono;
  */
 public final class PassThroughHandler implements HandlerFunction<ServerResponse> {
 
-    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {
-    };
-    private static final List<String> REQUEST_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT,
-            "Last-Event-ID", HttpHeaders.IF_NONE_MATCH, HttpHeaders.IF_MODIFIED_SINCE);
-    private static final List<String> RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH,
-            HttpHeaders.CONTENT_DISPOSITION, HttpHeaders.CACHE_CONTROL, HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED,
-            HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER);
+    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {};
+    private static final List<String> REQUEST_HEADERS = List.of(
+            HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.ACCEPT,
+            "Last-Event-ID",
+            HttpHeaders.IF_NONE_MATCH,
+            HttpHeaders.IF_MODIFIED_SINCE);
+    private static final List<String> RESPONSE_HEADERS = List.of(
+            HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.CONTENT_LENGTH,
+            HttpHeaders.CONTENT_DISPOSITION,
+            HttpHeaders.CACHE_CONTROL,
+            HttpHeaders.ETAG,
+            HttpHeaders.LAST_MODIFIED,
+            HttpHeaders.LOCATION,
+            HttpHeaders.RETRY_AFTER);
 
     private final Downstream downstream;
 
@@ -51,35 +59,42 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
     @Override
     public Mono<ServerResponse> handle(ServerRequest request) {
         String target = request.exchange().getRequest().getURI().getRawPath()
-                + (request.exchange().getRequest().getURI().getRawQuery() == null ? ""
+                + (request.exchange().getRequest().getURI().getRawQuery() == null
+                        ? ""
                         : "?" + request.exchange().getRequest().getURI().getRawQuery());
-        Consumer<HttpHeaders> headers = Forwarding.baseHeaders(request.exchange()).andThen(out -> REQUEST_HEADERS
-                .forEach(name -> {
+        Consumer<HttpHeaders> headers = Forwarding.baseHeaders(request.exchange())
+                .andThen(out -> REQUEST_HEADERS.forEach(name -> {
                     List<String> values = request.headers().header(name);
                     if (!values.isEmpty()) {
                         out.put(name, values);
                     }
                 }));
-        boolean resumable = ResumingEventStream.applies(request.method(),
-                request.exchange().getRequest().getURI().getRawPath());
+        boolean resumable = ResumingEventStream.applies(
+                request.method(), request.exchange().getRequest().getURI().getRawPath());
         return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class))
                 .map(PassThroughHandler::bytes)
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> downstream.exchange(request.method(), target, headers, body, BYTES))
-                .flatMap(entity -> respond(entity, resumable
-                        ? events -> ResumingEventStream.relay(downstream, target, headers,
-                                request.headers().asHttpHeaders(), events)
-                        : this::endingWithAnErrorEvent))
+                .flatMap(entity -> respond(
+                        entity,
+                        resumable
+                                ? events -> ResumingEventStream.relay(
+                                        downstream,
+                                        target,
+                                        headers,
+                                        request.headers().asHttpHeaders(),
+                                        events)
+                                : this::endingWithAnErrorEvent))
                 .onErrorResume(DownstreamStatusException.class, Forwarding::relayError);
     }
 
     /** {@code relaySse} turns the downstream's event stream into the client's; other bodies go on as they are. */
-    private Mono<ServerResponse> respond(ResponseEntity<Flux<DataBuffer>> entity,
-            UnaryOperator<Flux<DataBuffer>> relaySse) {
+    private Mono<ServerResponse> respond(
+            ResponseEntity<Flux<DataBuffer>> entity, UnaryOperator<Flux<DataBuffer>> relaySse) {
         MediaType type = entity.getHeaders().getContentType();
         boolean sse = type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
-        ServerResponse.BodyBuilder response = ServerResponse.status(entity.getStatusCode()).headers(out ->
-                RESPONSE_HEADERS.forEach(name -> {
+        ServerResponse.BodyBuilder response = ServerResponse.status(entity.getStatusCode())
+                .headers(out -> RESPONSE_HEADERS.forEach(name -> {
                     List<String> values = entity.getHeaders().get(name);
                     if (values != null) {
                         out.put(name, values);
@@ -89,8 +104,8 @@ public final class PassThroughHandler implements HandlerFunction<ServerResponse>
             response.cacheControl(CacheControl.noCache().noTransform()).header("X-Accel-Buffering", "no");
         }
         Flux<DataBuffer> body = entity.getBody() == null ? Flux.empty() : entity.getBody();
-        return response.body(BodyInserters.fromDataBuffers(sse ? relaySse.apply(body)
-                : body.timeout(downstream.http().requestTimeout())));
+        return response.body(BodyInserters.fromDataBuffers(
+                sse ? relaySse.apply(body) : body.timeout(downstream.http().requestTimeout())));
     }
 
     /**

@@ -1,20 +1,19 @@
 package io.xcomposer.gateway.proxy;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.function.Consumer;
-import java.util.regex.Pattern;
-
 import io.xcomposer.gateway.downstream.Downstream;
 import io.xcomposer.gateway.downstream.DownstreamStatusException;
 import io.xcomposer.gateway.stream.SseEventFrames;
 import io.xcomposer.gateway.stream.SseSupport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -39,10 +38,10 @@ final class ResumingEventStream {
 
     private static final Logger log = LoggerFactory.getLogger(ResumingEventStream.class);
     private static final Pattern EVENTS = Pattern.compile("/v1/compositions/[^/]+/events");
-    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {};
     /** Composition events are small JSON (no images); this only bounds what a broken downstream can make us hold. */
     private static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     /** Attempts per break; the window ends them sooner (100 ms doubling to 1 s: 20 attempts take at least 17 s). */
@@ -60,8 +59,8 @@ final class ResumingEventStream {
     private long windowStart;
     private long relayedAtWindowStart = -1;
 
-    private ResumingEventStream(Downstream downstream, String target, Consumer<HttpHeaders> headers,
-            HttpHeaders clientHeaders) {
+    private ResumingEventStream(
+            Downstream downstream, String target, Consumer<HttpHeaders> headers, HttpHeaders clientHeaders) {
         this.downstream = downstream;
         this.target = target;
         this.headers = headers;
@@ -79,8 +78,12 @@ final class ResumingEventStream {
      * break, those of the reconnects. {@code headers} builds a request like the client's; the reconnects add
      * {@code Last-Event-ID}.
      */
-    static Flux<DataBuffer> relay(Downstream downstream, String target, Consumer<HttpHeaders> headers,
-            HttpHeaders clientHeaders, Flux<DataBuffer> first) {
+    static Flux<DataBuffer> relay(
+            Downstream downstream,
+            String target,
+            Consumer<HttpHeaders> headers,
+            HttpHeaders clientHeaders,
+            Flux<DataBuffer> first) {
         return Flux.defer(() -> new ResumingEventStream(downstream, target, headers, clientHeaders).follow(first));
     }
 
@@ -89,7 +92,8 @@ final class ResumingEventStream {
                 .map(frames::next)
                 .filter(bytes -> bytes.length > 0)
                 .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
-                .concatWith(Mono.defer(() -> frames.finished() ? Mono.empty()
+                .concatWith(Mono.defer(() -> frames.finished()
+                        ? Mono.empty()
                         : Mono.error(new SseSupport.EndedEarly("a done, error or edit_done event"))))
                 .onErrorResume(error -> frames.finished() ? Flux.empty() : resume(error));
     }
@@ -106,19 +110,26 @@ final class ResumingEventStream {
             return giveUp(broke);
         }
         frames.restart();
-        log.info("The {} event stream broke off after event {} ({}); reconnecting with Last-Event-ID",
-                downstream.name(), frames.lastId(), broke.toString());
+        log.info(
+                "The {} event stream broke off after event {} ({}); reconnecting with Last-Event-ID",
+                downstream.name(),
+                frames.lastId(),
+                broke.toString());
         // The first reconnect goes at once (another replica replays from the journal); a replica that answers and
         // dies again without delivering an event (crash-looping) is not hammered: the back-off goes on across breaks.
         Duration wait = breaksInWindow++ == 0 ? Duration.ZERO : pause(broke, breaksInWindow - 2);
-        return Mono.delay(wait).then(Mono.defer(this::reconnect)
-                .retryWhen(Retry.from(failures -> failures.concatMap(failure -> worthRetrying(failure.failure())
-                        && failure.totalRetries() < ATTEMPTS_PER_BREAK
-                                ? Mono.delay(pause(failure.failure(), failure.totalRetries()))
-                                : Mono.error(failure.failure())))))
+        return Mono.delay(wait)
+                .then(Mono.defer(this::reconnect)
+                        .retryWhen(Retry.from(failures -> failures.concatMap(failure ->
+                                worthRetrying(failure.failure()) && failure.totalRetries() < ATTEMPTS_PER_BREAK
+                                        ? Mono.delay(pause(failure.failure(), failure.totalRetries()))
+                                        : Mono.error(failure.failure())))))
                 .timeout(Duration.ofNanos(left))
-                .doOnNext(body -> log.info("The {} event stream resumed after event {}, {} ms after the break",
-                        downstream.name(), frames.lastId(), Duration.ofNanos(System.nanoTime() - now).toMillis()))
+                .doOnNext(body -> log.info(
+                        "The {} event stream resumed after event {}, {} ms after the break",
+                        downstream.name(),
+                        frames.lastId(),
+                        Duration.ofNanos(System.nanoTime() - now).toMillis()))
                 .map(this::follow)
                 .onErrorResume(failed -> {
                     log.info("Could not resume the {} event stream: {}", downstream.name(), failed.toString());
@@ -129,9 +140,10 @@ final class ResumingEventStream {
 
     private Mono<Flux<DataBuffer>> reconnect() {
         String lastId = frames.lastId();
-        Consumer<HttpHeaders> resumeHeaders = lastId == null ? headers
-                : headers.andThen(out -> out.set("Last-Event-ID", lastId));
-        return downstream.exchange(HttpMethod.GET, target, resumeHeaders, new byte[0], BYTES)
+        Consumer<HttpHeaders> resumeHeaders =
+                lastId == null ? headers : headers.andThen(out -> out.set("Last-Event-ID", lastId));
+        return downstream
+                .exchange(HttpMethod.GET, target, resumeHeaders, new byte[0], BYTES)
                 .flatMap(ResumingEventStream::eventStream);
     }
 
@@ -140,8 +152,8 @@ final class ResumingEventStream {
         if (type == null || !MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type) || entity.getBody() == null) {
             // Read the unwanted body off (and release it) so its pooled connection is freed, then give up.
             Flux<DataBuffer> unwanted = entity.getBody() == null ? Flux.empty() : entity.getBody();
-            return unwanted.doOnNext(DataBufferUtils::release).then(Mono.error(new NotAnEventStream(
-                    String.valueOf(type))));
+            return unwanted.doOnNext(DataBufferUtils::release)
+                    .then(Mono.error(new NotAnEventStream(String.valueOf(type))));
         }
         return Mono.just(entity.getBody());
     }
@@ -154,7 +166,8 @@ final class ResumingEventStream {
         if (error instanceof NotAnEventStream) {
             return false;
         }
-        return !(error instanceof DownstreamStatusException status) || status.status().is5xxServerError()
+        return !(error instanceof DownstreamStatusException status)
+                || status.status().is5xxServerError()
                 || status.status().value() == HttpStatus.TOO_MANY_REQUESTS.value();
     }
 

@@ -24,8 +24,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class Routes {
 
     @Bean
-    RouterFunction<ServerResponse> gatewayRoutes(ChatCompletionsHandler chat, ModelsHandler models,
-            EmbeddingsHandler embeddings, ResumeHandler resume, AdminKeysHandler admin, Downstreams downstreams) {
+    RouterFunction<ServerResponse> gatewayRoutes(
+            ChatCompletionsHandler chat,
+            ModelsHandler models,
+            EmbeddingsHandler embeddings,
+            ResumeHandler resume,
+            AdminKeysHandler admin,
+            Downstreams downstreams) {
         PassThroughHandler toComprehension = new PassThroughHandler(downstreams.comprehension());
         PassThroughHandler toComposition = new PassThroughHandler(downstreams.composition());
         PassThroughHandler toRetrieval = new PassThroughHandler(downstreams.retrieval());
@@ -47,7 +52,11 @@ public class Routes {
                 .route(GET("/admin/keys"), admin::list)
                 .route(DELETE("/admin/keys/{id}"), admin::revoke)
                 // the web chat page
-                .GET("/", request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(index))
+                .GET(
+                        "/",
+                        request -> ServerResponse.ok()
+                                .contentType(MediaType.TEXT_HTML)
+                                .bodyValue(index))
                 .build();
     }
 }

@@ -1,15 +1,14 @@
 package io.xcomposer.gateway.stream;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.ErrorBodies;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -44,15 +43,15 @@ public class ResumeHandler {
         String streamId = request.pathVariable("streamId");
         ApiKey key = ApiKeyFilter.keyOf(request.exchange());
         long after = lastEventId(request);
-        return streamLog.owner(streamId)
+        return streamLog
+                .owner(streamId)
                 .filter(owner -> owner.equals(key.id()))
-                .switchIfEmpty(Mono.error(() -> ApiException.notFound("stream_not_found",
-                        "No stream " + streamId + " (it may have expired).", null)))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound(
+                        "stream_not_found", "No stream " + streamId + " (it may have expired).", null)))
                 .flatMap(owner -> {
                     Runnable release = relay.attachReader(streamId);
-                    Flux<ServerSentEvent<String>> events = follow(streamId, after)
-                            .map(SseSupport::event)
-                            .doFinally(signal -> release.run());
+                    Flux<ServerSentEvent<String>> events =
+                            follow(streamId, after).map(SseSupport::event).doFinally(signal -> release.run());
                     return SseSupport.respond(SseSupport.withKeepAlive(events, config.keepAlive()), streamId);
                 });
     }
@@ -65,23 +64,23 @@ public class ResumeHandler {
         AtomicLong cursor = new AtomicLong(after);
         AtomicBoolean ended = new AtomicBoolean();
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        Mono<List<LoggedEvent>> poll = Mono.defer(() -> streamLog.range(streamId, cursor.get() + 1, BATCH)
+        Mono<List<LoggedEvent>> poll = Mono.defer(() -> streamLog
+                .range(streamId, cursor.get() + 1, BATCH)
                 .collectList()
-                .flatMap(batch -> batch.isEmpty() ? Mono.delay(config.resumePoll()).thenReturn(batch)
-                        : Mono.just(batch)));
-        return poll
-                .map(batch -> advance(batch, cursor, ended, lastProgress))
+                .flatMap(batch ->
+                        batch.isEmpty() ? Mono.delay(config.resumePoll()).thenReturn(batch) : Mono.just(batch)));
+        return poll.map(batch -> advance(batch, cursor, ended, lastProgress))
                 .repeat(() -> !ended.get())
                 .concatMapIterable(batch -> batch);
     }
 
-    private List<LoggedEvent> advance(List<LoggedEvent> batch, AtomicLong cursor, AtomicBoolean ended,
-            AtomicLong lastProgress) {
+    private List<LoggedEvent> advance(
+            List<LoggedEvent> batch, AtomicLong cursor, AtomicBoolean ended, AtomicLong lastProgress) {
         if (batch.isEmpty()) {
             if (System.nanoTime() - lastProgress.get() > idleTimeout.toNanos()) {
                 ended.set(true);
-                String error = ErrorBodies.json("The stream stopped without finishing.", "server_error",
-                        SseSupport.INTERRUPTED, null);
+                String error = ErrorBodies.json(
+                        "The stream stopped without finishing.", "server_error", SseSupport.INTERRUPTED, null);
                 return List.of(LoggedEvent.data(cursor.get() + 1, error), LoggedEvent.data(cursor.get() + 2, "[DONE]"));
             }
             return batch;
@@ -103,8 +102,8 @@ public class ResumeHandler {
         try {
             return Math.max(0, Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid_last_event_id", "Last-Event-ID must be an event id number.",
-                    "Last-Event-ID");
+            throw ApiException.badRequest(
+                    "invalid_last_event_id", "Last-Event-ID must be an event id number.", "Last-Event-ID");
         }
     }
 }

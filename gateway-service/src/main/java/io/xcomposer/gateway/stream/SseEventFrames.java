@@ -3,7 +3,6 @@ package io.xcomposer.gateway.stream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;

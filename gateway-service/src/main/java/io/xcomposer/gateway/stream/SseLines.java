@@ -8,8 +8,7 @@ package io.xcomposer.gateway.stream;
  */
 final class SseLines {
 
-    private SseLines() {
-    }
+    private SseLines() {}
 
     /** At the {@code \r} or {@code \n} at {@code i}: the index of the line end's last byte ({@code i + 1} for CRLF). */
     static int lastOfLineEnd(byte[] bytes, int i, int length) {

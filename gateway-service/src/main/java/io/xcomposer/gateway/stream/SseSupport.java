@@ -1,10 +1,9 @@
 package io.xcomposer.gateway.stream;
 
+import io.xcomposer.gateway.error.ErrorBodies;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-
-import io.xcomposer.gateway.error.ErrorBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -20,10 +19,10 @@ public final class SseSupport {
 
     /** The code of the error event that replaces the rest of a downstream stream that broke off. */
     public static final String INTERRUPTED = "upstream_stream_interrupted";
+
     private static final Logger log = LoggerFactory.getLogger(SseSupport.class);
 
-    private SseSupport() {
-    }
+    private SseSupport() {}
 
     /**
      * The {@code data} of the error event a client gets when the {@code service}'s stream broke off before its
@@ -34,15 +33,17 @@ public final class SseSupport {
     public static String interruptedError(String service, Throwable error) {
         log.warn("The {} stream broke off: {}", service, error.toString());
         if (error instanceof TimeoutException) {
-            return ErrorBodies.json("The " + service + " stream stalled and was stopped.", "server_error",
-                    INTERRUPTED, null);
+            return ErrorBodies.json(
+                    "The " + service + " stream stalled and was stopped.", "server_error", INTERRUPTED, null);
         }
         if (error instanceof EndedEarly || hasCause(error, IOException.class)) {
-            return ErrorBodies.json("The " + service + " service's stream ended before it finished.", "server_error",
-                    INTERRUPTED, null);
+            return ErrorBodies.json(
+                    "The " + service + " service's stream ended before it finished.",
+                    "server_error",
+                    INTERRUPTED,
+                    null);
         }
-        return ErrorBodies.json("The " + service + " stream was interrupted.", "server_error", INTERRUPTED,
-                null);
+        return ErrorBodies.json("The " + service + " stream was interrupted.", "server_error", INTERRUPTED, null);
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
@@ -68,10 +69,13 @@ public final class SseSupport {
      * an interval without backpressure fails on Reactor 3.8 ("Could not emit tick").
      */
     public static Flux<ServerSentEvent<String>> withKeepAlive(Flux<ServerSentEvent<String>> events, Duration every) {
-        return events.publish(shared -> Flux.merge(shared,
+        return events.publish(shared -> Flux.merge(
+                shared,
                 Flux.interval(every, every)
                         .onBackpressureDrop()
-                        .map(tick -> ServerSentEvent.<String>builder().comment("ping").build())
+                        .map(tick -> ServerSentEvent.<String>builder()
+                                .comment("ping")
+                                .build())
                         .takeUntilOther(shared.then(Mono.just(Boolean.TRUE)))));
     }
 
@@ -86,6 +90,9 @@ public final class SseSupport {
     }
 
     public static ServerSentEvent<String> event(LoggedEvent event) {
-        return ServerSentEvent.<String>builder().id(Long.toString(event.seq())).data(event.data()).build();
+        return ServerSentEvent.<String>builder()
+                .id(Long.toString(event.seq()))
+                .data(event.data())
+                .build();
     }
 }

@@ -1,15 +1,14 @@
 package io.xcomposer.gateway.stream;
 
+import io.xcomposer.gateway.config.GatewayProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import io.xcomposer.gateway.config.GatewayProperties;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -25,8 +24,8 @@ import reactor.core.publisher.Mono;
 @Component
 public class StreamLog {
 
-    private static final RedisScript<Long> APPEND = RedisScript.of(new ClassPathResource("scripts/stream_append.lua"),
-            Long.class);
+    private static final RedisScript<Long> APPEND =
+            RedisScript.of(new ClassPathResource("scripts/stream_append.lua"), Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
@@ -38,8 +37,8 @@ public class StreamLog {
 
     public Mono<Void> open(String streamId, String ownerKeyId) {
         String meta = metaKey(streamId);
-        return redis.opsForHash().putAll(meta, Map.of("owner", ownerKeyId, "created",
-                        String.valueOf(System.currentTimeMillis())))
+        return redis.opsForHash()
+                .putAll(meta, Map.of("owner", ownerKeyId, "created", String.valueOf(System.currentTimeMillis())))
                 .then(redis.expire(meta, ttl))
                 .then();
     }
@@ -74,7 +73,10 @@ public class StreamLog {
     /** Up to {@code count} events with {@code seq >= fromSeq}, in order. */
     public Flux<LoggedEvent> range(String streamId, long fromSeq, int count) {
         return redis.<String, String>opsForStream()
-                .range(logKey(streamId), Range.rightUnbounded(Range.Bound.inclusive("0-" + fromSeq)), Limit.limit().count(count))
+                .range(
+                        logKey(streamId),
+                        Range.rightUnbounded(Range.Bound.inclusive("0-" + fromSeq)),
+                        Limit.limit().count(count))
                 .map(StreamLog::toEvent);
     }
 

@@ -1,5 +1,10 @@
 package io.xcomposer.gateway.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.xcomposer.gateway.config.GatewayProperties;
+import io.xcomposer.gateway.error.ErrorBodies;
+import io.xcomposer.gateway.error.GatewayException;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.xcomposer.gateway.config.GatewayProperties;
-import io.xcomposer.gateway.error.ErrorBodies;
-import io.xcomposer.gateway.error.GatewayException;
-import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +42,11 @@ public class StreamRelay {
     public static final String STREAM_ID_HEADER = "X-Stream-Id";
     /** How long an event may wait for its log batch: one Lua call per stream per window, not per event. */
     private static final Duration LOG_BATCH_WINDOW = Duration.ofMillis(100);
+
     private static final long LOG_BATCH_WINDOW_NANOS = LOG_BATCH_WINDOW.toNanos();
     private static final Duration TICK = Duration.ofMillis(20);
-    private static final ServerSentEvent<String> PING = ServerSentEvent.<String>builder().comment("ping").build();
+    private static final ServerSentEvent<String> PING =
+            ServerSentEvent.<String>builder().comment("ping").build();
     private static final String DONE = "[DONE]";
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
@@ -74,8 +75,10 @@ public class StreamRelay {
     public Mono<Void> admit() {
         if (live.size() >= maxStreams) {
             meters.counter("xcomposer.gateway.overload.rejections").increment();
-            return Mono.error(GatewayException.unavailable("overloaded",
-                    "The gateway is relaying its maximum number of streams; retry shortly.", Duration.ofSeconds(1)));
+            return Mono.error(GatewayException.unavailable(
+                    "overloaded",
+                    "The gateway is relaying its maximum number of streams; retry shortly.",
+                    Duration.ofSeconds(1)));
         }
         return Mono.empty();
     }
@@ -98,8 +101,8 @@ public class StreamRelay {
         stream.upstream = dataEvents
                 .doOnNext(data -> finished.set(DONE.equals(data)))
                 // A stream that ends without [DONE] was cut off, even if the connection closed cleanly.
-                .concatWith(Flux.defer(() -> finished.get() ? Flux.empty()
-                        : Flux.error(new SseSupport.EndedEarly(DONE))))
+                .concatWith(
+                        Flux.defer(() -> finished.get() ? Flux.empty() : Flux.error(new SseSupport.EndedEarly(DONE))))
                 .take(config.maxEvents())
                 .onErrorResume(error -> Flux.just(SseSupport.interruptedError("comprehension", error), DONE))
                 .doOnNext(data -> {
@@ -115,8 +118,7 @@ public class StreamRelay {
                     stream.complete();
                 })
                 .subscribe();
-        return stream.toClient.asFlux()
-                .doOnCancel(() -> stream.clientLeft(this));
+        return stream.toClient.asFlux().doOnCancel(() -> stream.clientLeft(this));
     }
 
     /**
@@ -148,7 +150,7 @@ public class StreamRelay {
     public Runnable attachReader(String streamId) {
         LiveStream stream = live.get(streamId);
         if (stream == null) {
-            return () -> { };
+            return () -> {};
         }
         stream.readers.incrementAndGet();
         return () -> {
@@ -166,20 +168,21 @@ public class StreamRelay {
         if (!config.resumable()) {
             return Mono.empty();
         }
-        return streamLog.appendAll(streamId, events)
-                .onErrorResume(error -> {
-                    // Redis down: the stream still reaches its client, it just cannot be resumed.
-                    meters.counter("xcomposer.gateway.redis.failures", "operation", "stream_log").increment();
-                    log.debug("Could not log {} events of {}: {}", events.size(), streamId, error.toString());
-                    return Mono.empty();
-                });
+        return streamLog.appendAll(streamId, events).onErrorResume(error -> {
+            // Redis down: the stream still reaches its client, it just cannot be resumed.
+            meters.counter("xcomposer.gateway.redis.failures", "operation", "stream_log")
+                    .increment();
+            log.debug("Could not log {} events of {}: {}", events.size(), streamId, error.toString());
+            return Mono.empty();
+        });
     }
 
     /** One stream this instance is relaying. */
     private final class LiveStream {
 
         final String id;
-        final Sinks.Many<ServerSentEvent<String>> toClient = Sinks.many().unicast().onBackpressureBuffer();
+        final Sinks.Many<ServerSentEvent<String>> toClient =
+                Sinks.many().unicast().onBackpressureBuffer();
         final LogBatch logBatch;
         volatile long lastEmitNanos = System.nanoTime();
         final AtomicInteger readers = new AtomicInteger();
@@ -216,10 +219,15 @@ public class StreamRelay {
                     running.dispose();
                     live.remove(id);
                     // Close the log so a late resume ends instead of waiting for events that will not come.
-                    String cancelled = ErrorBodies.json("The stream was cancelled: no client stayed connected.",
-                            "server_error", "stream_cancelled", null);
-                    logBatch.close(List.of(LoggedEvent.data(seq.incrementAndGet(), cancelled),
-                            LoggedEvent.data(seq.incrementAndGet(), DONE), LoggedEvent.end(seq.incrementAndGet())))
+                    String cancelled = ErrorBodies.json(
+                            "The stream was cancelled: no client stayed connected.",
+                            "server_error",
+                            "stream_cancelled",
+                            null);
+                    logBatch.close(List.of(
+                                    LoggedEvent.data(seq.incrementAndGet(), cancelled),
+                                    LoggedEvent.data(seq.incrementAndGet(), DONE),
+                                    LoggedEvent.end(seq.incrementAndGet())))
                             .subscribe();
                 }
             });

@@ -36,8 +36,8 @@ public class BodySizeLimitFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        long limit = RequestPaths.normalized(request.getURI().getRawPath()).startsWith("/v1/chat/") ? chatMax
-                : otherMax;
+        long limit =
+                RequestPaths.normalized(request.getURI().getRawPath()).startsWith("/v1/chat/") ? chatMax : otherMax;
         long declared = request.getHeaders().getContentLength();
         if (declared > limit) {
             return Mono.error(tooLarge(limit));
@@ -64,8 +64,10 @@ public class BodySizeLimitFilter implements WebFilter {
     }
 
     private static ApiException tooLarge(long limit) {
-        return ApiException.payloadTooLarge("request_too_large", "The request body is larger than this endpoint "
-                + "accepts (" + limit + " bytes). Upload images with POST /v1/images and reference their ids instead.",
+        return ApiException.payloadTooLarge(
+                "request_too_large",
+                "The request body is larger than this endpoint " + "accepts (" + limit
+                        + " bytes). Upload images with POST /v1/images and reference their ids instead.",
                 null);
     }
 }

@@ -1,8 +1,7 @@
 package io.xcomposer.gateway.web;
 
-import java.util.List;
-
 import io.xcomposer.gateway.config.GatewayProperties;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -23,9 +22,16 @@ public class WebConfig {
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
         cors.setAllowedHeaders(List.of("*"));
         // Browser code must read these to back off, resume and correlate.
-        cors.setExposedHeaders(List.of("X-Request-Id", "X-Stream-Id", "Retry-After", "x-ratelimit-limit-requests",
-                "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens",
-                "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"));
+        cors.setExposedHeaders(List.of(
+                "X-Request-Id",
+                "X-Stream-Id",
+                "Retry-After",
+                "x-ratelimit-limit-requests",
+                "x-ratelimit-remaining-requests",
+                "x-ratelimit-reset-requests",
+                "x-ratelimit-limit-tokens",
+                "x-ratelimit-remaining-tokens",
+                "x-ratelimit-reset-tokens"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();

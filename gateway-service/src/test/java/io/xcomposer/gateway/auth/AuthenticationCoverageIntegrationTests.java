@@ -2,6 +2,7 @@ package io.xcomposer.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xcomposer.gateway.support.GatewayIntegrationTest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -13,8 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.xcomposer.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;
@@ -46,16 +45,23 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
     @Test
     void everyRouteRefusesMissingWrongAndRevokedKeysInEverySpelling() throws IOException {
         Map<String, Object> revoked = createKey("revoked", 0, 0);
-        client().delete().uri("/admin/keys/" + revoked.get("id")).header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .exchange().expectStatus().isOk();
+        client().delete()
+                .uri("/admin/keys/" + revoked.get("id"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectStatus()
+                .isOk();
         Map<String, String> credentials = Map.of(
                 "no key", "",
                 "wrong key", "Bearer xc-this-is-not-a-key",
                 "revoked key", "Bearer " + revoked.get("key"));
 
         Set<Route> routes = servedRoutes();
-        assertThat(routes).as("routes found").hasSizeGreaterThan(15)
-                .contains(new Route(HttpMethod.POST, "/v1/chat/completions"),
+        assertThat(routes)
+                .as("routes found")
+                .hasSizeGreaterThan(15)
+                .contains(
+                        new Route(HttpMethod.POST, "/v1/chat/completions"),
                         new Route(HttpMethod.DELETE, "/admin/keys/x1"),
                         new Route(HttpMethod.GET, "/actuator/prometheus"));
         List<String> leaks = new ArrayList<>();
@@ -78,11 +84,22 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
                 }
             }
         }
-        assertThat(leaks).as("requests answered without a valid credential (of %d checked)", checked).isEmpty();
-        assertThat(publicRoutes).as("what answers without a key").containsExactlyInAnyOrder(
-                "GET /", "GET /index.html", "GET /app.js", "GET /markdown.js", "GET /style.css",
-                "GET /actuator/health", "GET /actuator/health/liveness", "GET /actuator/health/readiness",
-                "GET /v1/gallery/images/x1/content", "GET /v1/images/x1/content");
+        assertThat(leaks)
+                .as("requests answered without a valid credential (of %d checked)", checked)
+                .isEmpty();
+        assertThat(publicRoutes)
+                .as("what answers without a key")
+                .containsExactlyInAnyOrder(
+                        "GET /",
+                        "GET /index.html",
+                        "GET /app.js",
+                        "GET /markdown.js",
+                        "GET /style.css",
+                        "GET /actuator/health",
+                        "GET /actuator/health/liveness",
+                        "GET /actuator/health/readiness",
+                        "GET /v1/gallery/images/x1/content",
+                        "GET /v1/images/x1/content");
     }
 
     @Test
@@ -107,9 +124,19 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
 
     @Test
     void theIssuesExamplesNeedAKey() {
-        for (String path : List.of("/v1;a/models", "/v1%2Fmodels", "/V1/models", "//v1/models", "/v1/./models",
-                "/v1;a/gallery/search", "/v1;x/compositions", "/v1;a/chat/completions", "/admin;a/keys",
-                "/v1/gallery/images/x1/content;a", "/v1/gallery/images/x1%2Fcontent", "/actuator;a/env")) {
+        for (String path : List.of(
+                "/v1;a/models",
+                "/v1%2Fmodels",
+                "/V1/models",
+                "//v1/models",
+                "/v1/./models",
+                "/v1;a/gallery/search",
+                "/v1;x/compositions",
+                "/v1;a/chat/completions",
+                "/admin;a/keys",
+                "/v1/gallery/images/x1/content;a",
+                "/v1/gallery/images/x1%2Fcontent",
+                "/actuator;a/env")) {
             for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST)) {
                 assertThat(send(method, path, "")).as(method + " " + path).isEqualTo(401);
             }
@@ -122,8 +149,15 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
         for (RouterFunction<ServerResponse> router : routers) {
             router.accept(new RouteCollector(routes));
         }
-        String actuator = client().get().uri("/actuator").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        String actuator = client().get()
+                .uri("/actuator")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         Matcher href = Pattern.compile("\"href\":\"https?://[^/\"]+(/[^\"]*)\"").matcher(actuator);
         while (href.find()) {
             routes.add(new Route(HttpMethod.GET, concrete(href.group(1))));
@@ -132,8 +166,11 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
             routes.add(new Route(HttpMethod.GET, "/" + file.getFilename()));
         }
         // Paths inside the wildcard routes and templated actuator links above, which the public ones are.
-        for (String inside : List.of("/actuator/health/liveness", "/actuator/health/readiness",
-                "/v1/gallery/images/x1/content", "/v1/images/x1/content")) {
+        for (String inside : List.of(
+                "/actuator/health/liveness",
+                "/actuator/health/readiness",
+                "/v1/gallery/images/x1/content",
+                "/v1/images/x1/content")) {
             routes.add(new Route(HttpMethod.GET, inside));
         }
         return routes;
@@ -141,15 +178,21 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
 
     /** The plain path and the spellings that a lenient router might map onto the same handler. */
     static List<String> spellings(String path) {
-        List<String> spellings = new ArrayList<>(List.of(path, "//" + path.substring(1), path + "/",
-                path.toUpperCase(), path + ";a", "/." + path));
+        List<String> spellings = new ArrayList<>(
+                List.of(path, "//" + path.substring(1), path + "/", path.toUpperCase(), path + ";a", "/." + path));
         int second = path.indexOf('/', 1);
         if (second > 0) {
             String first = path.substring(0, second);
             String rest = path.substring(second);
-            spellings.addAll(List.of(first + ";a" + rest, first + "%2F" + rest.substring(1), first + "/." + rest,
-                    first + "/x/.." + rest, first + "%2f" + rest.substring(1), first + "%252F" + rest.substring(1),
-                    first + "/%2e" + rest, first + ";jsessionid=1" + rest));
+            spellings.addAll(List.of(
+                    first + ";a" + rest,
+                    first + "%2F" + rest.substring(1),
+                    first + "/." + rest,
+                    first + "/x/.." + rest,
+                    first + "%2f" + rest.substring(1),
+                    first + "%252F" + rest.substring(1),
+                    first + "/%2e" + rest,
+                    first + ";jsessionid=1" + rest));
             if (rest.length() > 1) {
                 spellings.add(first + "/%" + Integer.toHexString(rest.charAt(1)) + rest.substring(2));
             }
@@ -159,8 +202,11 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
 
     private int send(HttpMethod method, String rawPath, String authorization) {
         // A URI object, not a template string: the client must send the spelling as it is, escapes included.
-        WebTestClient.RequestBodySpec request = client().mutate().responseTimeout(Duration.ofSeconds(10)).build()
-                .method(method).uri(URI.create("http://127.0.0.1:" + port + rawPath))
+        WebTestClient.RequestBodySpec request = client().mutate()
+                .responseTimeout(Duration.ofSeconds(10))
+                .build()
+                .method(method)
+                .uri(URI.create("http://127.0.0.1:" + port + rawPath))
                 .contentType(MediaType.APPLICATION_JSON);
         if (!authorization.isEmpty()) {
             request.header("Authorization", authorization);
@@ -219,21 +265,20 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
 
         // The rest of the predicate tree does not change which method and path a route answers.
         @Override
-        public void startNested(RequestPredicate predicate) {
-        }
+        public void startNested(RequestPredicate predicate) {}
 
         @Override
-        public void endNested(RequestPredicate predicate) {
-        }
+        public void endNested(RequestPredicate predicate) {}
 
         @Override
-        public void resources(java.util.function.Function<org.springframework.web.reactive.function.server.ServerRequest,
-                reactor.core.publisher.Mono<Resource>> lookup) {
-        }
+        public void resources(
+                java.util.function.Function<
+                                org.springframework.web.reactive.function.server.ServerRequest,
+                                reactor.core.publisher.Mono<Resource>>
+                        lookup) {}
 
         @Override
-        public void attributes(Map<String, Object> attributes) {
-        }
+        public void attributes(Map<String, Object> attributes) {}
 
         @Override
         public void unknown(RouterFunction<?> routerFunction) {
@@ -241,52 +286,40 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
         }
 
         @Override
-        public void pathExtension(String extension) {
-        }
+        public void pathExtension(String extension) {}
 
         @Override
-        public void header(String name, String value) {
-        }
+        public void header(String name, String value) {}
 
         @Override
-        public void queryParam(String name, String value) {
-        }
+        public void queryParam(String name, String value) {}
 
         @Override
-        public void version(String version) {
-        }
+        public void version(String version) {}
 
         @Override
-        public void startAnd() {
-        }
+        public void startAnd() {}
 
         @Override
-        public void and() {
-        }
+        public void and() {}
 
         @Override
-        public void endAnd() {
-        }
+        public void endAnd() {}
 
         @Override
-        public void startOr() {
-        }
+        public void startOr() {}
 
         @Override
-        public void or() {
-        }
+        public void or() {}
 
         @Override
-        public void endOr() {
-        }
+        public void endOr() {}
 
         @Override
-        public void startNegate() {
-        }
+        public void startNegate() {}
 
         @Override
-        public void endNegate() {
-        }
+        public void endNegate() {}
 
         @Override
         public void unknown(RequestPredicate predicate) {

@@ -1,9 +1,8 @@
 package io.xcomposer.gateway.auth;
 
+import io.xcomposer.gateway.support.GatewayIntegrationTest;
 import java.net.URI;
 import java.time.Duration;
-
-import io.xcomposer.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -19,11 +18,16 @@ class RejectedRequestsKeepConnectionsUsableIntegrationTests extends GatewayInteg
 
     @Test
     void everyRequestAfterARefusedOneIsAnswered() {
-        WebTestClient pooled = client().mutate().responseTimeout(Duration.ofSeconds(10)).build();
+        WebTestClient pooled =
+                client().mutate().responseTimeout(Duration.ofSeconds(10)).build();
         for (int i = 0; i < REQUESTS; i++) {
             WebTestClient.RequestHeadersSpec<?> request = switch (i % 3) {
-                case 0 -> pooled.post().uri(uri("/v1/embeddings")).contentType(MediaType.APPLICATION_JSON)
-                        .header("Authorization", "Bearer xc-wrong").bodyValue("{\"input\":\"a red circle\"}");
+                case 0 ->
+                    pooled.post()
+                            .uri(uri("/v1/embeddings"))
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .header("Authorization", "Bearer xc-wrong")
+                            .bodyValue("{\"input\":\"a red circle\"}");
                 case 1 -> pooled.delete().uri(uri("/v1/images")).header("Authorization", "Bearer xc-wrong");
                 default -> pooled.get().uri(uri("/v1/models"));
             };

@@ -3,6 +3,12 @@ package io.xcomposer.gateway.downstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.gateway.config.GatewayProperties;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,13 +16,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.retry.RetryRegistry;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.xcomposer.common.error.ApiException;
-import io.xcomposer.gateway.config.GatewayProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
@@ -34,18 +33,27 @@ import reactor.netty.http.server.HttpServer;
  */
 class DownstreamPolicyTests {
 
-    private static final ParameterizedTypeReference<String> TEXT = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<String> TEXT = new ParameterizedTypeReference<>() {};
     private static final Duration OPEN_FOR = Duration.ofSeconds(1);
-    private static final GatewayProperties.Http HTTP = new GatewayProperties.Http(Duration.ofSeconds(2),
-            Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5), 2, 10, 5, 50, OPEN_FOR, 3,
+    private static final GatewayProperties.Http HTTP = new GatewayProperties.Http(
+            Duration.ofSeconds(2),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            2,
+            10,
+            5,
+            50,
+            OPEN_FOR,
+            3,
             Duration.ofSeconds(10));
 
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private volatile int answer = 503;
-    private final DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
-            .route(routes -> routes
-                    .get("/status", (request, response) -> {
+    private final DisposableServer server = HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .route(routes -> routes.get("/status", (request, response) -> {
                         hits.computeIfAbsent("status", k -> new AtomicInteger()).incrementAndGet();
                         int status = answer;
                         response.status(HttpResponseStatus.valueOf(status)).header("content-type", "application/json");
@@ -53,10 +61,13 @@ class DownstreamPolicyTests {
                             response.header("Retry-After", "7");
                         }
                         return response.sendString(Mono.just("{\"error\":{\"message\":\"answered " + status
-                                + "\",\"type\":\"t\",\"param\":null,\"code\":\"c" + status + "\"}}")).then();
+                                        + "\",\"type\":\"t\",\"param\":null,\"code\":\"c" + status + "\"}}"))
+                                .then();
                     })
-                    .get("/slow", (request, response) -> Mono.delay(Duration.ofSeconds(2)).then(response
-                            .sendString(Mono.just("late")).then())))
+                    .get(
+                            "/slow",
+                            (request, response) -> Mono.delay(Duration.ofSeconds(2))
+                                    .then(response.sendString(Mono.just("late")).then())))
             .bindNow(Duration.ofSeconds(10));
 
     @AfterEach
@@ -78,7 +89,9 @@ class DownstreamPolicyTests {
                         });
             }
         }
-        assertThat(hits.get("status")).as("one request per call: 429/503 are not retried").hasValue(40);
+        assertThat(hits.get("status"))
+                .as("one request per call: 429/503 are not retried")
+                .hasValue(40);
         assertThat(downstream.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(downstream.breaker().getMetrics().getNumberOfFailedCalls()).isZero();
     }
@@ -91,7 +104,8 @@ class DownstreamPolicyTests {
             assertThatThrownBy(() -> call(downstream, "/status")).isInstanceOf(DownstreamStatusException.class);
         }
         assertThat(downstream.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(downstream.breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(10);
+        assertThat(downstream.breaker().getMetrics().getNumberOfSuccessfulCalls())
+                .isEqualTo(10);
     }
 
     @Test
@@ -103,8 +117,8 @@ class DownstreamPolicyTests {
         }
         assertThat(downstream.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThatThrownBy(() -> call(downstream, "/status"))
-                .isInstanceOfSatisfying(ApiException.class, error -> assertThat(error.code())
-                        .isEqualTo("upstream_circuit_open"));
+                .isInstanceOfSatisfying(
+                        ApiException.class, error -> assertThat(error.code()).isEqualTo("upstream_circuit_open"));
         assertThat(hits.get("status")).as("an open breaker sends nothing").hasValue(5);
 
         answer = 200; // the service is back
@@ -118,8 +132,9 @@ class DownstreamPolicyTests {
             }
         }
         long recoveredMs = (System.nanoTime() - back) / 1_000_000;
-        System.out.printf("breaker: first success %d ms after the service returned (open-for %d ms)%n", recoveredMs,
-                OPEN_FOR.toMillis());
+        System.out.printf(
+                "breaker: first success %d ms after the service returned (open-for %d ms)%n",
+                recoveredMs, OPEN_FOR.toMillis());
         assertThat(body).contains("answered 200");
         assertThat(recoveredMs).isLessThanOrEqualTo(OPEN_FOR.toMillis() + 300);
         for (int i = 0; i < 2; i++) {
@@ -132,8 +147,10 @@ class DownstreamPolicyTests {
     void timeouts_areFaults() {
         Downstream downstream = downstream("http://127.0.0.1:" + server.port());
         for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> call(downstream, "/slow")).isInstanceOfSatisfying(ApiException.class,
-                    error -> assertThat(error.code()).isEqualTo("upstream_timeout"));
+            assertThatThrownBy(() -> call(downstream, "/slow"))
+                    .isInstanceOfSatisfying(
+                            ApiException.class,
+                            error -> assertThat(error.code()).isEqualTo("upstream_timeout"));
         }
         assertThat(downstream.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
     }
@@ -145,22 +162,28 @@ class DownstreamPolicyTests {
             closedPort = socket.getLocalPort();
         }
         Downstream downstream = downstream("http://127.0.0.1:" + closedPort);
-        assertThatThrownBy(() -> call(downstream, "/status")).isInstanceOfSatisfying(ApiException.class,
-                error -> assertThat(error.code()).isEqualTo("upstream_unavailable"));
-        assertThat(downstream.breaker().getMetrics().getNumberOfFailedCalls()).as("first attempt + 2 retries")
+        assertThatThrownBy(() -> call(downstream, "/status"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, error -> assertThat(error.code()).isEqualTo("upstream_unavailable"));
+        assertThat(downstream.breaker().getMetrics().getNumberOfFailedCalls())
+                .as("first attempt + 2 retries")
                 .isEqualTo(3);
         assertThatThrownBy(() -> call(downstream, "/status")).isInstanceOf(ApiException.class);
         assertThat(downstream.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
     }
 
     private static Downstream downstream(String url) {
-        return new Downstream("test", WebClient.builder().baseUrl(url).build(),
+        return new Downstream(
+                "test",
+                WebClient.builder().baseUrl(url).build(),
                 CircuitBreakerRegistry.of(DownstreamPolicy.breaker(HTTP)).circuitBreaker("test"),
-                RetryRegistry.of(DownstreamPolicy.retry(HTTP)).retry("test"), HTTP);
+                RetryRegistry.of(DownstreamPolicy.retry(HTTP)).retry("test"),
+                HTTP);
     }
 
     private static String call(Downstream downstream, String path) {
-        return downstream.exchange(HttpMethod.GET, path, headers -> { }, new byte[0], TEXT)
+        return downstream
+                .exchange(HttpMethod.GET, path, headers -> {}, new byte[0], TEXT)
                 .flatMap(entity -> entity.getBody().collectList().map(parts -> String.join("", parts)))
                 .block(Duration.ofSeconds(10));
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -14,8 +13,8 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 /** Whole events only, bytes unchanged, however the body is cut into chunks and whichever line ends it uses. */
 class SseEventFramesTests {
 
-    private static final String LF = "id: 1\nevent: text_delta\ndata: {\"t\":\"a\"}\n\n: keep-alive\n\n"
-            + "id: 2\nevent: done\ndata: {}\n\n";
+    private static final String LF =
+            "id: 1\nevent: text_delta\ndata: {\"t\":\"a\"}\n\n: keep-alive\n\n" + "id: 2\nevent: done\ndata: {}\n\n";
 
     @Test
     void everySplitOfTheBody_relaysTheSameBytes_andRemembersTheLastIdAndTheEnd() {
@@ -26,7 +25,9 @@ class SseEventFramesTests {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 out.writeBytes(frames.next(wrap(Arrays.copyOfRange(bytes, 0, cut))));
                 out.writeBytes(frames.next(wrap(Arrays.copyOfRange(bytes, cut, bytes.length))));
-                assertThat(out.toString(StandardCharsets.UTF_8)).as("cut at %d of %s", cut, body).isEqualTo(body);
+                assertThat(out.toString(StandardCharsets.UTF_8))
+                        .as("cut at %d of %s", cut, body)
+                        .isEqualTo(body);
                 assertThat(frames.lastId()).isEqualTo("2");
                 assertThat(frames.finished()).isTrue();
                 assertThat(frames.relayed()).isEqualTo(2);
@@ -50,8 +51,9 @@ class SseEventFramesTests {
     @Test
     void replayedIds_areDropped_otherIdsAndCommentsGoOn() {
         SseEventFrames frames = new SseEventFrames("2", 1024);
-        byte[] out = frames.next(wrap(("id: 1\ndata: a\n\nid: 2\ndata: b\n\n:ping\n\nid: 3\ndata: c\n\n"
-                + "idx: 9\ndata: d\n\n").getBytes(StandardCharsets.UTF_8)));
+        byte[] out = frames.next(
+                wrap(("id: 1\ndata: a\n\nid: 2\ndata: b\n\n:ping\n\nid: 3\ndata: c\n\n" + "idx: 9\ndata: d\n\n")
+                        .getBytes(StandardCharsets.UTF_8)));
         assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo(":ping\n\nid: 3\ndata: c\n\nidx: 9\ndata: d\n\n");
         assertThat(frames.lastId()).isEqualTo("3");
     }

@@ -66,12 +66,14 @@ public final class ClosingDownstream implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            List<String> events = path.startsWith("/v1/chat/completions") ? List.of(
-                    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-                            + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
-                    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-                            + "\"delta\":{\"content\":\"red \"},\"finish_reason\":null}]}\n\n")
-                    : List.of("id: 1\nevent: text_delta\ndata: {\"paragraph\":0,\"text\":\"Shapes are \"}\n\n",
+            List<String> events = path.startsWith("/v1/chat/completions")
+                    ? List.of(
+                            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                                    + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+                            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                                    + "\"delta\":{\"content\":\"red \"},\"finish_reason\":null}]}\n\n")
+                    : List.of(
+                            "id: 1\nevent: text_delta\ndata: {\"paragraph\":0,\"text\":\"Shapes are \"}\n\n",
                             "id: 2\nevent: text_delta\ndata: {\"paragraph\":0,\"text\":\"every");
             for (String event : events) {
                 byte[] bytes = event.getBytes(StandardCharsets.UTF_8);

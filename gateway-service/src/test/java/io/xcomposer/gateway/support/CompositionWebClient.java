@@ -20,7 +20,7 @@ public class CompositionWebClient {
     @Bean
     @Scope("prototype")
     WebClient.Builder webClientBuilder(ObjectProvider<CodecCustomizer> customizers) {
-        return WebClient.builder().codecs(codecs -> customizers.orderedStream()
-                .forEach(customizer -> customizer.customize(codecs)));
+        return WebClient.builder()
+                .codecs(codecs -> customizers.orderedStream().forEach(customizer -> customizer.customize(codecs)));
     }
 }

@@ -1,13 +1,12 @@
 package io.xcomposer.gateway.support;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import io.xcomposer.comprehension.ComprehensionApplication;
 import io.xcomposer.inference.server.EmbeddedInferenceServer;
 import io.xcomposer.testsupport.InJvmService;
 import io.xcomposer.testsupport.RedisServerProcess;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,14 +28,17 @@ public final class ComprehensionStack implements AutoCloseable {
      */
     public ComprehensionStack(List<String> modelSettings, List<String> comprehensionArgs, List<String> gatewayArgs) {
         RedisServerProcess redis = RedisServerProcess.shared();
-        model = EmbeddedInferenceServer.start(Path.of(System.getProperty("model.repository")),
-                modelSettings.toArray(String[]::new));
-        List<String> comprehensionAll = new ArrayList<>(List.of("--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + redis.port(), "--xcomposer.inference.host=127.0.0.1",
+        model = EmbeddedInferenceServer.start(
+                Path.of(System.getProperty("model.repository")), modelSettings.toArray(String[]::new));
+        List<String> comprehensionAll = new ArrayList<>(List.of(
+                "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + redis.port(),
+                "--xcomposer.inference.host=127.0.0.1",
                 "--xcomposer.inference.port=" + model.port()));
         comprehensionAll.addAll(comprehensionArgs);
         comprehension = InJvmService.start(ComprehensionApplication.class, comprehensionAll.toArray(String[]::new));
-        List<String> gatewayAll = new ArrayList<>(List.of("--server.port=0",
+        List<String> gatewayAll = new ArrayList<>(List.of(
+                "--server.port=0",
                 "--spring.data.redis.port=" + redis.port(),
                 "--xcomposer.gateway.comprehension-url=" + InJvmService.url(comprehension),
                 "--xcomposer.gateway.bootstrap-key=false"));

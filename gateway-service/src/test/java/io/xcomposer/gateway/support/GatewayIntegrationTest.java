@@ -1,10 +1,8 @@
 package io.xcomposer.gateway.support;
 
+import io.xcomposer.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.Map;
-
-import io.xcomposer.testsupport.RedisServerProcess;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
@@ -41,21 +39,25 @@ public abstract class GatewayIntegrationTest {
     }
 
     protected WebTestClient client() {
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     /** Creates a key through the admin API; returns its secret and id. */
     protected Map<String, Object> createKey(String name, int requestsPerMinute, long tokensPerMinute) {
-        return client().post().uri("/admin/keys")
+        return client().post()
+                .uri("/admin/keys")
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .bodyValue(Map.of("name", name, "requests_per_minute", requestsPerMinute,
-                        "tokens_per_minute", tokensPerMinute))
+                .bodyValue(Map.of(
+                        "name", name, "requests_per_minute", requestsPerMinute, "tokens_per_minute", tokensPerMinute))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-                })
-                .returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+                .returnResult()
+                .getResponseBody();
     }
 
     protected String newKey() {

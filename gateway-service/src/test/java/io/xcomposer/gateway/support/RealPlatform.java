@@ -1,5 +1,12 @@
 package io.xcomposer.gateway.support;
 
+import io.xcomposer.composition.CompositionApplication;
+import io.xcomposer.comprehension.ComprehensionApplication;
+import io.xcomposer.gateway.auth.ApiKeyStore;
+import io.xcomposer.inference.server.EmbeddedInferenceServer;
+import io.xcomposer.retrieval.RetrievalApplication;
+import io.xcomposer.testsupport.InJvmService;
+import io.xcomposer.testsupport.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,14 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import io.xcomposer.comprehension.ComprehensionApplication;
-import io.xcomposer.composition.CompositionApplication;
-import io.xcomposer.gateway.auth.ApiKeyStore;
-import io.xcomposer.inference.server.EmbeddedInferenceServer;
-import io.xcomposer.retrieval.RetrievalApplication;
-import io.xcomposer.testsupport.InJvmService;
-import io.xcomposer.testsupport.RedisServerProcess;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -60,27 +59,51 @@ public final class RealPlatform {
         String inferencePort = "--xcomposer.inference.port=" + model.port();
         String serviceToken = "--xcomposer.security.service-token=" + SERVICE_TOKEN;
 
-        retrieval = InJvmService.start(RetrievalApplication.class, false, redisHost, redisPort, inferenceHost,
-                inferencePort, serviceToken, "--xcomposer.retrieval.index-path=" + tempDirectory("retrieval-index"),
+        retrieval = InJvmService.start(
+                RetrievalApplication.class,
+                false,
+                redisHost,
+                redisPort,
+                inferenceHost,
+                inferencePort,
+                serviceToken,
+                "--xcomposer.retrieval.index-path=" + tempDirectory("retrieval-index"),
                 "--xcomposer.retrieval.seed-gallery=" + gallery,
                 "--xcomposer.retrieval.public-base-url=http://127.0.0.1:" + gatewayPort);
         awaitSeeded(retrieval, gallery);
-        comprehension = InJvmService.start(ComprehensionApplication.class, false, redisHost, redisPort, inferenceHost,
-                inferencePort, serviceToken);
+        comprehension = InJvmService.start(
+                ComprehensionApplication.class,
+                false,
+                redisHost,
+                redisPort,
+                inferenceHost,
+                inferencePort,
+                serviceToken);
         // As InJvmService.start does, plus the WebClient.Builder its (excluded) auto-configuration would give.
-        composition = new SpringApplicationBuilder(CompositionApplication.class, InJvmService.OwnNettyResources.class,
-                CompositionWebClient.class)
+        composition = new SpringApplicationBuilder(
+                        CompositionApplication.class, InJvmService.OwnNettyResources.class, CompositionWebClient.class)
                 .registerShutdownHook(false)
-                .run("--server.port=0", "--spring.config.location=" + ownApplicationYml(CompositionApplication.class),
-                        "--spring.jmx.enabled=false", "--management.metrics.use-global-registry=false", redisHost,
-                        redisPort, inferenceHost, inferencePort, serviceToken,
+                .run(
+                        "--server.port=0",
+                        "--spring.config.location=" + ownApplicationYml(CompositionApplication.class),
+                        "--spring.jmx.enabled=false",
+                        "--management.metrics.use-global-registry=false",
+                        redisHost,
+                        redisPort,
+                        inferenceHost,
+                        inferencePort,
+                        serviceToken,
                         "--xcomposer.retrieval.base-url=" + InJvmService.url(retrieval),
                         "--xcomposer.composition.poll-interval=50ms");
-        gateway = StandaloneGateway.start("--server.port=" + gatewayPort, redisHost, redisPort,
+        gateway = StandaloneGateway.start(
+                "--server.port=" + gatewayPort,
+                redisHost,
+                redisPort,
                 "--xcomposer.gateway.comprehension-url=" + InJvmService.url(comprehension),
                 "--xcomposer.gateway.composition-url=" + InJvmService.url(composition),
                 "--xcomposer.gateway.retrieval-url=" + InJvmService.url(retrieval),
-                "--xcomposer.gateway.bootstrap-key=false", serviceToken);
+                "--xcomposer.gateway.bootstrap-key=false",
+                serviceToken);
         port = StandaloneGateway.port(gateway);
     }
 
@@ -102,7 +125,10 @@ public final class RealPlatform {
 
     /** A new API key without limits. */
     public String newKey(String name) {
-        return gateway.getBean(ApiKeyStore.class).create(name, 0, 0).block(Duration.ofSeconds(10)).secret();
+        return gateway.getBean(ApiKeyStore.class)
+                .create(name, 0, 0)
+                .block(Duration.ofSeconds(10))
+                .secret();
     }
 
     /** A file of model-repository/tiny/eval, e.g. {@code images/00237-0.png}. */
@@ -112,8 +138,13 @@ public final class RealPlatform {
 
     /** Base URLs of the services behind the gateway, by name. */
     public Map<String, String> internalServices() {
-        return Map.of("comprehension", InJvmService.url(comprehension), "composition", InJvmService.url(composition),
-                "retrieval", InJvmService.url(retrieval));
+        return Map.of(
+                "comprehension",
+                InJvmService.url(comprehension),
+                "composition",
+                InJvmService.url(composition),
+                "retrieval",
+                InJvmService.url(retrieval));
     }
 
     public EmbeddedInferenceServer model() {
@@ -126,7 +157,8 @@ public final class RealPlatform {
 
     /** The {@code application.yml} in {@code application}'s own jar or classes folder. */
     private static String ownApplicationYml(Class<?> application) {
-        String home = application.getProtectionDomain().getCodeSource().getLocation().toString();
+        String home =
+                application.getProtectionDomain().getCodeSource().getLocation().toString();
         return home.endsWith(".jar") ? "jar:" + home + "!/application.yml" : home + "application.yml";
     }
 
@@ -141,7 +173,8 @@ public final class RealPlatform {
 
     private static Path tempDirectory(String prefix) {
         try {
-            return Files.createTempDirectory(Files.createDirectories(Path.of("target")), prefix).toAbsolutePath();
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target")), prefix)
+                    .toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

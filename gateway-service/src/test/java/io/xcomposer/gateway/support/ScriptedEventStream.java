@@ -33,8 +33,11 @@ public final class ScriptedEventStream implements AutoCloseable {
 
         /** Load shedding, as a replica whose Redis is away answers. */
         public static Answer unavailable() {
-            return new Answer(503, List.of("{\"error\":{\"message\":\"Redis is unavailable.\",\"type\":"
-                    + "\"server_error\",\"param\":null,\"code\":\"redis_unavailable\"}}"), true);
+            return new Answer(
+                    503,
+                    List.of("{\"error\":{\"message\":\"Redis is unavailable.\",\"type\":"
+                            + "\"server_error\",\"param\":null,\"code\":\"redis_unavailable\"}}"),
+                    true);
         }
     }
 
@@ -106,7 +109,7 @@ public final class ScriptedEventStream implements AutoCloseable {
             if (answer.status() != 200) {
                 byte[] body = String.join("", answer.chunks()).getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 " + answer.status() + " Error\r\nContent-Type: application/json\r\nRetry-After: 1"
-                        + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                                + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();

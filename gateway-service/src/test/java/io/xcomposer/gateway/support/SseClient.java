@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
 public final class SseClient {
 
     private static final Pattern CONTENT = Pattern.compile("\"content\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final String base;
     private final String key;
@@ -47,7 +49,8 @@ public final class SseClient {
     }
 
     private Response send(HttpRequest.Builder request, Map<String, String> headers) {
-        request.header("Authorization", "Bearer " + key).header("Accept", "text/event-stream")
+        request.header("Authorization", "Bearer " + key)
+                .header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(60));
         headers.forEach(request::header);
         try {
@@ -66,14 +69,16 @@ public final class SseClient {
         for (Event event : events) {
             Matcher matcher = CONTENT.matcher(event.data());
             while (matcher.find()) {
-                text.append(matcher.group(1).replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\"));
+                text.append(matcher.group(1)
+                        .replace("\\n", "\n")
+                        .replace("\\\"", "\"")
+                        .replace("\\\\", "\\"));
             }
         }
         return text.toString();
     }
 
-    public record Event(String id, String event, String data) {
-    }
+    public record Event(String id, String event, String data) {}
 
     public static final class Response implements AutoCloseable {
 
@@ -124,7 +129,9 @@ public final class SseClient {
                     } else if (line.startsWith("data:")) {
                         String value = line.substring(5);
                         value = value.startsWith(" ") ? value.substring(1) : value;
-                        data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                        data = data == null
+                                ? new StringBuilder(value)
+                                : data.append('\n').append(value);
                     }
                 }
             } catch (IOException e) {

@@ -1,11 +1,10 @@
 package io.xcomposer.gateway.support;
 
+import io.xcomposer.gateway.GatewayApplication;
+import io.xcomposer.testsupport.InJvmService;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.xcomposer.gateway.GatewayApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import io.xcomposer.testsupport.InJvmService;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -15,8 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class StandaloneGateway {
 
-    private StandaloneGateway() {
-    }
+    private StandaloneGateway() {}
 
     public static ConfigurableApplicationContext start(String... args) {
         List<String> all = new ArrayList<>(List.of(args));

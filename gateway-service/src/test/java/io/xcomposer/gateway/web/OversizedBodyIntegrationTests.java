@@ -2,6 +2,7 @@ package io.xcomposer.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xcomposer.gateway.support.GatewayIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import io.xcomposer.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +33,7 @@ class OversizedBodyIntegrationTests extends GatewayIntegrationTest {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             for (int offset = 0; offset < body.length; offset += 64 * 1024) {
                 out.write(body, offset, Math.min(64 * 1024, body.length - offset));

@@ -25,107 +25,105 @@ import reactor.core.publisher.FluxSink;
  */
 final class GenerationCallObserver implements ClientResponseObserver<ModelInferRequest, ModelStreamInferResponse> {
 
-	private final FluxSink<GenerationChunk> sink;
+    private final FluxSink<GenerationChunk> sink;
 
-	private final String model;
+    private final String model;
 
-	private final ClientMetrics metrics;
+    private final ClientMetrics metrics;
 
-	private final long startNanos = System.nanoTime();
+    private final long startNanos = System.nanoTime();
 
-	/** The server is done with the request (final response or call closed): nothing left to cancel. */
-	private volatile boolean serverFinished;
+    /** The server is done with the request (final response or call closed): nothing left to cancel. */
+    private volatile boolean serverFinished;
 
-	/**
-	 * The sink already got its terminal signal (final response, stream error or subscriber cancel); the CANCELLED
-	 * or close that gRPC reports afterwards must not reach it.
-	 */
-	private volatile boolean sinkDone;
+    /**
+     * The sink already got its terminal signal (final response, stream error or subscriber cancel); the CANCELLED
+     * or close that gRPC reports afterwards must not reach it.
+     */
+    private volatile boolean sinkDone;
 
-	private boolean firstChunkSeen;
+    private boolean firstChunkSeen;
 
-	/**
-	 * Responses received so far; a failure after the first one is an interrupted stream. gRPC calls the observer
-	 * serially, so a plain field suffices.
-	 */
-	private long responses;
+    /**
+     * Responses received so far; a failure after the first one is an interrupted stream. gRPC calls the observer
+     * serially, so a plain field suffices.
+     */
+    private long responses;
 
-	private @Nullable ClientCallStreamObserver<ModelInferRequest> call;
+    private @Nullable ClientCallStreamObserver<ModelInferRequest> call;
 
-	GenerationCallObserver(FluxSink<GenerationChunk> sink, String model, ClientMetrics metrics) {
-		this.sink = sink;
-		this.model = model;
-		this.metrics = metrics;
-	}
+    GenerationCallObserver(FluxSink<GenerationChunk> sink, String model, ClientMetrics metrics) {
+        this.sink = sink;
+        this.model = model;
+        this.metrics = metrics;
+    }
 
-	@Override
-	public void beforeStart(ClientCallStreamObserver<ModelInferRequest> call) {
-		this.call = call;
-		call.disableAutoRequestWithInitial(0);
-	}
+    @Override
+    public void beforeStart(ClientCallStreamObserver<ModelInferRequest> call) {
+        this.call = call;
+        call.disableAutoRequestWithInitial(0);
+    }
 
-	/**
-	 * Links the started call to the subscriber: demand becomes gRPC requests, and ending the Flux early cancels
-	 * the call. Must run after the call started, since gRPC refuses {@code request} before that.
-	 */
-	void linkToSubscriber() {
-		ClientCallStreamObserver<ModelInferRequest> started = Objects.requireNonNull(this.call, "call not started");
-		this.sink.onRequest(demand -> started.request((int) Math.min(demand, Integer.MAX_VALUE)));
-		this.sink.onDispose(() -> {
-			this.sinkDone = true;
-			if (!this.serverFinished) {
-				started.cancel("generation no longer wanted by the client", null);
-			}
-		});
-	}
+    /**
+     * Links the started call to the subscriber: demand becomes gRPC requests, and ending the Flux early cancels
+     * the call. Must run after the call started, since gRPC refuses {@code request} before that.
+     */
+    void linkToSubscriber() {
+        ClientCallStreamObserver<ModelInferRequest> started = Objects.requireNonNull(this.call, "call not started");
+        this.sink.onRequest(demand -> started.request((int) Math.min(demand, Integer.MAX_VALUE)));
+        this.sink.onDispose(() -> {
+            this.sinkDone = true;
+            if (!this.serverFinished) {
+                started.cancel("generation no longer wanted by the client", null);
+            }
+        });
+    }
 
-	@Override
-	public void onNext(ModelStreamInferResponse response) {
-		if (this.sinkDone) {
-			return;
-		}
-		this.responses++;
-		this.metrics.responseReceived(response.getSerializedSize());
-		if (!response.getErrorMessage().isEmpty()) {
-			this.sinkDone = true;
-			this.sink.error(GrpcErrors.fromStreamError(response.getErrorMessage(), this.model));
-			return;
-		}
-		GenerationChunk chunk = LlmTensors.toChunk(response.getInferResponse());
-		if (!this.firstChunkSeen) {
-			this.firstChunkSeen = true;
-			this.metrics.firstToken(this.model, Duration.ofNanos(System.nanoTime() - this.startNanos));
-		}
-		if (chunk.last()) {
-			// Set before emitting: completing the sink runs onDispose, which must not cancel a finished call.
-			this.serverFinished = true;
-			this.sinkDone = true;
-			this.metrics.generationFinished(this.model, chunk);
-			this.sink.next(chunk);
-			this.sink.complete();
-		}
-		else {
-			this.sink.next(chunk);
-		}
-	}
+    @Override
+    public void onNext(ModelStreamInferResponse response) {
+        if (this.sinkDone) {
+            return;
+        }
+        this.responses++;
+        this.metrics.responseReceived(response.getSerializedSize());
+        if (!response.getErrorMessage().isEmpty()) {
+            this.sinkDone = true;
+            this.sink.error(GrpcErrors.fromStreamError(response.getErrorMessage(), this.model));
+            return;
+        }
+        GenerationChunk chunk = LlmTensors.toChunk(response.getInferResponse());
+        if (!this.firstChunkSeen) {
+            this.firstChunkSeen = true;
+            this.metrics.firstToken(this.model, Duration.ofNanos(System.nanoTime() - this.startNanos));
+        }
+        if (chunk.last()) {
+            // Set before emitting: completing the sink runs onDispose, which must not cancel a finished call.
+            this.serverFinished = true;
+            this.sinkDone = true;
+            this.metrics.generationFinished(this.model, chunk);
+            this.sink.next(chunk);
+            this.sink.complete();
+        } else {
+            this.sink.next(chunk);
+        }
+    }
 
-	@Override
-	public void onError(Throwable error) {
-		this.serverFinished = true;
-		if (!this.sinkDone) {
-			this.sink.error(GrpcErrors.mapStreamFailure(error, this.model, this.responses));
-		}
-	}
+    @Override
+    public void onError(Throwable error) {
+        this.serverFinished = true;
+        if (!this.sinkDone) {
+            this.sink.error(GrpcErrors.mapStreamFailure(error, this.model, this.responses));
+        }
+    }
 
-	@Override
-	public void onCompleted() {
-		this.serverFinished = true;
-		// Normally the final response already ended the sink. A server that closes without one broke the contract,
-		// and the subscriber must not hang.
-		if (!this.sinkDone) {
-			this.sink.error(new IllegalStateException("model '" + this.model
-					+ "' closed the stream without a final response"));
-		}
-	}
-
+    @Override
+    public void onCompleted() {
+        this.serverFinished = true;
+        // Normally the final response already ended the sink. A server that closes without one broke the contract,
+        // and the subscriber must not hang.
+        if (!this.sinkDone) {
+            this.sink.error(
+                    new IllegalStateException("model '" + this.model + "' closed the stream without a final response"));
+        }
+    }
 }

@@ -18,19 +18,24 @@ import org.jspecify.annotations.Nullable;
  * @param parameters request parameters (Boolean, Integer/Long, Float/Double or String values)
  * @param deadline overrides the client's unary deadline; null keeps it
  */
-public record InferRequest(String model, @Nullable String version, @Nullable String id, List<Tensor> inputs,
-		List<String> requestedOutputs, Map<String, Object> parameters, @Nullable Duration deadline) {
+public record InferRequest(
+        String model,
+        @Nullable String version,
+        @Nullable String id,
+        List<Tensor> inputs,
+        List<String> requestedOutputs,
+        Map<String, Object> parameters,
+        @Nullable Duration deadline) {
 
-	public InferRequest {
-		Objects.requireNonNull(model, "model");
-		inputs = List.copyOf(inputs);
-		requestedOutputs = List.copyOf(requestedOutputs);
-		parameters = Map.copyOf(parameters);
-	}
+    public InferRequest {
+        Objects.requireNonNull(model, "model");
+        inputs = List.copyOf(inputs);
+        requestedOutputs = List.copyOf(requestedOutputs);
+        parameters = Map.copyOf(parameters);
+    }
 
-	/** Latest version, no id, all outputs, no parameters, default deadline. */
-	public static InferRequest of(String model, List<Tensor> inputs) {
-		return new InferRequest(model, null, null, inputs, List.of(), Map.of(), null);
-	}
-
+    /** Latest version, no id, all outputs, no parameters, default deadline. */
+    public static InferRequest of(String model, List<Tensor> inputs) {
+        return new InferRequest(model, null, null, inputs, List.of(), Map.of(), null);
+    }
 }

@@ -17,62 +17,58 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReconnectPacer implements AutoCloseable {
 
-	private final ManagedChannel channel;
+    private final ManagedChannel channel;
 
-	private final Duration maxBackoff;
+    private final Duration maxBackoff;
 
-	private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService timer;
 
-	private ReconnectPacer(ManagedChannel channel, Duration maxBackoff) {
-		this.channel = channel;
-		this.maxBackoff = maxBackoff;
-		this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "grpc-reconnect-pacer");
-			thread.setDaemon(true);
-			return thread;
-		});
-	}
+    private ReconnectPacer(ManagedChannel channel, Duration maxBackoff) {
+        this.channel = channel;
+        this.maxBackoff = maxBackoff;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "grpc-reconnect-pacer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 
-	static ReconnectPacer start(ManagedChannel channel, Duration maxBackoff) {
-		ReconnectPacer pacer = new ReconnectPacer(channel, maxBackoff);
-		pacer.watch();
-		return pacer;
-	}
+    static ReconnectPacer start(ManagedChannel channel, Duration maxBackoff) {
+        ReconnectPacer pacer = new ReconnectPacer(channel, maxBackoff);
+        pacer.watch();
+        return pacer;
+    }
 
-	private void watch() {
-		if (this.timer.isShutdown() || this.channel.isShutdown()) {
-			return;
-		}
-		ConnectivityState state = this.channel.getState(false);
-		if (state == ConnectivityState.TRANSIENT_FAILURE) {
-			try {
-				this.timer.schedule(this::nudge, this.maxBackoff.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (RejectedExecutionException closed) {
-				// closed meanwhile
-			}
-		}
-		else {
-			// In-process and other test channels may not support state notifications: then there is nothing to pace.
-			try {
-				this.channel.notifyWhenStateChanged(state, this::watch);
-			}
-			catch (UnsupportedOperationException notSupported) {
-				this.timer.shutdown();
-			}
-		}
-	}
+    private void watch() {
+        if (this.timer.isShutdown() || this.channel.isShutdown()) {
+            return;
+        }
+        ConnectivityState state = this.channel.getState(false);
+        if (state == ConnectivityState.TRANSIENT_FAILURE) {
+            try {
+                this.timer.schedule(this::nudge, this.maxBackoff.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // closed meanwhile
+            }
+        } else {
+            // In-process and other test channels may not support state notifications: then there is nothing to pace.
+            try {
+                this.channel.notifyWhenStateChanged(state, this::watch);
+            } catch (UnsupportedOperationException notSupported) {
+                this.timer.shutdown();
+            }
+        }
+    }
 
-	private void nudge() {
-		if (this.channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-			this.channel.resetConnectBackoff();
-		}
-		watch();
-	}
+    private void nudge() {
+        if (this.channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            this.channel.resetConnectBackoff();
+        }
+        watch();
+    }
 
-	@Override
-	public void close() {
-		this.timer.shutdownNow();
-	}
-
+    @Override
+    public void close() {
+        this.timer.shutdownNow();
+    }
 }

@@ -15,27 +15,25 @@ import io.grpc.MethodDescriptor;
  */
 public final class ServiceTokenMetadata {
 
-	/** Metadata key; the same name as the HTTP header the services use. */
-	public static final Metadata.Key<String> KEY = Metadata.Key.of("x-service-token", Metadata.ASCII_STRING_MARSHALLER);
+    /** Metadata key; the same name as the HTTP header the services use. */
+    public static final Metadata.Key<String> KEY = Metadata.Key.of("x-service-token", Metadata.ASCII_STRING_MARSHALLER);
 
-	private ServiceTokenMetadata() {
-	}
+    private ServiceTokenMetadata() {}
 
-	/** Adds {@code token} to every call. */
-	public static ClientInterceptor clientInterceptor(String token) {
-		return new ClientInterceptor() {
-			@Override
-			public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-					Channel next) {
-				return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-					@Override
-					public void start(Listener<R> listener, Metadata headers) {
-						headers.put(KEY, token);
-						super.start(listener, headers);
-					}
-				};
-			}
-		};
-	}
-
+    /** Adds {@code token} to every call. */
+    public static ClientInterceptor clientInterceptor(String token) {
+        return new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(
+                    MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        headers.put(KEY, token);
+                        super.start(listener, headers);
+                    }
+                };
+            }
+        };
+    }
 }

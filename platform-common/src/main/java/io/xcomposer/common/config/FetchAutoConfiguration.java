@@ -12,10 +12,9 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(FetchProperties.class)
 public class FetchAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	SafeImageFetcher safeImageFetcher(FetchProperties properties) {
-		return new SafeImageFetcher(properties);
-	}
-
+    @Bean
+    @ConditionalOnMissingBean
+    SafeImageFetcher safeImageFetcher(FetchProperties properties) {
+        return new SafeImageFetcher(properties);
+    }
 }

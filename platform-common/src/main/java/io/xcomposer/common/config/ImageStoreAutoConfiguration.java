@@ -13,18 +13,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /** An {@link ImageStore} on the application's Redis, configured by {@code xcomposer.images.*}. */
-@AutoConfiguration(after = { ImageValidationAutoConfiguration.class, ServiceSecurityAutoConfiguration.class },
-		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(
+        after = {ImageValidationAutoConfiguration.class, ServiceSecurityAutoConfiguration.class},
+        afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 @EnableConfigurationProperties(ImageStoreProperties.class)
 public class ImageStoreAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	ImageStore imageStore(ReactiveRedisConnectionFactory connectionFactory, ImageStoreProperties properties,
-			ImageValidator validator, ObjectProvider<ServiceToken> serviceToken) {
-		ServiceToken token = serviceToken.getIfAvailable();
-		return new ImageStore(connectionFactory, properties, validator, token == null ? null : token.value());
-	}
-
+    @Bean
+    @ConditionalOnMissingBean
+    ImageStore imageStore(
+            ReactiveRedisConnectionFactory connectionFactory,
+            ImageStoreProperties properties,
+            ImageValidator validator,
+            ObjectProvider<ServiceToken> serviceToken) {
+        ServiceToken token = serviceToken.getIfAvailable();
+        return new ImageStore(connectionFactory, properties, validator, token == null ? null : token.value());
+    }
 }

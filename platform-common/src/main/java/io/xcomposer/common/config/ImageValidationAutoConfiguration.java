@@ -12,10 +12,9 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(ImageStoreProperties.class)
 public class ImageValidationAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	ImageValidator imageValidator(ImageStoreProperties properties) {
-		return new ImageValidator(properties.limits());
-	}
-
+    @Bean
+    @ConditionalOnMissingBean
+    ImageValidator imageValidator(ImageStoreProperties properties) {
+        return new ImageValidator(properties.limits());
+    }
 }

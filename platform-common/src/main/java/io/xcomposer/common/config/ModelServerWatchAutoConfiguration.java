@@ -19,27 +19,25 @@ import org.springframework.context.annotation.Configuration;
  * {@code modelServer} (for the readiness group) when actuator's health is present.
  */
 @AutoConfiguration(afterName = "io.xcomposer.inference.client.config.InferenceClientAutoConfiguration")
-@ConditionalOnBean({ RequiredModels.class, TritonClient.class })
+@ConditionalOnBean({RequiredModels.class, TritonClient.class})
 @EnableConfigurationProperties(ModelServerWatchProperties.class)
 public class ModelServerWatchAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	ModelServerWatch modelServerWatch(TritonClient client, RequiredModels models,
-			ModelServerWatchProperties properties) {
-		return new ModelServerWatch(client, models, properties);
-	}
+    @Bean
+    @ConditionalOnMissingBean
+    ModelServerWatch modelServerWatch(
+            TritonClient client, RequiredModels models, ModelServerWatchProperties properties) {
+        return new ModelServerWatch(client, models, properties);
+    }
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(ReactiveHealthIndicator.class)
-	static class Health {
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ReactiveHealthIndicator.class)
+    static class Health {
 
-		@Bean
-		@ConditionalOnMissingBean(name = "modelServerHealthIndicator")
-		ModelServerHealthIndicator modelServerHealthIndicator(ModelServerWatch watch) {
-			return new ModelServerHealthIndicator(watch);
-		}
-
-	}
-
+        @Bean
+        @ConditionalOnMissingBean(name = "modelServerHealthIndicator")
+        ModelServerHealthIndicator modelServerHealthIndicator(ModelServerWatch watch) {
+            return new ModelServerHealthIndicator(watch);
+        }
+    }
 }

@@ -31,55 +31,58 @@ import tools.jackson.databind.ObjectMapper;
 @EnableConfigurationProperties(WebLimitsProperties.class)
 public class PlatformWebAutoConfiguration {
 
-	static {
-		ContextRegistry.getInstance()
-			.registerThreadLocalAccessor(RequestId.KEY, () -> MDC.get(RequestId.KEY),
-					value -> MDC.put(RequestId.KEY, value), () -> MDC.remove(RequestId.KEY));
-		Hooks.enableAutomaticContextPropagation();
-	}
+    static {
+        ContextRegistry.getInstance()
+                .registerThreadLocalAccessor(
+                        RequestId.KEY,
+                        () -> MDC.get(RequestId.KEY),
+                        value -> MDC.put(RequestId.KEY, value),
+                        () -> MDC.remove(RequestId.KEY));
+        Hooks.enableAutomaticContextPropagation();
+    }
 
-	@Bean
-	@ConditionalOnMissingBean
-	ApiExceptionHandler apiExceptionHandler(ObjectMapper objectMapper) {
-		return new ApiExceptionHandler(objectMapper);
-	}
+    @Bean
+    @ConditionalOnMissingBean
+    ApiExceptionHandler apiExceptionHandler(ObjectMapper objectMapper) {
+        return new ApiExceptionHandler(objectMapper);
+    }
 
-	@Bean
-	@ConditionalOnMissingBean
-	RequestIdFilter requestIdFilter() {
-		return new RequestIdFilter();
-	}
+    @Bean
+    @ConditionalOnMissingBean
+    RequestIdFilter requestIdFilter() {
+        return new RequestIdFilter();
+    }
 
-	@Bean
-	@ConditionalOnMissingBean
-	BodySizeLimitFilter platformBodySizeLimitFilter(WebLimitsProperties properties) {
-		return new BodySizeLimitFilter(properties);
-	}
+    @Bean
+    @ConditionalOnMissingBean
+    BodySizeLimitFilter platformBodySizeLimitFilter(WebLimitsProperties properties) {
+        return new BodySizeLimitFilter(properties);
+    }
 
-	/** Last, so it wins over {@code spring.http.codecs.max-in-memory-size}: one setting, not two. */
-	@Bean
-	CodecCustomizer platformBodySizeCodecCustomizer(WebLimitsProperties properties) {
-		int maxBytes = (int) Math.min(Integer.MAX_VALUE, properties.maxBodySize().toBytes());
-		return new OrderedCodecCustomizer(configurer -> configurer.defaultCodecs().maxInMemorySize(maxBytes));
-	}
+    /** Last, so it wins over {@code spring.http.codecs.max-in-memory-size}: one setting, not two. */
+    @Bean
+    CodecCustomizer platformBodySizeCodecCustomizer(WebLimitsProperties properties) {
+        int maxBytes =
+                (int) Math.min(Integer.MAX_VALUE, properties.maxBodySize().toBytes());
+        return new OrderedCodecCustomizer(
+                configurer -> configurer.defaultCodecs().maxInMemorySize(maxBytes));
+    }
 
-	@Bean
-	JsonMapperBuilderCustomizer platformStrictJson() {
-		return builder -> StrictJson.configure(builder);
-	}
+    @Bean
+    JsonMapperBuilderCustomizer platformStrictJson() {
+        return builder -> StrictJson.configure(builder);
+    }
 
-	private record OrderedCodecCustomizer(CodecCustomizer delegate) implements CodecCustomizer, Ordered {
+    private record OrderedCodecCustomizer(CodecCustomizer delegate) implements CodecCustomizer, Ordered {
 
-		@Override
-		public void customize(CodecConfigurer configurer) {
-			this.delegate.customize(configurer);
-		}
+        @Override
+        public void customize(CodecConfigurer configurer) {
+            this.delegate.customize(configurer);
+        }
 
-		@Override
-		public int getOrder() {
-			return Ordered.LOWEST_PRECEDENCE;
-		}
-
-	}
-
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
 }

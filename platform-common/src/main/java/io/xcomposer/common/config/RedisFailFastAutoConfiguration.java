@@ -1,13 +1,12 @@
 package io.xcomposer.common.config;
 
-import java.util.concurrent.TimeUnit;
-
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.Delay;
 import io.xcomposer.common.redis.RedisFailFastProperties;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,25 +27,26 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(RedisFailFastProperties.class)
 public class RedisFailFastAutoConfiguration {
 
-	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(50);
+    private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(50);
 
-	@Bean
-	LettuceClientOptionsBuilderCustomizer failFastClientOptions(RedisFailFastProperties properties) {
-		return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.autoReconnect(true)
-			.socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).build())
-			.timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()));
-	}
+    @Bean
+    LettuceClientOptionsBuilderCustomizer failFastClientOptions(RedisFailFastProperties properties) {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(properties.connectTimeout())
+                        .build())
+                .timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()));
+    }
 
-	@Bean
-	LettuceClientConfigurationBuilderCustomizer failFastCommandTimeout(RedisFailFastProperties properties) {
-		return builder -> builder.commandTimeout(properties.commandTimeout());
-	}
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer failFastCommandTimeout(RedisFailFastProperties properties) {
+        return builder -> builder.commandTimeout(properties.commandTimeout());
+    }
 
-	@Bean
-	ClientResourcesBuilderCustomizer failFastReconnects(RedisFailFastProperties properties) {
-		return resources -> resources.reconnectDelay(
-				Delay.exponential(FIRST_RECONNECT_DELAY, properties.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));
-	}
-
+    @Bean
+    ClientResourcesBuilderCustomizer failFastReconnects(RedisFailFastProperties properties) {
+        return resources -> resources.reconnectDelay(
+                Delay.exponential(FIRST_RECONNECT_DELAY, properties.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));
+    }
 }

@@ -18,18 +18,20 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(ServiceSecurityProperties.class)
 public class ServiceSecurityAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	ServiceToken serviceToken(ServiceSecurityProperties properties) {
-		return new ServiceToken(properties.serviceToken());
-	}
+    @Bean
+    @ConditionalOnMissingBean
+    ServiceToken serviceToken(ServiceSecurityProperties properties) {
+        return new ServiceToken(properties.serviceToken());
+    }
 
-	@Bean
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-	@ConditionalOnProperty(prefix = ServiceSecurityProperties.PREFIX, name = "service-auth", havingValue = "true",
-			matchIfMissing = true)
-	ServiceAuthFilter serviceAuthFilter(ServiceToken token) {
-		return new ServiceAuthFilter(token);
-	}
-
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnProperty(
+            prefix = ServiceSecurityProperties.PREFIX,
+            name = "service-auth",
+            havingValue = "true",
+            matchIfMissing = true)
+    ServiceAuthFilter serviceAuthFilter(ServiceToken token) {
+        return new ServiceAuthFilter(token);
+    }
 }

@@ -2,7 +2,6 @@ package io.xcomposer.common.fetch;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -23,25 +22,36 @@ import org.springframework.util.unit.DataSize;
  * address checks, so a test can serve images from a loopback server. Never set it in production.
  */
 @ConfigurationProperties(FetchProperties.PREFIX)
-public record FetchProperties(@DefaultValue("false") boolean allowHttp, @DefaultValue List<String> allowedHosts,
-		@DefaultValue("3") int maxRedirects, @DefaultValue("3s") Duration connectTimeout,
-		@DefaultValue("5s") Duration readTimeout, @DefaultValue("10s") Duration totalTimeout,
-		@DefaultValue("20MB") DataSize maxBytes, @DefaultValue List<String> testExemptOrigins) {
+public record FetchProperties(
+        @DefaultValue("false") boolean allowHttp,
+        @DefaultValue List<String> allowedHosts,
+        @DefaultValue("3") int maxRedirects,
+        @DefaultValue("3s") Duration connectTimeout,
+        @DefaultValue("5s") Duration readTimeout,
+        @DefaultValue("10s") Duration totalTimeout,
+        @DefaultValue("20MB") DataSize maxBytes,
+        @DefaultValue List<String> testExemptOrigins) {
 
-	public static final String PREFIX = "xcomposer.fetch";
+    public static final String PREFIX = "xcomposer.fetch";
 
-	public FetchProperties {
-		allowedHosts = List.copyOf(allowedHosts);
-		testExemptOrigins = List.copyOf(testExemptOrigins);
-		if (maxRedirects < 0) {
-			throw new IllegalArgumentException("maxRedirects must be ≥ 0");
-		}
-	}
+    public FetchProperties {
+        allowedHosts = List.copyOf(allowedHosts);
+        testExemptOrigins = List.copyOf(testExemptOrigins);
+        if (maxRedirects < 0) {
+            throw new IllegalArgumentException("maxRedirects must be ≥ 0");
+        }
+    }
 
-	/** The defaults above, for use without Spring. */
-	public static FetchProperties defaults() {
-		return new FetchProperties(false, List.of(), 3, Duration.ofSeconds(3), Duration.ofSeconds(5),
-				Duration.ofSeconds(10), DataSize.ofMegabytes(20), List.of());
-	}
-
+    /** The defaults above, for use without Spring. */
+    public static FetchProperties defaults() {
+        return new FetchProperties(
+                false,
+                List.of(),
+                3,
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                DataSize.ofMegabytes(20),
+                List.of());
+    }
 }

@@ -7,16 +7,15 @@ import reactor.core.publisher.Mono;
 /** The {@link ModelServerWatch}'s latest answer as the {@code modelServer} health contributor; never blocks. */
 public class ModelServerHealthIndicator implements ReactiveHealthIndicator {
 
-	private final ModelServerWatch watch;
+    private final ModelServerWatch watch;
 
-	public ModelServerHealthIndicator(ModelServerWatch watch) {
-		this.watch = watch;
-	}
+    public ModelServerHealthIndicator(ModelServerWatch watch) {
+        this.watch = watch;
+    }
 
-	@Override
-	public Mono<Health> health() {
-		Health.Builder health = this.watch.isReady() ? Health.up() : Health.down();
-		return Mono.just(health.withDetail("reason", this.watch.reason()).build());
-	}
-
+    @Override
+    public Mono<Health> health() {
+        Health.Builder health = this.watch.isReady() ? Health.up() : Health.down();
+        return Mono.just(health.withDetail("reason", this.watch.reason()).build());
+    }
 }

@@ -1,7 +1,6 @@
 package io.xcomposer.common.health;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,10 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter the back-off suggested to clients refused while the server is not ready
  */
 @ConfigurationProperties(ModelServerWatchProperties.PREFIX)
-public record ModelServerWatchProperties(@DefaultValue("250ms") Duration intervalWhileDown,
-		@DefaultValue("2s") Duration intervalWhileUp, @DefaultValue("1s") Duration probeTimeout,
-		@DefaultValue("2s") Duration retryAfter) {
+public record ModelServerWatchProperties(
+        @DefaultValue("250ms") Duration intervalWhileDown,
+        @DefaultValue("2s") Duration intervalWhileUp,
+        @DefaultValue("1s") Duration probeTimeout,
+        @DefaultValue("2s") Duration retryAfter) {
 
-	public static final String PREFIX = "xcomposer.inference.watch";
-
+    public static final String PREFIX = "xcomposer.inference.watch";
 }

@@ -10,12 +10,11 @@ import java.util.List;
  */
 public record RequiredModels(List<String> names) {
 
-	public RequiredModels {
-		names = List.copyOf(names);
-	}
+    public RequiredModels {
+        names = List.copyOf(names);
+    }
 
-	public static RequiredModels of(String... names) {
-		return new RequiredModels(List.of(names));
-	}
-
+    public static RequiredModels of(String... names) {
+        return new RequiredModels(List.of(names));
+    }
 }

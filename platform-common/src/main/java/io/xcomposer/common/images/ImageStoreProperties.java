@@ -1,8 +1,7 @@
 package io.xcomposer.common.images;
 
-import java.time.Duration;
-
 import io.xcomposer.inference.client.image.ImageLimits;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,13 +14,14 @@ import org.springframework.util.unit.DataSize;
  * @param maxPixels largest width × height accepted, read from the header before decoding (decompression bombs)
  */
 @ConfigurationProperties(ImageStoreProperties.PREFIX)
-public record ImageStoreProperties(@DefaultValue("24h") Duration ttl, @DefaultValue("20MB") DataSize maxBytes,
-		@DefaultValue("40000000") long maxPixels) {
+public record ImageStoreProperties(
+        @DefaultValue("24h") Duration ttl,
+        @DefaultValue("20MB") DataSize maxBytes,
+        @DefaultValue("40000000") long maxPixels) {
 
-	public static final String PREFIX = "xcomposer.images";
+    public static final String PREFIX = "xcomposer.images";
 
-	public ImageLimits limits() {
-		return new ImageLimits(this.maxBytes.toBytes(), this.maxPixels);
-	}
-
+    public ImageLimits limits() {
+        return new ImageLimits(this.maxBytes.toBytes(), this.maxPixels);
+    }
 }

@@ -17,25 +17,23 @@ import reactor.core.scheduler.Schedulers;
  */
 public class ImageValidator {
 
-	private final ImageLimits limits;
+    private final ImageLimits limits;
 
-	public ImageValidator(ImageLimits limits) {
-		this.limits = limits;
-	}
+    public ImageValidator(ImageLimits limits) {
+        this.limits = limits;
+    }
 
-	/** Checks on the calling thread; throws a 400 / 413 {@code ApiException} with {@code param}. */
-	public ImageInfo check(byte[] bytes, String param) {
-		try {
-			return ImagePreprocessor.inspect(bytes, this.limits);
-		}
-		catch (ImageRejectedException rejected) {
-			throw ApiErrors.rejectedImage(rejected, param);
-		}
-	}
+    /** Checks on the calling thread; throws a 400 / 413 {@code ApiException} with {@code param}. */
+    public ImageInfo check(byte[] bytes, String param) {
+        try {
+            return ImagePreprocessor.inspect(bytes, this.limits);
+        } catch (ImageRejectedException rejected) {
+            throw ApiErrors.rejectedImage(rejected, param);
+        }
+    }
 
-	/** Checks off the event loop (a decode is CPU work). */
-	public Mono<ImageInfo> validate(byte[] bytes, String param) {
-		return Mono.fromCallable(() -> check(bytes, param)).subscribeOn(Schedulers.boundedElastic());
-	}
-
+    /** Checks off the event loop (a decode is CPU work). */
+    public Mono<ImageInfo> validate(byte[] bytes, String param) {
+        return Mono.fromCallable(() -> check(bytes, param)).subscribeOn(Schedulers.boundedElastic());
+    }
 }

@@ -7,6 +7,4 @@ package io.xcomposer.common.images;
  * @param sha256 full hex SHA-256 of the bytes
  * @param bytes the image as uploaded
  */
-public record StoredImage(String id, String sha256, byte[] bytes) {
-
-}
+public record StoredImage(String id, String sha256, byte[] bytes) {}

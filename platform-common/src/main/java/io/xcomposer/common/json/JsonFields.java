@@ -11,56 +11,54 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JsonFields {
 
-	private JsonFields() {
-	}
+    private JsonFields() {}
 
-	/** The string at {@code field} of {@code parent}; null when absent or JSON null. */
-	public static @Nullable String string(JsonNode parent, String field, String param) {
-		JsonNode value = parent.get(field);
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (!value.isString()) {
-			throw invalidType(param, "a string");
-		}
-		return value.asString();
-	}
+    /** The string at {@code field} of {@code parent}; null when absent or JSON null. */
+    public static @Nullable String string(JsonNode parent, String field, String param) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw invalidType(param, "a string");
+        }
+        return value.asString();
+    }
 
-	/** The boolean at {@code field} of {@code parent}; null when absent or JSON null. */
-	public static @Nullable Boolean bool(JsonNode parent, String field, String param) {
-		JsonNode value = parent.get(field);
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (!value.isBoolean()) {
-			throw invalidType(param, "a boolean");
-		}
-		return value.asBoolean();
-	}
+    /** The boolean at {@code field} of {@code parent}; null when absent or JSON null. */
+    public static @Nullable Boolean bool(JsonNode parent, String field, String param) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw invalidType(param, "a boolean");
+        }
+        return value.asBoolean();
+    }
 
-	/** The object at {@code field} of {@code parent}; null when absent or JSON null. */
-	public static @Nullable JsonNode object(JsonNode parent, String field, String param) {
-		JsonNode value = parent.get(field);
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (!value.isObject()) {
-			throw invalidType(param, "an object");
-		}
-		return value;
-	}
+    /** The object at {@code field} of {@code parent}; null when absent or JSON null. */
+    public static @Nullable JsonNode object(JsonNode parent, String field, String param) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw invalidType(param, "an object");
+        }
+        return value;
+    }
 
-	/** {@code value} itself as a string. */
-	public static String string(JsonNode value, String param) {
-		if (!value.isString()) {
-			throw invalidType(param, "a string");
-		}
-		return value.asString();
-	}
+    /** {@code value} itself as a string. */
+    public static String string(JsonNode value, String param) {
+        if (!value.isString()) {
+            throw invalidType(param, "a string");
+        }
+        return value.asString();
+    }
 
-	public static ApiException invalidType(String param, String expected) {
-		return ApiException.badRequest("invalid_type", "Invalid type for '" + param + "': expected " + expected + ".",
-				param);
-	}
-
+    public static ApiException invalidType(String param, String expected) {
+        return ApiException.badRequest(
+                "invalid_type", "Invalid type for '" + param + "': expected " + expected + ".", param);
+    }
 }

@@ -15,32 +15,34 @@ import tools.jackson.databind.type.LogicalType;
  */
 public final class StrictJson {
 
-	private StrictJson() {
-	}
+    private StrictJson() {}
 
-	/** Applies the rules to {@code builder}; Boot's mapper gets them through {@code PlatformWebAutoConfiguration}. */
-	public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
-		return builder.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-			.withCoercionConfig(LogicalType.Textual, config -> config
-				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-			.withCoercionConfig(LogicalType.Integer, config -> config
-				.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-			.withCoercionConfig(LogicalType.Float, config -> config
-				.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-			.withCoercionConfig(LogicalType.Boolean, config -> config
-				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.String, CoercionAction.Fail));
-	}
+    /** Applies the rules to {@code builder}; Boot's mapper gets them through {@code PlatformWebAutoConfiguration}. */
+    public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
+        return builder.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Integer,
+                        config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Float,
+                        config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Boolean,
+                        config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.String, CoercionAction.Fail));
+    }
 
-	/** A mapper with only these rules, for code that reads JSON outside Spring's codecs. */
-	public static JsonMapper mapper() {
-		return configure(JsonMapper.builder()).build();
-	}
-
+    /** A mapper with only these rules, for code that reads JSON outside Spring's codecs. */
+    public static JsonMapper mapper() {
+        return configure(JsonMapper.builder()).build();
+    }
 }

@@ -1,7 +1,6 @@
 package io.xcomposer.common.redis;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,9 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconnectMaxDelay longest pause between two reconnect attempts once Redis is gone
  */
 @ConfigurationProperties(RedisFailFastProperties.PREFIX)
-public record RedisFailFastProperties(@DefaultValue("2s") Duration commandTimeout,
-		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("500ms") Duration reconnectMaxDelay) {
+public record RedisFailFastProperties(
+        @DefaultValue("2s") Duration commandTimeout,
+        @DefaultValue("2s") Duration connectTimeout,
+        @DefaultValue("500ms") Duration reconnectMaxDelay) {
 
-	public static final String PREFIX = "xcomposer.redis";
-
+    public static final String PREFIX = "xcomposer.redis";
 }

@@ -1,9 +1,8 @@
 package io.xcomposer.common.security;
 
-import java.net.InetSocketAddress;
-
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.web.RequestPaths;
+import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -23,56 +22,68 @@ import reactor.core.publisher.Mono;
  */
 public class ServiceAuthFilter implements WebFilter, Ordered {
 
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
 
-	private final ServiceToken token;
+    private final ServiceToken token;
 
-	public ServiceAuthFilter(ServiceToken token) {
-		this.token = token;
-	}
+    public ServiceAuthFilter(ServiceToken token) {
+        this.token = token;
+    }
 
-	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (isProbe(exchange)) {
-			return chain.filter(exchange);
-		}
-		if (this.token.isConfigured()) {
-			if (this.token.matches(exchange.getRequest().getHeaders().getFirst(ServiceToken.HEADER))
-					|| this.token.matches(bearer(exchange.getRequest().getHeaders()))) {
-				return chain.filter(exchange);
-			}
-			return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, ApiException.INVALID_REQUEST,
-					"invalid_service_token", "This is an internal service: call it through the gateway.", null));
-		}
-		if (isLoopback(exchange.getRequest().getRemoteAddress())) {
-			return chain.filter(exchange);
-		}
-		return Mono.error(new ApiException(HttpStatus.FORBIDDEN, ApiException.INVALID_REQUEST,
-				"service_token_required", "This is an internal service: call it through the gateway.", null));
-	}
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (isProbe(exchange)) {
+            return chain.filter(exchange);
+        }
+        if (this.token.isConfigured()) {
+            if (this.token.matches(exchange.getRequest().getHeaders().getFirst(ServiceToken.HEADER))
+                    || this.token.matches(bearer(exchange.getRequest().getHeaders()))) {
+                return chain.filter(exchange);
+            }
+            return Mono.error(new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    ApiException.INVALID_REQUEST,
+                    "invalid_service_token",
+                    "This is an internal service: call it through the gateway.",
+                    null));
+        }
+        if (isLoopback(exchange.getRequest().getRemoteAddress())) {
+            return chain.filter(exchange);
+        }
+        return Mono.error(new ApiException(
+                HttpStatus.FORBIDDEN,
+                ApiException.INVALID_REQUEST,
+                "service_token_required",
+                "This is an internal service: call it through the gateway.",
+                null));
+    }
 
-	/** Scrapers such as Prometheus send credentials only as {@code Authorization: Bearer}. */
-	private static @Nullable String bearer(HttpHeaders headers) {
-		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-		return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-				? authorization.substring(7).trim() : null;
-	}
+    /** Scrapers such as Prometheus send credentials only as {@code Authorization: Bearer}. */
+    private static @Nullable String bearer(HttpHeaders headers) {
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+    }
 
-	private static boolean isProbe(ServerWebExchange exchange) {
-		String raw = exchange.getRequest().getURI().getRawPath();
-		HttpMethod method = exchange.getRequest().getMethod();
-		return (method == HttpMethod.GET || method == HttpMethod.HEAD) && RequestPaths.isPlain(raw)
-				&& (raw.equals("/actuator/health") || raw.equals("/actuator/health/liveness")
-						|| raw.equals("/actuator/health/readiness"));
-	}
+    private static boolean isProbe(ServerWebExchange exchange) {
+        String raw = exchange.getRequest().getURI().getRawPath();
+        HttpMethod method = exchange.getRequest().getMethod();
+        return (method == HttpMethod.GET || method == HttpMethod.HEAD)
+                && RequestPaths.isPlain(raw)
+                && (raw.equals("/actuator/health")
+                        || raw.equals("/actuator/health/liveness")
+                        || raw.equals("/actuator/health/readiness"));
+    }
 
-	private static boolean isLoopback(InetSocketAddress remote) {
-		return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
-	}
+    private static boolean isLoopback(InetSocketAddress remote) {
+        return remote != null
+                && remote.getAddress() != null
+                && remote.getAddress().isLoopbackAddress();
+    }
 
-	@Override
-	public int getOrder() {
-		return ORDER;
-	}
-
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
 }

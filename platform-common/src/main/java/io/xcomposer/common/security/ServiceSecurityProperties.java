@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        authenticates clients with API keys instead)
  */
 @ConfigurationProperties(ServiceSecurityProperties.PREFIX)
-public record ServiceSecurityProperties(@Nullable String serviceToken, @DefaultValue("true") boolean serviceAuth) {
+public record ServiceSecurityProperties(
+        @Nullable String serviceToken, @DefaultValue("true") boolean serviceAuth) {
 
-	public static final String PREFIX = "xcomposer.security";
-
+    public static final String PREFIX = "xcomposer.security";
 }

@@ -20,50 +20,50 @@ import reactor.core.publisher.Mono;
  */
 public class BodySizeLimitFilter implements WebFilter, Ordered {
 
-	/** Right after the request id, so the 413 carries one. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+    /** Right after the request id, so the 413 carries one. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-	private final long maxBytes;
+    private final long maxBytes;
 
-	public BodySizeLimitFilter(WebLimitsProperties properties) {
-		this.maxBytes = properties.maxBodySize().toBytes();
-	}
+    public BodySizeLimitFilter(WebLimitsProperties properties) {
+        this.maxBytes = properties.maxBodySize().toBytes();
+    }
 
-	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		ServerHttpRequest request = exchange.getRequest();
-		if (request.getHeaders().getContentLength() > this.maxBytes) {
-			return Mono.error(tooLarge());
-		}
-		ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
-			@Override
-			public Flux<DataBuffer> getBody() {
-				return Flux.defer(() -> {
-					long[] seen = { 0 };
-					return super.getBody().handle((buffer, sink) -> {
-						seen[0] += buffer.readableByteCount();
-						if (seen[0] > BodySizeLimitFilter.this.maxBytes) {
-							DataBufferUtils.release(buffer);
-							sink.error(tooLarge());
-						}
-						else {
-							sink.next(buffer);
-						}
-					});
-				});
-			}
-		};
-		return chain.filter(exchange.mutate().request(counted).build());
-	}
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (request.getHeaders().getContentLength() > this.maxBytes) {
+            return Mono.error(tooLarge());
+        }
+        ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return Flux.defer(() -> {
+                    long[] seen = {0};
+                    return super.getBody().handle((buffer, sink) -> {
+                        seen[0] += buffer.readableByteCount();
+                        if (seen[0] > BodySizeLimitFilter.this.maxBytes) {
+                            DataBufferUtils.release(buffer);
+                            sink.error(tooLarge());
+                        } else {
+                            sink.next(buffer);
+                        }
+                    });
+                });
+            }
+        };
+        return chain.filter(exchange.mutate().request(counted).build());
+    }
 
-	@Override
-	public int getOrder() {
-		return ORDER;
-	}
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
 
-	private ApiException tooLarge() {
-		return ApiException.payloadTooLarge("request_too_large",
-				"The request body is larger than this service accepts (" + this.maxBytes + " bytes).", null);
-	}
-
+    private ApiException tooLarge() {
+        return ApiException.payloadTooLarge(
+                "request_too_large",
+                "The request body is larger than this service accepts (" + this.maxBytes + " bytes).",
+                null);
+    }
 }

@@ -14,17 +14,17 @@ import reactor.core.publisher.Mono;
  */
 public class RequestIdFilter implements WebFilter, Ordered {
 
-	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		String requestId = RequestId.acceptOrGenerate(exchange.getRequest().getHeaders().getFirst(RequestId.HEADER));
-		exchange.getAttributes().put(RequestId.KEY, requestId);
-		exchange.getResponse().getHeaders().set(RequestId.HEADER, requestId);
-		return chain.filter(exchange).contextWrite(context -> context.put(RequestId.KEY, requestId));
-	}
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String requestId =
+                RequestId.acceptOrGenerate(exchange.getRequest().getHeaders().getFirst(RequestId.HEADER));
+        exchange.getAttributes().put(RequestId.KEY, requestId);
+        exchange.getResponse().getHeaders().set(RequestId.HEADER, requestId);
+        return chain.filter(exchange).contextWrite(context -> context.put(RequestId.KEY, requestId));
+    }
 
-	@Override
-	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE;
-	}
-
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
 }

@@ -15,6 +15,5 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(WebLimitsProperties.PREFIX)
 public record WebLimitsProperties(@DefaultValue("32MB") DataSize maxBodySize) {
 
-	public static final String PREFIX = "xcomposer.web";
-
+    public static final String PREFIX = "xcomposer.web";
 }

@@ -3,7 +3,6 @@ package io.xcomposer.retrieval.catalog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,12 +19,20 @@ import org.jspecify.annotations.Nullable;
  * @param generation catalog generation that created it
  * @param vector L2-normalised embedding; null when not read
  */
-public record ImageRecord(String id, String sha256, String caption, List<String> tags, Map<String, Object> metadata,
-		String contentType, long size, Instant created, long generation, float @Nullable [] vector) {
+public record ImageRecord(
+        String id,
+        String sha256,
+        String caption,
+        List<String> tags,
+        Map<String, Object> metadata,
+        String contentType,
+        long size,
+        Instant created,
+        long generation,
+        float @Nullable [] vector) {
 
-	public ImageRecord {
-		tags = List.copyOf(tags);
-		metadata = Map.copyOf(metadata);
-	}
-
+    public ImageRecord {
+        tags = List.copyOf(tags);
+        metadata = Map.copyOf(metadata);
+    }
 }

@@ -14,16 +14,21 @@ import java.util.Map;
  * @param metadata caller's JSON object
  * @param vector L2-normalised embedding
  */
-public record NewImage(byte[] bytes, String sha256, String contentType, String caption, List<String> tags,
-		Map<String, Object> metadata, float[] vector) {
+public record NewImage(
+        byte[] bytes,
+        String sha256,
+        String contentType,
+        String caption,
+        List<String> tags,
+        Map<String, Object> metadata,
+        float[] vector) {
 
-	/** The stable id: the same bytes always get the same id, which is what makes ingestion idempotent. */
-	public String id() {
-		return idFor(this.sha256);
-	}
+    /** The stable id: the same bytes always get the same id, which is what makes ingestion idempotent. */
+    public String id() {
+        return idFor(this.sha256);
+    }
 
-	public static String idFor(String sha256) {
-		return "img_" + sha256.substring(0, 24);
-	}
-
+    public static String idFor(String sha256) {
+        return "img_" + sha256.substring(0, 24);
+    }
 }

@@ -16,27 +16,26 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 @EnableConfigurationProperties(RetrievalProperties.class)
 class RetrievalConfiguration {
 
-	/** String keys, raw byte values: the catalog stores image bytes and float32 vectors next to UTF-8 fields. */
-	@Bean
-	ReactiveRedisTemplate<String, byte[]> galleryRedisTemplate(ReactiveRedisConnectionFactory connectionFactory) {
-		RedisSerializationContext<String, byte[]> context = RedisSerializationContext
-			.<String, byte[]>newSerializationContext(RedisSerializer.string())
-			.value(RedisSerializer.byteArray())
-			.hashKey(RedisSerializer.string())
-			.hashValue(RedisSerializer.byteArray())
-			.build();
-		return new ReactiveRedisTemplate<>(connectionFactory, context);
-	}
+    /** String keys, raw byte values: the catalog stores image bytes and float32 vectors next to UTF-8 fields. */
+    @Bean
+    ReactiveRedisTemplate<String, byte[]> galleryRedisTemplate(ReactiveRedisConnectionFactory connectionFactory) {
+        RedisSerializationContext<String, byte[]> context =
+                RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+                        .value(RedisSerializer.byteArray())
+                        .hashKey(RedisSerializer.string())
+                        .hashValue(RedisSerializer.byteArray())
+                        .build();
+        return new ReactiveRedisTemplate<>(connectionFactory, context);
+    }
 
-	/** Ingest and search embed with both models; without them the service is not ready. */
-	@Bean
-	RequiredModels requiredModels(RetrievalProperties properties) {
-		return RequiredModels.of(properties.imageModel(), properties.textModel());
-	}
+    /** Ingest and search embed with both models; without them the service is not ready. */
+    @Bean
+    RequiredModels requiredModels(RetrievalProperties properties) {
+        return RequiredModels.of(properties.imageModel(), properties.textModel());
+    }
 
-	@Bean(destroyMethod = "close")
-	VectorIndex vectorIndex(RetrievalProperties properties) {
-		return LuceneVectorIndex.open(properties.indexPath(), properties.searchCandidates());
-	}
-
+    @Bean(destroyMethod = "close")
+    VectorIndex vectorIndex(RetrievalProperties properties) {
+        return LuceneVectorIndex.open(properties.indexPath(), properties.searchCandidates());
+    }
 }

@@ -2,7 +2,6 @@ package io.xcomposer.retrieval.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,29 +29,37 @@ import org.springframework.util.unit.DataSize;
  * @param seedGallery a gallery.jsonl to ingest at start-up (idempotent); null ingests nothing
  */
 @ConfigurationProperties(RetrievalProperties.PREFIX)
-public record RetrievalProperties(@DefaultValue("http://localhost:8083") String publicBaseUrl,
-		@DefaultValue("{gallery}") String keyPrefix, @DefaultValue("data/gallery-index") Path indexPath,
-		@DefaultValue("image_embedder") String imageModel, @DefaultValue("text_embedder") String textModel,
-		@DefaultValue("16") int embedBatchSize, @DefaultValue("20MB") DataSize maxImageBytes,
-		@DefaultValue("40000000") long maxImagePixels, @DefaultValue("64") int maxBatchItems,
-		@DefaultValue("10000") int maxJobItems, @DefaultValue("1s") Duration commitInterval,
-		@DefaultValue("1s") Duration syncInterval, @DefaultValue("30s") Duration jobLease,
-		@DefaultValue("7d") Duration jobTtl, @DefaultValue("0.995") double duplicateThreshold,
-		@DefaultValue("100") int searchCandidates, @Nullable Path seedGallery) {
+public record RetrievalProperties(
+        @DefaultValue("http://localhost:8083") String publicBaseUrl,
+        @DefaultValue("{gallery}") String keyPrefix,
+        @DefaultValue("data/gallery-index") Path indexPath,
+        @DefaultValue("image_embedder") String imageModel,
+        @DefaultValue("text_embedder") String textModel,
+        @DefaultValue("16") int embedBatchSize,
+        @DefaultValue("20MB") DataSize maxImageBytes,
+        @DefaultValue("40000000") long maxImagePixels,
+        @DefaultValue("64") int maxBatchItems,
+        @DefaultValue("10000") int maxJobItems,
+        @DefaultValue("1s") Duration commitInterval,
+        @DefaultValue("1s") Duration syncInterval,
+        @DefaultValue("30s") Duration jobLease,
+        @DefaultValue("7d") Duration jobTtl,
+        @DefaultValue("0.995") double duplicateThreshold,
+        @DefaultValue("100") int searchCandidates,
+        @Nullable Path seedGallery) {
 
-	public static final String PREFIX = "xcomposer.retrieval";
+    public static final String PREFIX = "xcomposer.retrieval";
 
-	public RetrievalProperties {
-		if (embedBatchSize < 1 || maxBatchItems < 1 || maxJobItems < 1) {
-			throw new IllegalArgumentException("batch sizes and item limits must be positive");
-		}
-		publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
-				: publicBaseUrl;
-	}
+    public RetrievalProperties {
+        if (embedBatchSize < 1 || maxBatchItems < 1 || maxJobItems < 1) {
+            throw new IllegalArgumentException("batch sizes and item limits must be positive");
+        }
+        publicBaseUrl =
+                publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+    }
 
-	/** The content URL of a stored image. */
-	public String contentUrl(String id) {
-		return this.publicBaseUrl + "/v1/gallery/images/" + id + "/content";
-	}
-
+    /** The content URL of a stored image. */
+    public String contentUrl(String id) {
+        return this.publicBaseUrl + "/v1/gallery/images/" + id + "/content";
+    }
 }

@@ -1,13 +1,12 @@
 package io.xcomposer.retrieval.embedding;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import io.xcomposer.retrieval.ingest.ImageSources;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -23,67 +22,69 @@ import reactor.core.publisher.Mono;
 @RestController
 class EmbeddingController {
 
-	static final int MAX_INPUTS = 256;
+    static final int MAX_INPUTS = 256;
 
-	private final EmbeddingService embeddings;
+    private final EmbeddingService embeddings;
 
-	private final ImageSources sources;
+    private final ImageSources sources;
 
-	private final RetrievalProperties properties;
+    private final RetrievalProperties properties;
 
-	EmbeddingController(EmbeddingService embeddings, ImageSources sources, RetrievalProperties properties) {
-		this.embeddings = embeddings;
-		this.sources = sources;
-		this.properties = properties;
-	}
+    EmbeddingController(EmbeddingService embeddings, ImageSources sources, RetrievalProperties properties) {
+        this.embeddings = embeddings;
+        this.sources = sources;
+        this.properties = properties;
+    }
 
-	@PostMapping("/v1/gallery/embeddings")
-	Mono<EmbeddingResponse> embed(@RequestBody EmbeddingRequest request) {
-		boolean texts = request.input() != null;
-		List<String> items = texts ? request.input() : request.images();
-		if (texts == (request.images() != null) || items.isEmpty() || items.size() > MAX_INPUTS) {
-			throw ApiException.badRequest("invalid_input",
-					"Give 'input' (texts) or 'images', with 1 to " + MAX_INPUTS + " items.", texts ? "input" : "images");
-		}
-		if (texts && items.stream().anyMatch(text -> text == null || text.isEmpty())) {
-			throw ApiException.badRequest("invalid_input", "Texts must not be empty.", "input");
-		}
-		Mono<List<float[]>> vectors = texts ? this.embeddings.embedTexts(items) : embedImages(items);
-		String model = texts ? this.properties.textModel() : this.properties.imageModel();
-		return vectors.map(list -> EmbeddingResponse.of(list, model));
-	}
+    @PostMapping("/v1/gallery/embeddings")
+    Mono<EmbeddingResponse> embed(@RequestBody EmbeddingRequest request) {
+        boolean texts = request.input() != null;
+        List<String> items = texts ? request.input() : request.images();
+        if (texts == (request.images() != null) || items.isEmpty() || items.size() > MAX_INPUTS) {
+            throw ApiException.badRequest(
+                    "invalid_input",
+                    "Give 'input' (texts) or 'images', with 1 to " + MAX_INPUTS + " items.",
+                    texts ? "input" : "images");
+        }
+        if (texts && items.stream().anyMatch(text -> text == null || text.isEmpty())) {
+            throw ApiException.badRequest("invalid_input", "Texts must not be empty.", "input");
+        }
+        Mono<List<float[]>> vectors = texts ? this.embeddings.embedTexts(items) : embedImages(items);
+        String model = texts ? this.properties.textModel() : this.properties.imageModel();
+        return vectors.map(list -> EmbeddingResponse.of(list, model));
+    }
 
-	private Mono<List<float[]>> embedImages(List<String> references) {
-		List<Mono<PreprocessedImage>> images = new ArrayList<>();
-		for (int i = 0; i < references.size(); i++) {
-			String param = "images[" + i + "]";
-			images.add(this.sources.fromAny(references.get(i), param)
-				.flatMap(bytes -> this.embeddings.preprocess(bytes, param)));
-		}
-		return Flux.fromIterable(images)
-			.flatMapSequential(image -> image, 4)
-			.collectList()
-			.flatMap(this.embeddings::embedImages);
-	}
+    private Mono<List<float[]>> embedImages(List<String> references) {
+        List<Mono<PreprocessedImage>> images = new ArrayList<>();
+        for (int i = 0; i < references.size(); i++) {
+            String param = "images[" + i + "]";
+            images.add(this.sources
+                    .fromAny(references.get(i), param)
+                    .flatMap(bytes -> this.embeddings.preprocess(bytes, param)));
+        }
+        return Flux.fromIterable(images)
+                .flatMapSequential(image -> image, 4)
+                .collectList()
+                .flatMap(this.embeddings::embedImages);
+    }
 
-	record EmbeddingRequest(
-			@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable List<String> input,
-			@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable List<String> images) {
-	}
+    record EmbeddingRequest(
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable
+            List<String> input,
 
-	record EmbeddingResponse(String object, List<Item> data, String model, int dimensions) {
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable
+            List<String> images) {}
 
-		static EmbeddingResponse of(List<float[]> vectors, String model) {
-			List<Item> items = new ArrayList<>();
-			for (int i = 0; i < vectors.size(); i++) {
-				items.add(new Item("embedding", i, vectors.get(i)));
-			}
-			return new EmbeddingResponse("list", items, model, vectors.isEmpty() ? 0 : vectors.get(0).length);
-		}
+    record EmbeddingResponse(String object, List<Item> data, String model, int dimensions) {
 
-	}
+        static EmbeddingResponse of(List<float[]> vectors, String model) {
+            List<Item> items = new ArrayList<>();
+            for (int i = 0; i < vectors.size(); i++) {
+                items.add(new Item("embedding", i, vectors.get(i)));
+            }
+            return new EmbeddingResponse("list", items, model, vectors.isEmpty() ? 0 : vectors.get(0).length);
+        }
+    }
 
-	record Item(String object, int index, float[] embedding) {
-	}
-
+    record Item(String object, int index, float[] embedding) {}
 }

@@ -15,21 +15,20 @@ import reactor.core.publisher.Mono;
 @Component
 public class GalleryHealthIndicator implements ReactiveHealthIndicator {
 
-	private final IndexSynchronizer index;
+    private final IndexSynchronizer index;
 
-	private final GallerySeeder seeder;
+    private final GallerySeeder seeder;
 
-	public GalleryHealthIndicator(IndexSynchronizer index, GallerySeeder seeder) {
-		this.index = index;
-		this.seeder = seeder;
-	}
+    public GalleryHealthIndicator(IndexSynchronizer index, GallerySeeder seeder) {
+        this.index = index;
+        this.seeder = seeder;
+    }
 
-	@Override
-	public Mono<Health> health() {
-		Health.Builder health = this.index.isRecovered() && this.seeder.isDone() ? Health.up() : Health.down();
-		return Mono.just(health.withDetail("index", this.index.recoveryState())
-			.withDetail("seed", this.seeder.state())
-			.build());
-	}
-
+    @Override
+    public Mono<Health> health() {
+        Health.Builder health = this.index.isRecovered() && this.seeder.isDone() ? Health.up() : Health.down();
+        return Mono.just(health.withDetail("index", this.index.recoveryState())
+                .withDetail("seed", this.seeder.state())
+                .build());
+    }
 }

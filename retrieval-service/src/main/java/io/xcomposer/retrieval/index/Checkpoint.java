@@ -1,5 +1,4 @@
 package io.xcomposer.retrieval.index;
 
 /** The catalog position (epoch + generation) an index state reflects. */
-public record Checkpoint(String epoch, long generation) {
-}
+public record Checkpoint(String epoch, long generation) {}

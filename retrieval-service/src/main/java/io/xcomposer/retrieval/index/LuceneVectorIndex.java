@@ -1,5 +1,6 @@
 package io.xcomposer.retrieval.index;
 
+import io.xcomposer.retrieval.catalog.IndexEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.xcomposer.retrieval.catalog.IndexEntry;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -45,199 +44,195 @@ import org.slf4j.LoggerFactory;
  */
 public final class LuceneVectorIndex implements VectorIndex {
 
-	private static final Logger logger = LoggerFactory.getLogger(LuceneVectorIndex.class);
+    private static final Logger logger = LoggerFactory.getLogger(LuceneVectorIndex.class);
 
-	static final String ID = "id";
+    static final String ID = "id";
 
-	static final String TAG = "tag";
+    static final String TAG = "tag";
 
-	static final String VECTOR = "vector";
+    static final String VECTOR = "vector";
 
-	private static final String EPOCH_KEY = "catalog.epoch";
+    private static final String EPOCH_KEY = "catalog.epoch";
 
-	private static final String GENERATION_KEY = "catalog.generation";
+    private static final String GENERATION_KEY = "catalog.generation";
 
-	private final Directory directory;
+    private final Directory directory;
 
-	private final IndexWriter writer;
+    private final IndexWriter writer;
 
-	private final SearcherManager searchers;
+    private final SearcherManager searchers;
 
-	private final int candidates;
+    private final int candidates;
 
-	private volatile @Nullable Checkpoint lastCommit;
+    private volatile @Nullable Checkpoint lastCommit;
 
-	private LuceneVectorIndex(Directory directory, IndexWriter writer, @Nullable Checkpoint lastCommit,
-			int candidates) throws IOException {
-		this.directory = directory;
-		this.writer = writer;
-		this.searchers = new SearcherManager(writer, null);
-		this.lastCommit = lastCommit;
-		this.candidates = candidates;
-	}
+    private LuceneVectorIndex(Directory directory, IndexWriter writer, @Nullable Checkpoint lastCommit, int candidates)
+            throws IOException {
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = new SearcherManager(writer, null);
+        this.lastCommit = lastCommit;
+        this.candidates = candidates;
+    }
 
-	/**
-	 * Opens the index at {@code path}, creating it when missing and recreating it when unreadable.
-	 * @param candidates HNSW search breadth (Lucene's {@code k}, i.e. ef): searches explore at least this many
-	 * candidates and keep the best {@code k}; with ef = k = 10, recall on hard data falls far below 90 %
-	 */
-	public static LuceneVectorIndex open(Path path, int candidates) {
-		try {
-			Files.createDirectories(path);
-			Directory directory = FSDirectory.open(path);
-			Checkpoint committed = null;
-			try {
-				if (DirectoryReader.indexExists(directory)) {
-					committed = checkpointOf(SegmentInfos.readLatestCommit(directory).getUserData());
-				}
-			}
-			catch (IOException | RuntimeException unreadable) {
-				// A torn or foreign index is derived data: start empty and let the catalog refill it.
-				logger.warn("Vector index at {} is unreadable ({}); it will be rebuilt", path, unreadable.toString());
-			}
-			IndexWriterConfig config = new IndexWriterConfig()
-				.setOpenMode(committed == null ? IndexWriterConfig.OpenMode.CREATE
-						: IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-				// Only explicit commits carry a checkpoint; an unplanned close must look like a crash.
-				.setCommitOnClose(false);
-			return new LuceneVectorIndex(directory, new IndexWriter(directory, config), committed, candidates);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot open the vector index at " + path, ex);
-		}
-	}
+    /**
+     * Opens the index at {@code path}, creating it when missing and recreating it when unreadable.
+     * @param candidates HNSW search breadth (Lucene's {@code k}, i.e. ef): searches explore at least this many
+     * candidates and keep the best {@code k}; with ef = k = 10, recall on hard data falls far below 90 %
+     */
+    public static LuceneVectorIndex open(Path path, int candidates) {
+        try {
+            Files.createDirectories(path);
+            Directory directory = FSDirectory.open(path);
+            Checkpoint committed = null;
+            try {
+                if (DirectoryReader.indexExists(directory)) {
+                    committed = checkpointOf(
+                            SegmentInfos.readLatestCommit(directory).getUserData());
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // A torn or foreign index is derived data: start empty and let the catalog refill it.
+                logger.warn("Vector index at {} is unreadable ({}); it will be rebuilt", path, unreadable.toString());
+            }
+            IndexWriterConfig config = new IndexWriterConfig()
+                    .setOpenMode(
+                            committed == null
+                                    ? IndexWriterConfig.OpenMode.CREATE
+                                    : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    // Only explicit commits carry a checkpoint; an unplanned close must look like a crash.
+                    .setCommitOnClose(false);
+            return new LuceneVectorIndex(directory, new IndexWriter(directory, config), committed, candidates);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("Cannot open the vector index at " + path, ex);
+        }
+    }
 
-	@Override
-	public void add(IndexEntry entry) {
-		Document document = new Document();
-		document.add(new StringField(ID, entry.id(), Field.Store.YES));
-		document.add(new KnnFloatVectorField(VECTOR, entry.vector(), VectorSimilarityFunction.DOT_PRODUCT));
-		for (String tag : entry.tags()) {
-			document.add(new StringField(TAG, tag, Field.Store.NO));
-		}
-		run(() -> this.writer.updateDocument(new Term(ID, entry.id()), document));
-	}
+    @Override
+    public void add(IndexEntry entry) {
+        Document document = new Document();
+        document.add(new StringField(ID, entry.id(), Field.Store.YES));
+        document.add(new KnnFloatVectorField(VECTOR, entry.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+        for (String tag : entry.tags()) {
+            document.add(new StringField(TAG, tag, Field.Store.NO));
+        }
+        run(() -> this.writer.updateDocument(new Term(ID, entry.id()), document));
+    }
 
-	@Override
-	public void delete(String id) {
-		run(() -> this.writer.deleteDocuments(new Term(ID, id)));
-	}
+    @Override
+    public void delete(String id) {
+        run(() -> this.writer.deleteDocuments(new Term(ID, id)));
+    }
 
-	@Override
-	public List<IndexHit> search(float[] vector, int k, SearchFilter filter) {
-		return search(vector, k, filter, this.candidates);
-	}
+    @Override
+    public List<IndexHit> search(float[] vector, int k, SearchFilter filter) {
+        return search(vector, k, filter, this.candidates);
+    }
 
-	/** {@link #search(float[], int, SearchFilter)} exploring {@code max(k, candidates)} graph candidates. */
-	public List<IndexHit> search(float[] vector, int k, SearchFilter filter, int candidates) {
-		try {
-			IndexSearcher searcher = this.searchers.acquire();
-			try {
-				int breadth = Math.max(k, candidates);
-				TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, breadth, toQuery(filter)), k);
-				List<IndexHit> hits = new ArrayList<>(top.scoreDocs.length);
-				for (ScoreDoc scoreDoc : top.scoreDocs) {
-					String id = searcher.storedFields().document(scoreDoc.doc, Set.of(ID)).get(ID);
-					// Lucene scores DOT_PRODUCT as (1 + dot) / 2; callers want the dot product itself.
-					hits.add(new IndexHit(id, 2 * scoreDoc.score - 1));
-				}
-				return hits;
-			}
-			finally {
-				this.searchers.release(searcher);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
+    /** {@link #search(float[], int, SearchFilter)} exploring {@code max(k, candidates)} graph candidates. */
+    public List<IndexHit> search(float[] vector, int k, SearchFilter filter, int candidates) {
+        try {
+            IndexSearcher searcher = this.searchers.acquire();
+            try {
+                int breadth = Math.max(k, candidates);
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, breadth, toQuery(filter)), k);
+                List<IndexHit> hits = new ArrayList<>(top.scoreDocs.length);
+                for (ScoreDoc scoreDoc : top.scoreDocs) {
+                    String id = searcher.storedFields()
+                            .document(scoreDoc.doc, Set.of(ID))
+                            .get(ID);
+                    // Lucene scores DOT_PRODUCT as (1 + dot) / 2; callers want the dot product itself.
+                    hits.add(new IndexHit(id, 2 * scoreDoc.score - 1));
+                }
+                return hits;
+            } finally {
+                this.searchers.release(searcher);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
-	@Override
-	public int size() {
-		try {
-			IndexSearcher searcher = this.searchers.acquire();
-			try {
-				return searcher.getIndexReader().numDocs();
-			}
-			finally {
-				this.searchers.release(searcher);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
+    @Override
+    public int size() {
+        try {
+            IndexSearcher searcher = this.searchers.acquire();
+            try {
+                return searcher.getIndexReader().numDocs();
+            } finally {
+                this.searchers.release(searcher);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
-	@Override
-	public void rebuild(Iterator<IndexEntry> entries, Checkpoint checkpoint) {
-		run(this.writer::deleteAll);
-		entries.forEachRemaining(this::add);
-		commit(checkpoint);
-		refresh();
-	}
+    @Override
+    public void rebuild(Iterator<IndexEntry> entries, Checkpoint checkpoint) {
+        run(this.writer::deleteAll);
+        entries.forEachRemaining(this::add);
+        commit(checkpoint);
+        refresh();
+    }
 
-	@Override
-	public void refresh() {
-		run(this.searchers::maybeRefreshBlocking);
-	}
+    @Override
+    public void refresh() {
+        run(this.searchers::maybeRefreshBlocking);
+    }
 
-	@Override
-	public void commit(Checkpoint checkpoint) {
-		this.writer.setLiveCommitData(Map.of(EPOCH_KEY, checkpoint.epoch(), GENERATION_KEY,
-				String.valueOf(checkpoint.generation())).entrySet());
-		run(this.writer::commit);
-		this.lastCommit = checkpoint;
-	}
+    @Override
+    public void commit(Checkpoint checkpoint) {
+        this.writer.setLiveCommitData(
+                Map.of(EPOCH_KEY, checkpoint.epoch(), GENERATION_KEY, String.valueOf(checkpoint.generation()))
+                        .entrySet());
+        run(this.writer::commit);
+        this.lastCommit = checkpoint;
+    }
 
-	@Override
-	public @Nullable Checkpoint lastCommit() {
-		return this.lastCommit;
-	}
+    @Override
+    public @Nullable Checkpoint lastCommit() {
+        return this.lastCommit;
+    }
 
-	@Override
-	public void close() throws IOException {
-		this.searchers.close();
-		this.writer.close();
-		this.directory.close();
-	}
+    @Override
+    public void close() throws IOException {
+        this.searchers.close();
+        this.writer.close();
+        this.directory.close();
+    }
 
-	private static @Nullable Query toQuery(SearchFilter filter) {
-		if (filter.isEmpty()) {
-			return null;
-		}
-		BooleanQuery.Builder query = new BooleanQuery.Builder();
-		if (filter.anyOfTags().isEmpty()) {
-			query.add(new MatchAllDocsQuery(), Occur.MUST);
-		}
-		else {
-			BooleanQuery.Builder anyTag = new BooleanQuery.Builder();
-			filter.anyOfTags().forEach(tag -> anyTag.add(new TermQuery(new Term(TAG, tag)), Occur.SHOULD));
-			query.add(anyTag.build(), Occur.FILTER);
-		}
-		filter.excludeIds().forEach(id -> query.add(new TermQuery(new Term(ID, id)), Occur.MUST_NOT));
-		return query.build();
-	}
+    private static @Nullable Query toQuery(SearchFilter filter) {
+        if (filter.isEmpty()) {
+            return null;
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        if (filter.anyOfTags().isEmpty()) {
+            query.add(new MatchAllDocsQuery(), Occur.MUST);
+        } else {
+            BooleanQuery.Builder anyTag = new BooleanQuery.Builder();
+            filter.anyOfTags().forEach(tag -> anyTag.add(new TermQuery(new Term(TAG, tag)), Occur.SHOULD));
+            query.add(anyTag.build(), Occur.FILTER);
+        }
+        filter.excludeIds().forEach(id -> query.add(new TermQuery(new Term(ID, id)), Occur.MUST_NOT));
+        return query.build();
+    }
 
-	private static @Nullable Checkpoint checkpointOf(Map<String, String> userData) {
-		String epoch = userData.get(EPOCH_KEY);
-		String generation = userData.get(GENERATION_KEY);
-		return epoch == null || generation == null ? null : new Checkpoint(epoch, Long.parseLong(generation));
-	}
+    private static @Nullable Checkpoint checkpointOf(Map<String, String> userData) {
+        String epoch = userData.get(EPOCH_KEY);
+        String generation = userData.get(GENERATION_KEY);
+        return epoch == null || generation == null ? null : new Checkpoint(epoch, Long.parseLong(generation));
+    }
 
-	private static void run(IoAction action) {
-		try {
-			action.run();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
+    private static void run(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 
-	@FunctionalInterface
-	private interface IoAction {
+    @FunctionalInterface
+    private interface IoAction {
 
-		void run() throws IOException;
-
-	}
-
+        void run() throws IOException;
+    }
 }

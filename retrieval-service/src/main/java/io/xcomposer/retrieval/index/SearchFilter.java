@@ -11,15 +11,14 @@ import java.util.Set;
  */
 public record SearchFilter(Set<String> excludeIds, Set<String> anyOfTags) {
 
-	public static final SearchFilter NONE = new SearchFilter(Set.of(), Set.of());
+    public static final SearchFilter NONE = new SearchFilter(Set.of(), Set.of());
 
-	public SearchFilter {
-		excludeIds = Set.copyOf(excludeIds);
-		anyOfTags = Set.copyOf(anyOfTags);
-	}
+    public SearchFilter {
+        excludeIds = Set.copyOf(excludeIds);
+        anyOfTags = Set.copyOf(anyOfTags);
+    }
 
-	public boolean isEmpty() {
-		return this.excludeIds.isEmpty() && this.anyOfTags.isEmpty();
-	}
-
+    public boolean isEmpty() {
+        return this.excludeIds.isEmpty() && this.anyOfTags.isEmpty();
+    }
 }

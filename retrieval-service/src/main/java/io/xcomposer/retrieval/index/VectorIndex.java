@@ -1,10 +1,9 @@
 package io.xcomposer.retrieval.index;
 
+import io.xcomposer.retrieval.catalog.IndexEntry;
 import java.io.Closeable;
 import java.util.Iterator;
 import java.util.List;
-
-import io.xcomposer.retrieval.catalog.IndexEntry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,28 +17,28 @@ import org.jspecify.annotations.Nullable;
  */
 public interface VectorIndex extends Closeable {
 
-	/** Adds or replaces the vector of {@code entry.id()}. Visible to searches after {@link #refresh()}. */
-	void add(IndexEntry entry);
+    /** Adds or replaces the vector of {@code entry.id()}. Visible to searches after {@link #refresh()}. */
+    void add(IndexEntry entry);
 
-	/** Removes the id; a no-op when absent. */
-	void delete(String id);
+    /** Removes the id; a no-op when absent. */
+    void delete(String id);
 
-	/** The {@code k} nearest vectors by dot product passing the filter, best first. */
-	List<IndexHit> search(float[] vector, int k, SearchFilter filter);
+    /** The {@code k} nearest vectors by dot product passing the filter, best first. */
+    List<IndexHit> search(float[] vector, int k, SearchFilter filter);
 
-	/** Live vectors visible to searches. */
-	int size();
+    /** Live vectors visible to searches. */
+    int size();
 
-	/** Replaces the whole content with {@code entries} and commits it at {@code checkpoint}. */
-	void rebuild(Iterator<IndexEntry> entries, Checkpoint checkpoint);
+    /** Replaces the whole content with {@code entries} and commits it at {@code checkpoint}. */
+    void rebuild(Iterator<IndexEntry> entries, Checkpoint checkpoint);
 
-	/** Makes earlier adds and deletes visible to searches. */
-	void refresh();
+    /** Makes earlier adds and deletes visible to searches. */
+    void refresh();
 
-	/** Makes the current content durable and records that it reflects the catalog up to {@code checkpoint}. */
-	void commit(Checkpoint checkpoint);
+    /** Makes the current content durable and records that it reflects the catalog up to {@code checkpoint}. */
+    void commit(Checkpoint checkpoint);
 
-	/** The checkpoint of the last durable commit; null when the index has never been committed (or was lost). */
-	@Nullable Checkpoint lastCommit();
-
+    /** The checkpoint of the last durable commit; null when the index has never been committed (or was lost). */
+    @Nullable
+    Checkpoint lastCommit();
 }

@@ -1,5 +1,4 @@
 package io.xcomposer.retrieval.ingest;
 
 /** Bytes to ingest with their description. */
-public record Candidate(byte[] bytes, ImageAttributes attributes) {
-}
+public record Candidate(byte[] bytes, ImageAttributes attributes) {}

@@ -1,5 +1,14 @@
 package io.xcomposer.retrieval.job;
 
+import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.error.ErrorResponse;
+import io.xcomposer.retrieval.catalog.GalleryCatalog;
+import io.xcomposer.retrieval.config.RetrievalProperties;
+import io.xcomposer.retrieval.ingest.Candidate;
+import io.xcomposer.retrieval.ingest.ImageSources;
+import io.xcomposer.retrieval.ingest.IngestOutcome;
+import io.xcomposer.retrieval.ingest.IngestRequest;
+import io.xcomposer.retrieval.ingest.IngestionService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,16 +19,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-
-import io.xcomposer.common.error.ApiException;
-import io.xcomposer.common.error.ErrorResponse;
-import io.xcomposer.retrieval.catalog.GalleryCatalog;
-import io.xcomposer.retrieval.config.RetrievalProperties;
-import io.xcomposer.retrieval.ingest.Candidate;
-import io.xcomposer.retrieval.ingest.ImageSources;
-import io.xcomposer.retrieval.ingest.IngestOutcome;
-import io.xcomposer.retrieval.ingest.IngestRequest;
-import io.xcomposer.retrieval.ingest.IngestionService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,234 +43,265 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class BulkJobService implements SmartLifecycle {
 
-	private static final Logger logger = LoggerFactory.getLogger(BulkJobService.class);
+    private static final Logger logger = LoggerFactory.getLogger(BulkJobService.class);
 
-	private static final int MAX_PENDING_LISTED = 1000;
+    private static final int MAX_PENDING_LISTED = 1000;
 
-	private final ReactiveStringRedisTemplate redis;
+    private final ReactiveStringRedisTemplate redis;
 
-	private final IngestionService ingestion;
+    private final IngestionService ingestion;
 
-	private final ImageSources sources;
+    private final ImageSources sources;
 
-	private final RetrievalProperties properties;
+    private final RetrievalProperties properties;
 
-	private final JsonMapper json;
+    private final JsonMapper json;
 
-	private final String prefix;
+    private final String prefix;
 
-	private final String owner = UUID.randomUUID().toString();
+    private final String owner = UUID.randomUUID().toString();
 
-	private final Map<String, Disposable> running = new ConcurrentHashMap<>();
+    private final Map<String, Disposable> running = new ConcurrentHashMap<>();
 
-	private @Nullable Disposable poller;
+    private @Nullable Disposable poller;
 
-	public BulkJobService(ReactiveStringRedisTemplate redis, IngestionService ingestion, ImageSources sources,
-			GalleryCatalog catalog, RetrievalProperties properties, JsonMapper json) {
-		this.redis = redis;
-		this.ingestion = ingestion;
-		this.sources = sources;
-		this.properties = properties;
-		this.json = json;
-		this.prefix = catalog.key("");
-	}
+    public BulkJobService(
+            ReactiveStringRedisTemplate redis,
+            IngestionService ingestion,
+            ImageSources sources,
+            GalleryCatalog catalog,
+            RetrievalProperties properties,
+            JsonMapper json) {
+        this.redis = redis;
+        this.ingestion = ingestion;
+        this.sources = sources;
+        this.properties = properties;
+        this.json = json;
+        this.prefix = catalog.key("");
+    }
 
-	/** Stores the job and starts it; the job id. */
-	public Mono<String> submit(List<IngestRequest> items) {
-		if (items.isEmpty() || items.size() > this.properties.maxJobItems()) {
-			throw ApiException.badRequest("invalid_job_size",
-					"A job holds 1 to " + this.properties.maxJobItems() + " items.", "items");
-		}
-		String id = "job_" + HexFormat.of().formatHex(randomBytes());
-		List<String> encoded = items.stream().map(this.json::writeValueAsString).toList();
-		Map<String, String> header = Map.of("status", "running", "total", String.valueOf(items.size()), "created",
-				String.valueOf(System.currentTimeMillis()));
-		return this.redis.opsForList()
-			.rightPushAll(key(id, ":items"), encoded)
-			.then(this.redis.opsForHash().putAll(key(id, ""), header))
-			.then(this.redis.opsForSet().add(this.prefix + "jobs:active", id))
-			.doOnSuccess(added -> tryRun(id))
-			.thenReturn(id);
-	}
+    /** Stores the job and starts it; the job id. */
+    public Mono<String> submit(List<IngestRequest> items) {
+        if (items.isEmpty() || items.size() > this.properties.maxJobItems()) {
+            throw ApiException.badRequest(
+                    "invalid_job_size", "A job holds 1 to " + this.properties.maxJobItems() + " items.", "items");
+        }
+        String id = "job_" + HexFormat.of().formatHex(randomBytes());
+        List<String> encoded = items.stream().map(this.json::writeValueAsString).toList();
+        Map<String, String> header = Map.of(
+                "status",
+                "running",
+                "total",
+                String.valueOf(items.size()),
+                "created",
+                String.valueOf(System.currentTimeMillis()));
+        return this.redis
+                .opsForList()
+                .rightPushAll(key(id, ":items"), encoded)
+                .then(this.redis.opsForHash().putAll(key(id, ""), header))
+                .then(this.redis.opsForSet().add(this.prefix + "jobs:active", id))
+                .doOnSuccess(added -> tryRun(id))
+                .thenReturn(id);
+    }
 
-	public Mono<JobStatus> status(String id) {
-		Mono<Map<Object, Object>> header = this.redis.opsForHash().entries(key(id, "")).collectMap(e -> e.getKey(),
-				e -> e.getValue());
-		Mono<Map<Object, Object>> results = this.redis.opsForHash()
-			.entries(key(id, ":results"))
-			.collectMap(e -> e.getKey(), e -> e.getValue());
-		return Mono.zip(header, results).flatMap(pair -> {
-			if (pair.getT1().isEmpty()) {
-				return Mono.error(ApiException.notFound("job_not_found", "No job has id '" + id + "'.", "id"));
-			}
-			return Mono.just(toStatus(id, pair.getT1(), pair.getT2()));
-		});
-	}
+    public Mono<JobStatus> status(String id) {
+        Mono<Map<Object, Object>> header =
+                this.redis.opsForHash().entries(key(id, "")).collectMap(e -> e.getKey(), e -> e.getValue());
+        Mono<Map<Object, Object>> results =
+                this.redis.opsForHash().entries(key(id, ":results")).collectMap(e -> e.getKey(), e -> e.getValue());
+        return Mono.zip(header, results).flatMap(pair -> {
+            if (pair.getT1().isEmpty()) {
+                return Mono.error(ApiException.notFound("job_not_found", "No job has id '" + id + "'.", "id"));
+            }
+            return Mono.just(toStatus(id, pair.getT1(), pair.getT2()));
+        });
+    }
 
-	@Override
-	public void start() {
-		Duration period = this.properties.syncInterval();
-		this.poller = Flux.interval(Duration.ZERO, period)
-			.onBackpressureDrop()
-			.concatMap(tick -> this.redis.opsForSet().members(this.prefix + "jobs:active").collectList()
-				.onErrorResume(error -> Mono.just(List.of())), 1)
-			.subscribe(ids -> ids.forEach(this::tryRun));
-	}
+    @Override
+    public void start() {
+        Duration period = this.properties.syncInterval();
+        this.poller = Flux.interval(Duration.ZERO, period)
+                .onBackpressureDrop()
+                .concatMap(
+                        tick -> this.redis
+                                .opsForSet()
+                                .members(this.prefix + "jobs:active")
+                                .collectList()
+                                .onErrorResume(error -> Mono.just(List.of())),
+                        1)
+                .subscribe(ids -> ids.forEach(this::tryRun));
+    }
 
-	/**
-	 * Abandons in-flight chunks (their items stay pending, nothing half-recorded) and frees the leases, so another
-	 * instance, or the next start of this one, resumes the jobs at once instead of after the lease TTL.
-	 */
-	@Override
-	public void stop() {
-		if (this.poller != null) {
-			this.poller.dispose();
-			this.poller = null;
-		}
-		Set<String> abandoned = Set.copyOf(this.running.keySet());
-		this.running.values().forEach(Disposable::dispose);
-		Flux.fromIterable(abandoned)
-			.concatMap(id -> this.redis.opsForValue()
-				.get(key(id, ":lease"))
-				.filter(this.owner::equals)
-				.flatMap(mine -> this.redis.delete(key(id, ":lease"))))
-			.then()
-			.block(Duration.ofSeconds(5));
-	}
+    /**
+     * Abandons in-flight chunks (their items stay pending, nothing half-recorded) and frees the leases, so another
+     * instance, or the next start of this one, resumes the jobs at once instead of after the lease TTL.
+     */
+    @Override
+    public void stop() {
+        if (this.poller != null) {
+            this.poller.dispose();
+            this.poller = null;
+        }
+        Set<String> abandoned = Set.copyOf(this.running.keySet());
+        this.running.values().forEach(Disposable::dispose);
+        Flux.fromIterable(abandoned)
+                .concatMap(id -> this.redis
+                        .opsForValue()
+                        .get(key(id, ":lease"))
+                        .filter(this.owner::equals)
+                        .flatMap(mine -> this.redis.delete(key(id, ":lease"))))
+                .then()
+                .block(Duration.ofSeconds(5));
+    }
 
-	@Override
-	public boolean isRunning() {
-		return this.poller != null;
-	}
+    @Override
+    public boolean isRunning() {
+        return this.poller != null;
+    }
 
-	/** Starts after the index is ready and stops before it (and before Redis, phase 0, and after the web server). */
-	@Override
-	public int getPhase() {
-		return 2000;
-	}
+    /** Starts after the index is ready and stops before it (and before Redis, phase 0, and after the web server). */
+    @Override
+    public int getPhase() {
+        return 2000;
+    }
 
-	private void tryRun(String id) {
-		if (this.poller == null || this.running.containsKey(id)) {
-			return;
-		}
-		Disposable.Swap slot = reactor.core.Disposables.swap();
-		if (this.running.putIfAbsent(id, slot) != null) {
-			return;
-		}
-		slot.update(this.redis.opsForValue()
-			.setIfAbsent(key(id, ":lease"), this.owner, this.properties.jobLease())
-			.flatMap(acquired -> acquired ? process(id) : Mono.empty())
-			.doFinally(signal -> this.running.remove(id, slot))
-			.subscribe(null, error -> logger.warn("Job {} paused: {}; it resumes on a later poll", id,
-					error.toString())));
-	}
+    private void tryRun(String id) {
+        if (this.poller == null || this.running.containsKey(id)) {
+            return;
+        }
+        Disposable.Swap slot = reactor.core.Disposables.swap();
+        if (this.running.putIfAbsent(id, slot) != null) {
+            return;
+        }
+        slot.update(this.redis
+                .opsForValue()
+                .setIfAbsent(key(id, ":lease"), this.owner, this.properties.jobLease())
+                .flatMap(acquired -> acquired ? process(id) : Mono.empty())
+                .doFinally(signal -> this.running.remove(id, slot))
+                .subscribe(
+                        null,
+                        error -> logger.warn("Job {} paused: {}; it resumes on a later poll", id, error.toString())));
+    }
 
-	/** Processes every item without a recorded outcome, chunk by chunk, then completes the job. */
-	private Mono<Void> process(String id) {
-		Mono<List<String>> items = this.redis.opsForList().range(key(id, ":items"), 0, -1).collectList();
-		Mono<Set<Object>> recorded = this.redis.opsForHash().keys(key(id, ":results")).collect(java.util.stream.Collectors.toSet());
-		return Mono.zip(items, recorded).flatMap(state -> {
-			List<Integer> pending = new ArrayList<>();
-			for (int i = 0; i < state.getT1().size(); i++) {
-				if (!state.getT2().contains(String.valueOf(i))) {
-					pending.add(i);
-				}
-			}
-			return Flux.fromIterable(chunks(pending))
-				.concatMap(chunk -> processChunk(id, state.getT1(), chunk))
-				.then(complete(id));
-		});
-	}
+    /** Processes every item without a recorded outcome, chunk by chunk, then completes the job. */
+    private Mono<Void> process(String id) {
+        Mono<List<String>> items =
+                this.redis.opsForList().range(key(id, ":items"), 0, -1).collectList();
+        Mono<Set<Object>> recorded =
+                this.redis.opsForHash().keys(key(id, ":results")).collect(java.util.stream.Collectors.toSet());
+        return Mono.zip(items, recorded).flatMap(state -> {
+            List<Integer> pending = new ArrayList<>();
+            for (int i = 0; i < state.getT1().size(); i++) {
+                if (!state.getT2().contains(String.valueOf(i))) {
+                    pending.add(i);
+                }
+            }
+            return Flux.fromIterable(chunks(pending))
+                    .concatMap(chunk -> processChunk(id, state.getT1(), chunk))
+                    .then(complete(id));
+        });
+    }
 
-	private Mono<Void> processChunk(String id, List<String> items, List<Integer> chunk) {
-		List<Mono<Candidate>> candidates = new ArrayList<>();
-		for (int index : chunk) {
-			candidates.add(Mono.defer(() -> this.sources
-				.candidate(this.json.readValue(items.get(index), IngestRequest.class), "items[" + index + "].")));
-		}
-		return this.ingestion.ingestAll(candidates).flatMap(outcomes -> {
-			Map<String, String> results = new HashMap<>();
-			for (int i = 0; i < chunk.size(); i++) {
-				results.put(String.valueOf(chunk.get(i)), encode(outcomes.get(i)));
-			}
-			return this.redis.opsForHash()
-				.putAll(key(id, ":results"), results)
-				.then(this.redis.expire(key(id, ":lease"), this.properties.jobLease()));
-		}).then();
-	}
+    private Mono<Void> processChunk(String id, List<String> items, List<Integer> chunk) {
+        List<Mono<Candidate>> candidates = new ArrayList<>();
+        for (int index : chunk) {
+            candidates.add(Mono.defer(() -> this.sources.candidate(
+                    this.json.readValue(items.get(index), IngestRequest.class), "items[" + index + "].")));
+        }
+        return this.ingestion
+                .ingestAll(candidates)
+                .flatMap(outcomes -> {
+                    Map<String, String> results = new HashMap<>();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        results.put(String.valueOf(chunk.get(i)), encode(outcomes.get(i)));
+                    }
+                    return this.redis
+                            .opsForHash()
+                            .putAll(key(id, ":results"), results)
+                            .then(this.redis.expire(key(id, ":lease"), this.properties.jobLease()));
+                })
+                .then();
+    }
 
-	private Mono<Void> complete(String id) {
-		return this.redis.opsForHash().values(key(id, ":results")).collectList().flatMap(values -> {
-			boolean anyFailed = values.stream().anyMatch(value -> value.toString().contains("\"failed\""));
-			Duration ttl = this.properties.jobTtl();
-			return this.redis.opsForHash()
-				.put(key(id, ""), "status", anyFailed ? "completed_with_errors" : "completed")
-				.then(this.redis.opsForSet().remove(this.prefix + "jobs:active", id))
-				.then(Flux.just(key(id, ""), key(id, ":items"), key(id, ":results"))
-					.concatMap(key -> this.redis.expire(key, ttl))
-					.then())
-				.then(this.redis.delete(key(id, ":lease")))
-				.then();
-		});
-	}
+    private Mono<Void> complete(String id) {
+        return this.redis.opsForHash().values(key(id, ":results")).collectList().flatMap(values -> {
+            boolean anyFailed =
+                    values.stream().anyMatch(value -> value.toString().contains("\"failed\""));
+            Duration ttl = this.properties.jobTtl();
+            return this.redis
+                    .opsForHash()
+                    .put(key(id, ""), "status", anyFailed ? "completed_with_errors" : "completed")
+                    .then(this.redis.opsForSet().remove(this.prefix + "jobs:active", id))
+                    .then(Flux.just(key(id, ""), key(id, ":items"), key(id, ":results"))
+                            .concatMap(key -> this.redis.expire(key, ttl))
+                            .then())
+                    .then(this.redis.delete(key(id, ":lease")))
+                    .then();
+        });
+    }
 
-	private String encode(IngestOutcome outcome) {
-		Map<String, Object> value = new HashMap<>();
-		if (outcome.succeeded()) {
-			value.put("status", outcome.created() ? "created" : "exists");
-			value.put("id", outcome.record().id());
-		}
-		else {
-			value.put("status", "failed");
-			value.put("error", outcome.error().toResponse().error());
-		}
-		return this.json.writeValueAsString(value);
-	}
+    private String encode(IngestOutcome outcome) {
+        Map<String, Object> value = new HashMap<>();
+        if (outcome.succeeded()) {
+            value.put("status", outcome.created() ? "created" : "exists");
+            value.put("id", outcome.record().id());
+        } else {
+            value.put("status", "failed");
+            value.put("error", outcome.error().toResponse().error());
+        }
+        return this.json.writeValueAsString(value);
+    }
 
-	private JobStatus toStatus(String id, Map<Object, Object> header, Map<Object, Object> results) {
-		int total = Integer.parseInt(header.get("total").toString());
-		List<JobStatus.ItemError> errors = new ArrayList<>();
-		List<JobStatus.DoneItem> done = new ArrayList<>();
-		for (Map.Entry<Object, Object> entry : results.entrySet()) {
-			int index = Integer.parseInt(entry.getKey().toString());
-			Map<?, ?> outcome = this.json.readValue(entry.getValue().toString(), Map.class);
-			if ("failed".equals(outcome.get("status"))) {
-				errors.add(new JobStatus.ItemError(index, this.json.convertValue(outcome.get("error"),
-						ErrorResponse.Error.class)));
-			}
-			else {
-				done.add(new JobStatus.DoneItem(index, outcome.get("id").toString()));
-			}
-		}
-		errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
-		done.sort((a, b) -> Integer.compare(a.index(), b.index()));
-		List<Integer> pending = new ArrayList<>();
-		for (int i = 0; i < total && pending.size() < MAX_PENDING_LISTED; i++) {
-			if (!results.containsKey(String.valueOf(i))) {
-				pending.add(i);
-			}
-		}
-		return new JobStatus(id, header.get("status").toString(), total, done.size(), errors.size(),
-				total - done.size() - errors.size(), pending, errors, done);
-	}
+    private JobStatus toStatus(String id, Map<Object, Object> header, Map<Object, Object> results) {
+        int total = Integer.parseInt(header.get("total").toString());
+        List<JobStatus.ItemError> errors = new ArrayList<>();
+        List<JobStatus.DoneItem> done = new ArrayList<>();
+        for (Map.Entry<Object, Object> entry : results.entrySet()) {
+            int index = Integer.parseInt(entry.getKey().toString());
+            Map<?, ?> outcome = this.json.readValue(entry.getValue().toString(), Map.class);
+            if ("failed".equals(outcome.get("status"))) {
+                errors.add(new JobStatus.ItemError(
+                        index, this.json.convertValue(outcome.get("error"), ErrorResponse.Error.class)));
+            } else {
+                done.add(new JobStatus.DoneItem(index, outcome.get("id").toString()));
+            }
+        }
+        errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        done.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < total && pending.size() < MAX_PENDING_LISTED; i++) {
+            if (!results.containsKey(String.valueOf(i))) {
+                pending.add(i);
+            }
+        }
+        return new JobStatus(
+                id,
+                header.get("status").toString(),
+                total,
+                done.size(),
+                errors.size(),
+                total - done.size() - errors.size(),
+                pending,
+                errors,
+                done);
+    }
 
-	private List<List<Integer>> chunks(List<Integer> indexes) {
-		int size = this.properties.embedBatchSize();
-		List<List<Integer>> chunks = new ArrayList<>();
-		for (int start = 0; start < indexes.size(); start += size) {
-			chunks.add(indexes.subList(start, Math.min(indexes.size(), start + size)));
-		}
-		return chunks;
-	}
+    private List<List<Integer>> chunks(List<Integer> indexes) {
+        int size = this.properties.embedBatchSize();
+        List<List<Integer>> chunks = new ArrayList<>();
+        for (int start = 0; start < indexes.size(); start += size) {
+            chunks.add(indexes.subList(start, Math.min(indexes.size(), start + size)));
+        }
+        return chunks;
+    }
 
-	private String key(String id, String suffix) {
-		return this.prefix + "job:" + id + suffix;
-	}
+    private String key(String id, String suffix) {
+        return this.prefix + "job:" + id + suffix;
+    }
 
-	private static byte[] randomBytes() {
-		byte[] bytes = new byte[12];
-		ThreadLocalRandom.current().nextBytes(bytes);
-		return bytes;
-	}
-
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[12];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
 }

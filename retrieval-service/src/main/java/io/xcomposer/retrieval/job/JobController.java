@@ -1,9 +1,8 @@
 package io.xcomposer.retrieval.job;
 
+import io.xcomposer.retrieval.ingest.IngestRequest;
 import java.util.List;
 import java.util.Map;
-
-import io.xcomposer.retrieval.ingest.IngestRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,26 +17,24 @@ import reactor.core.publisher.Mono;
 @RestController
 class JobController {
 
-	private final BulkJobService jobs;
+    private final BulkJobService jobs;
 
-	JobController(BulkJobService jobs) {
-		this.jobs = jobs;
-	}
+    JobController(BulkJobService jobs) {
+        this.jobs = jobs;
+    }
 
-	@PostMapping("/v1/gallery/jobs")
-	Mono<ResponseEntity<Map<String, Object>>> submit(@RequestBody JobRequest request) {
-		return Mono.defer(() -> this.jobs.submit(request.items() == null ? List.of() : request.items()))
-			.map(id -> ResponseEntity.status(HttpStatus.ACCEPTED)
-				.header("Location", "/v1/gallery/jobs/" + id)
-				.body(Map.of("job_id", id, "status", "running")));
-	}
+    @PostMapping("/v1/gallery/jobs")
+    Mono<ResponseEntity<Map<String, Object>>> submit(@RequestBody JobRequest request) {
+        return Mono.defer(() -> this.jobs.submit(request.items() == null ? List.of() : request.items()))
+                .map(id -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .header("Location", "/v1/gallery/jobs/" + id)
+                        .body(Map.of("job_id", id, "status", "running")));
+    }
 
-	@GetMapping("/v1/gallery/jobs/{id}")
-	Mono<JobStatus> status(@PathVariable String id) {
-		return this.jobs.status(id);
-	}
+    @GetMapping("/v1/gallery/jobs/{id}")
+    Mono<JobStatus> status(@PathVariable String id) {
+        return this.jobs.status(id);
+    }
 
-	record JobRequest(@Nullable List<IngestRequest> items) {
-	}
-
+    record JobRequest(@Nullable List<IngestRequest> items) {}
 }

@@ -1,9 +1,8 @@
 package io.xcomposer.retrieval.job;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.xcomposer.common.error.ErrorResponse;
+import java.util.List;
 
 /**
  * Progress of a bulk job. Items are numbered by their position in the submitted list.
@@ -14,14 +13,18 @@ import io.xcomposer.common.error.ErrorResponse;
  * @param errors the failed items and why
  * @param ids gallery id of each done item, by index
  */
-public record JobStatus(@JsonProperty("job_id") String jobId, String status, int total, int done, int failed,
-		int pending, @JsonProperty("pending_items") List<Integer> pendingItems, List<ItemError> errors,
-		List<DoneItem> ids) {
+public record JobStatus(
+        @JsonProperty("job_id") String jobId,
+        String status,
+        int total,
+        int done,
+        int failed,
+        int pending,
+        @JsonProperty("pending_items") List<Integer> pendingItems,
+        List<ItemError> errors,
+        List<DoneItem> ids) {
 
-	public record ItemError(int index, ErrorResponse.Error error) {
-	}
+    public record ItemError(int index, ErrorResponse.Error error) {}
 
-	public record DoneItem(int index, String id) {
-	}
-
+    public record DoneItem(int index, String id) {}
 }

@@ -9,15 +9,14 @@ import reactor.core.publisher.Mono;
 @RestController
 class SearchController {
 
-	private final SearchService search;
+    private final SearchService search;
 
-	SearchController(SearchService search) {
-		this.search = search;
-	}
+    SearchController(SearchService search) {
+        this.search = search;
+    }
 
-	@PostMapping("/v1/gallery/search")
-	Mono<SearchResponse> search(@RequestBody SearchRequest request) {
-		return Mono.defer(() -> this.search.search(request));
-	}
-
+    @PostMapping("/v1/gallery/search")
+    Mono<SearchResponse> search(@RequestBody SearchRequest request) {
+        return Mono.defer(() -> this.search.search(request));
+    }
 }

@@ -1,8 +1,7 @@
 package io.xcomposer.retrieval.search;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,14 +14,19 @@ import org.jspecify.annotations.Nullable;
  * @param minScore drop results whose cosine similarity is below this
  * @param collapseDuplicates drop a result whose embedding is near-identical to a better one
  */
-public record SearchRequest(@Nullable String text, @JsonProperty("image_base64") @Nullable String imageBase64,
-		@JsonProperty("image_url") @Nullable String imageUrl, @JsonProperty("image_id") @Nullable String imageId,
-		float @Nullable [] vector, @JsonProperty("top_k") @Nullable Integer topK, @Nullable List<String> exclude,
-		@Nullable List<String> tags, @JsonProperty("min_score") @Nullable Double minScore,
-		@JsonProperty("collapse_duplicates") @Nullable Boolean collapseDuplicates) {
+public record SearchRequest(
+        @Nullable String text,
+        @JsonProperty("image_base64") @Nullable String imageBase64,
+        @JsonProperty("image_url") @Nullable String imageUrl,
+        @JsonProperty("image_id") @Nullable String imageId,
+        float @Nullable [] vector,
+        @JsonProperty("top_k") @Nullable Integer topK,
+        @Nullable List<String> exclude,
+        @Nullable List<String> tags,
+        @JsonProperty("min_score") @Nullable Double minScore,
+        @JsonProperty("collapse_duplicates") @Nullable Boolean collapseDuplicates) {
 
-	static final int DEFAULT_TOP_K = 4;
+    static final int DEFAULT_TOP_K = 4;
 
-	static final int MAX_TOP_K = 100;
-
+    static final int MAX_TOP_K = 100;
 }

@@ -1,5 +1,12 @@
 package io.xcomposer.retrieval.seed;
 
+import io.xcomposer.common.health.ModelServerWatch;
+import io.xcomposer.retrieval.config.RetrievalProperties;
+import io.xcomposer.retrieval.index.IndexSynchronizer;
+import io.xcomposer.retrieval.ingest.Candidate;
+import io.xcomposer.retrieval.ingest.ImageAttributes;
+import io.xcomposer.retrieval.ingest.IngestOutcome;
+import io.xcomposer.retrieval.ingest.IngestionService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,14 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.xcomposer.common.health.ModelServerWatch;
-import io.xcomposer.retrieval.config.RetrievalProperties;
-import io.xcomposer.retrieval.index.IndexSynchronizer;
-import io.xcomposer.retrieval.ingest.Candidate;
-import io.xcomposer.retrieval.ingest.ImageAttributes;
-import io.xcomposer.retrieval.ingest.IngestOutcome;
-import io.xcomposer.retrieval.ingest.IngestionService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,181 +48,204 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class GallerySeeder implements SmartLifecycle {
 
-	private static final Logger logger = LoggerFactory.getLogger(GallerySeeder.class);
+    private static final Logger logger = LoggerFactory.getLogger(GallerySeeder.class);
 
-	private static final int CHUNK = 32;
+    private static final int CHUNK = 32;
 
-	/** Runs tried after failures (each once the dependencies are back): a few minutes of outages mid-seed. */
-	private static final int MAX_ATTEMPTS = 30;
+    /** Runs tried after failures (each once the dependencies are back): a few minutes of outages mid-seed. */
+    private static final int MAX_ATTEMPTS = 30;
 
-	private static final Duration DEPENDENCY_POLL = Duration.ofMillis(100);
+    private static final Duration DEPENDENCY_POLL = Duration.ofMillis(100);
 
-	private static final Duration CHUNK_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration CHUNK_TIMEOUT = Duration.ofMinutes(5);
 
-	private final IngestionService ingestion;
+    private final IngestionService ingestion;
 
-	private final ModelServerWatch modelServer;
+    private final ModelServerWatch modelServer;
 
-	private final IndexSynchronizer index;
+    private final IndexSynchronizer index;
 
-	private final RetrievalProperties properties;
+    private final RetrievalProperties properties;
 
-	private final JsonMapper json;
+    private final JsonMapper json;
 
-	private final AtomicInteger processed = new AtomicInteger();
+    private final AtomicInteger processed = new AtomicInteger();
 
-	private volatile String state;
+    private volatile String state;
 
-	private volatile boolean done;
+    private volatile boolean done;
 
-	private volatile @Nullable Disposable seeding;
+    private volatile @Nullable Disposable seeding;
 
-	public GallerySeeder(IngestionService ingestion, ModelServerWatch modelServer, IndexSynchronizer index,
-			RetrievalProperties properties, JsonMapper json) {
-		this.ingestion = ingestion;
-		this.modelServer = modelServer;
-		this.index = index;
-		this.properties = properties;
-		this.json = json;
-		this.done = configuredGallery() == null;
-		this.state = this.done ? "no seed gallery configured" : "not started";
-	}
+    public GallerySeeder(
+            IngestionService ingestion,
+            ModelServerWatch modelServer,
+            IndexSynchronizer index,
+            RetrievalProperties properties,
+            JsonMapper json) {
+        this.ingestion = ingestion;
+        this.modelServer = modelServer;
+        this.index = index;
+        this.properties = properties;
+        this.json = json;
+        this.done = configuredGallery() == null;
+        this.state = this.done ? "no seed gallery configured" : "not started";
+    }
 
-	/** Whether the configured seed gallery is in (true when none is configured). */
-	public boolean isDone() {
-		return this.done;
-	}
+    /** Whether the configured seed gallery is in (true when none is configured). */
+    public boolean isDone() {
+        return this.done;
+    }
 
-	/** What the seeder is doing, for health details. */
-	public String state() {
-		return this.state;
-	}
+    /** What the seeder is doing, for health details. */
+    public String state() {
+        return this.state;
+    }
 
-	@Override
-	public void start() {
-		Path gallery = configuredGallery();
-		if (gallery == null) {
-			return;
-		}
-		this.seeding = Mono.defer(() -> dependenciesReady().then(seeding(gallery)))
-			.retryWhen(Retry.fixedDelay(MAX_ATTEMPTS - 1, Duration.ofMillis(500))
-				.filter(failure -> !(failure instanceof UncheckedIOException))
-				.doBeforeRetry(retry -> {
-					this.state = "retrying after: " + retry.failure();
-					logger.warn("Seeding the gallery failed (run {} of {}), retrying once the model server and Redis "
-							+ "answer: {}", retry.totalRetries() + 1, MAX_ATTEMPTS, retry.failure().toString());
-				}))
-			.subscribe(report -> {
-				this.done = true;
-				this.state = "seeded: " + report;
-				logger.info("Seeded the gallery from {}: {} created, {} already present, {} failed", gallery,
-						report.created(), report.existing(), report.failed());
-			}, failure -> {
-				this.state = "gave up: " + failure;
-				logger.error("Seeding the gallery from {} failed for good; it stays not ready", gallery, failure);
-			});
-	}
+    @Override
+    public void start() {
+        Path gallery = configuredGallery();
+        if (gallery == null) {
+            return;
+        }
+        this.seeding = Mono.defer(() -> dependenciesReady().then(seeding(gallery)))
+                .retryWhen(Retry.fixedDelay(MAX_ATTEMPTS - 1, Duration.ofMillis(500))
+                        .filter(failure -> !(failure instanceof UncheckedIOException))
+                        .doBeforeRetry(retry -> {
+                            this.state = "retrying after: " + retry.failure();
+                            logger.warn(
+                                    "Seeding the gallery failed (run {} of {}), retrying once the model server and Redis "
+                                            + "answer: {}",
+                                    retry.totalRetries() + 1,
+                                    MAX_ATTEMPTS,
+                                    retry.failure().toString());
+                        }))
+                .subscribe(
+                        report -> {
+                            this.done = true;
+                            this.state = "seeded: " + report;
+                            logger.info(
+                                    "Seeded the gallery from {}: {} created, {} already present, {} failed",
+                                    gallery,
+                                    report.created(),
+                                    report.existing(),
+                                    report.failed());
+                        },
+                        failure -> {
+                            this.state = "gave up: " + failure;
+                            logger.error(
+                                    "Seeding the gallery from {} failed for good; it stays not ready",
+                                    gallery,
+                                    failure);
+                        });
+    }
 
-	@Override
-	public void stop() {
-		Disposable current = this.seeding;
-		if (current != null) {
-			current.dispose();
-		}
-		this.seeding = null;
-	}
+    @Override
+    public void stop() {
+        Disposable current = this.seeding;
+        if (current != null) {
+            current.dispose();
+        }
+        this.seeding = null;
+    }
 
-	@Override
-	public boolean isRunning() {
-		return this.seeding != null;
-	}
+    @Override
+    public boolean isRunning() {
+        return this.seeding != null;
+    }
 
-	/** After the index synchroniser (1000) and the job runner (2000); stops first. */
-	@Override
-	public int getPhase() {
-		return 3000;
-	}
+    /** After the index synchroniser (1000) and the job runner (2000); stops first. */
+    @Override
+    public int getPhase() {
+        return 3000;
+    }
 
-	/** Ingests every line of {@code galleryJsonl}; blocks until done. */
-	public SeedReport seed(Path galleryJsonl) {
-		return seeding(galleryJsonl).block();
-	}
+    /** Ingests every line of {@code galleryJsonl}; blocks until done. */
+    public SeedReport seed(Path galleryJsonl) {
+        return seeding(galleryJsonl).block();
+    }
 
-	private Mono<Void> dependenciesReady() {
-		return Flux.interval(Duration.ZERO, DEPENDENCY_POLL)
-			.doOnNext(tick -> this.state = !this.modelServer.isReady()
-					? "waiting for the model server (" + this.modelServer.reason() + ")"
-					: "waiting for the index (" + this.index.recoveryState() + ")")
-			.filter(tick -> this.modelServer.isReady() && this.index.isRecovered())
-			.next()
-			.then();
-	}
+    private Mono<Void> dependenciesReady() {
+        return Flux.interval(Duration.ZERO, DEPENDENCY_POLL)
+                .doOnNext(tick -> this.state = !this.modelServer.isReady()
+                        ? "waiting for the model server (" + this.modelServer.reason() + ")"
+                        : "waiting for the index (" + this.index.recoveryState() + ")")
+                .filter(tick -> this.modelServer.isReady() && this.index.isRecovered())
+                .next()
+                .then();
+    }
 
-	/** Ingests every line, chunk by chunk; fails on the first infrastructure error (a client error fails its item). */
-	private Mono<SeedReport> seeding(Path galleryJsonl) {
-		return Mono.fromCallable(() -> readLines(galleryJsonl)).subscribeOn(Schedulers.boundedElastic()).flatMap(lines -> {
-			Path base = galleryJsonl.toAbsolutePath().getParent();
-			this.processed.set(0);
-			List<List<String>> chunks = new ArrayList<>();
-			for (int start = 0; start < lines.size(); start += CHUNK) {
-				chunks.add(lines.subList(start, Math.min(lines.size(), start + CHUNK)));
-			}
-			return Flux.fromIterable(chunks).concatMap(chunk -> {
-				this.state = "seeding: " + this.processed.get() + " of " + lines.size() + " lines";
-				List<Mono<Candidate>> items = new ArrayList<>();
-				for (String line : chunk) {
-					items.add(Mono.fromCallable(() -> candidate(this.json.readTree(line), base)));
-				}
-				return this.ingestion.ingestAll(items)
-					.timeout(CHUNK_TIMEOUT)
-					.doOnNext(outcomes -> this.processed.addAndGet(outcomes.size()));
-			}).concatMapIterable(outcomes -> outcomes).reduce(new SeedReport(0, 0, 0), SeedReport::plus);
-		});
-	}
+    /** Ingests every line, chunk by chunk; fails on the first infrastructure error (a client error fails its item). */
+    private Mono<SeedReport> seeding(Path galleryJsonl) {
+        return Mono.fromCallable(() -> readLines(galleryJsonl))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(lines -> {
+                    Path base = galleryJsonl.toAbsolutePath().getParent();
+                    this.processed.set(0);
+                    List<List<String>> chunks = new ArrayList<>();
+                    for (int start = 0; start < lines.size(); start += CHUNK) {
+                        chunks.add(lines.subList(start, Math.min(lines.size(), start + CHUNK)));
+                    }
+                    return Flux.fromIterable(chunks)
+                            .concatMap(chunk -> {
+                                this.state = "seeding: " + this.processed.get() + " of " + lines.size() + " lines";
+                                List<Mono<Candidate>> items = new ArrayList<>();
+                                for (String line : chunk) {
+                                    items.add(Mono.fromCallable(() -> candidate(this.json.readTree(line), base)));
+                                }
+                                return this.ingestion
+                                        .ingestAll(items)
+                                        .timeout(CHUNK_TIMEOUT)
+                                        .doOnNext(outcomes -> this.processed.addAndGet(outcomes.size()));
+                            })
+                            .concatMapIterable(outcomes -> outcomes)
+                            .reduce(new SeedReport(0, 0, 0), SeedReport::plus);
+                });
+    }
 
-	private Candidate candidate(JsonNode line, Path base) throws IOException {
-		byte[] bytes = Files.readAllBytes(base.resolve(line.get("image").asString()));
-		Set<String> tags = new LinkedHashSet<>();
-		for (JsonNode object : line.path("truth").path("objects")) {
-			tags.add(object.path("colour").asString());
-			tags.add(object.path("shape").asString());
-			tags.add(object.path("size").asString());
-		}
-		tags.removeIf(String::isEmpty);
-		Map<String, Object> metadata = new LinkedHashMap<>();
-		metadata.put("caption_zh", line.path("caption_zh").asString());
-		metadata.put("gallery_id", line.path("id").asInt());
-		metadata.put("source", "tiny-gallery");
-		return new Candidate(bytes, ImageAttributes.of(line.path("caption_en").asString(), List.copyOf(tags),
-				metadata));
-	}
+    private Candidate candidate(JsonNode line, Path base) throws IOException {
+        byte[] bytes = Files.readAllBytes(base.resolve(line.get("image").asString()));
+        Set<String> tags = new LinkedHashSet<>();
+        for (JsonNode object : line.path("truth").path("objects")) {
+            tags.add(object.path("colour").asString());
+            tags.add(object.path("shape").asString());
+            tags.add(object.path("size").asString());
+        }
+        tags.removeIf(String::isEmpty);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("caption_zh", line.path("caption_zh").asString());
+        metadata.put("gallery_id", line.path("id").asInt());
+        metadata.put("source", "tiny-gallery");
+        return new Candidate(
+                bytes, ImageAttributes.of(line.path("caption_en").asString(), List.copyOf(tags), metadata));
+    }
 
-	private @Nullable Path configuredGallery() {
-		Path gallery = this.properties.seedGallery();
-		return gallery == null || gallery.toString().isBlank() ? null : gallery;
-	}
+    private @Nullable Path configuredGallery() {
+        Path gallery = this.properties.seedGallery();
+        return gallery == null || gallery.toString().isBlank() ? null : gallery;
+    }
 
-	private static List<String> readLines(Path file) {
-		try {
-			return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).toList();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the seed gallery " + file, ex);
-		}
-	}
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file).stream()
+                    .filter(line -> !line.isBlank())
+                    .toList();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read the seed gallery " + file, ex);
+        }
+    }
 
-	/** Counts of one seeding run. */
-	public record SeedReport(int created, int existing, int failed) {
+    /** Counts of one seeding run. */
+    public record SeedReport(int created, int existing, int failed) {
 
-		SeedReport plus(IngestOutcome outcome) {
-			if (!outcome.succeeded()) {
-				logger.warn("Seeding an image failed: {}", outcome.error().getMessage());
-				return new SeedReport(this.created, this.existing, this.failed + 1);
-			}
-			return outcome.created() ? new SeedReport(this.created + 1, this.existing, this.failed)
-					: new SeedReport(this.created, this.existing + 1, this.failed);
-		}
-
-	}
-
+        SeedReport plus(IngestOutcome outcome) {
+            if (!outcome.succeeded()) {
+                logger.warn("Seeding an image failed: {}", outcome.error().getMessage());
+                return new SeedReport(this.created, this.existing, this.failed + 1);
+            }
+            return outcome.created()
+                    ? new SeedReport(this.created + 1, this.existing, this.failed)
+                    : new SeedReport(this.created, this.existing + 1, this.failed);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package io.xcomposer.inference.server.config;
 
 import java.nio.file.Path;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

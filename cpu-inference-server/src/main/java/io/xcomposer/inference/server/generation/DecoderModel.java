@@ -1,12 +1,5 @@
 package io.xcomposer.inference.server.generation;
 
-import java.nio.LongBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -17,6 +10,12 @@ import io.xcomposer.inference.grpc.ModelParameter;
 import io.xcomposer.inference.server.repository.OrtSessions;
 import io.xcomposer.inference.server.repository.ServedModel;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,11 +38,19 @@ public final class DecoderModel implements ServedModel {
     private final DecoderSettings settings;
     /** Static dims of past_key/past_value: layers, heads, head size. */
     private final long layers;
+
     private final long heads;
     private final long headSize;
 
-    private DecoderModel(ModelConfig config, String version, OrtEnvironment environment, OrtSession embedSession,
-            OrtSession decoderSession, Tokenizer tokenizer, DecoderSettings settings) throws OrtException {
+    private DecoderModel(
+            ModelConfig config,
+            String version,
+            OrtEnvironment environment,
+            OrtSession embedSession,
+            OrtSession decoderSession,
+            Tokenizer tokenizer,
+            DecoderSettings settings)
+            throws OrtException {
         this.config = config;
         this.version = version;
         this.environment = environment;
@@ -54,7 +61,8 @@ public final class DecoderModel implements ServedModel {
         requireNames("model.onnx inputs", decoderSession.getInputNames(), DECODER_INPUTS);
         requireNames("model.onnx outputs", decoderSession.getOutputNames(), DECODER_OUTPUTS);
         requireNames("embed.onnx inputs", embedSession.getInputNames(), List.of("input_ids"));
-        long[] pastShape = ((TensorInfo) decoderSession.getInputInfo().get("past_key").getInfo()).getShape();
+        long[] pastShape =
+                ((TensorInfo) decoderSession.getInputInfo().get("past_key").getInfo()).getShape();
         if (pastShape.length != 5) {
             throw new IllegalArgumentException("past_key must be [L,B,Hh,P,hd], graph has rank " + pastShape.length);
         }
@@ -63,8 +71,8 @@ public final class DecoderModel implements ServedModel {
         this.headSize = pastShape[4];
     }
 
-    public static DecoderModel load(OrtEnvironment environment, ModelConfig config, Path versionDir,
-            int intraOpThreads) throws OrtException {
+    public static DecoderModel load(OrtEnvironment environment, ModelConfig config, Path versionDir, int intraOpThreads)
+            throws OrtException {
         DecoderSettings settings = DecoderSettings.from(config);
         Tokenizer tokenizer = Tokenizer.load(versionDir.resolve(parameter(config, "tokenizer")));
         for (String file : List.of(EMBED_FILE, DECODER_FILE)) {
@@ -75,8 +83,8 @@ public final class DecoderModel implements ServedModel {
         OrtSession embed = OrtSessions.open(environment, versionDir.resolve(EMBED_FILE), intraOpThreads);
         OrtSession decoder = OrtSessions.open(environment, versionDir.resolve(DECODER_FILE), intraOpThreads);
         try {
-            return new DecoderModel(config, versionDir.getFileName().toString(), environment, embed, decoder,
-                    tokenizer, settings);
+            return new DecoderModel(
+                    config, versionDir.getFileName().toString(), environment, embed, decoder, tokenizer, settings);
         } catch (RuntimeException | OrtException e) {
             embed.close();
             decoder.close();
@@ -108,8 +116,8 @@ public final class DecoderModel implements ServedModel {
         for (int i = 0; i < ids.length; i++) {
             values[i] = ids[i];
         }
-        try (OnnxTensor input = OnnxTensor.createTensor(environment, LongBuffer.wrap(values),
-                new long[] {1, ids.length});
+        try (OnnxTensor input =
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(values), new long[] {1, ids.length});
                 OrtSession.Result result = embedSession.run(Map.of("input_ids", input))) {
             OnnxTensor embeds = (OnnxTensor) result.get(0);
             float[] rows = new float[embeds.getFloatBuffer().remaining()];
@@ -148,13 +156,18 @@ public final class DecoderModel implements ServedModel {
     }
 
     /** The generation settings an {@code onnx_decoder} config carries in its parameters. */
-    record DecoderSettings(String imagePlaceholder, int hiddenSize, int contextLength, int defaultMaxTokens,
+    record DecoderSettings(
+            String imagePlaceholder,
+            int hiddenSize,
+            int contextLength,
+            int defaultMaxTokens,
             List<String> stopStrings) {
 
         static DecoderSettings from(ModelConfig config) {
-            List<String> stops = List.of(JsonMapper.builder().build()
-                    .readValue(parameter(config, "stop_strings"), String[].class));
-            return new DecoderSettings(parameter(config, "image_placeholder"),
+            List<String> stops =
+                    List.of(JsonMapper.builder().build().readValue(parameter(config, "stop_strings"), String[].class));
+            return new DecoderSettings(
+                    parameter(config, "image_placeholder"),
                     Integer.parseInt(parameter(config, "hidden_size")),
                     Integer.parseInt(parameter(config, "context_length")),
                     Integer.parseInt(parameter(config, "default_max_tokens")),

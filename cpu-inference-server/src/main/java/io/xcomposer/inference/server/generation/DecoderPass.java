@@ -1,12 +1,11 @@
 package io.xcomposer.inference.server.generation;
 
-import java.nio.FloatBuffer;
-import java.util.Map;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,8 +22,8 @@ final class DecoderPass implements AutoCloseable {
     private OnnxTensor pastValue;
     private OrtSession.@Nullable Result previous;
 
-    DecoderPass(OrtEnvironment environment, OrtSession session, long layers, long heads, long headSize,
-            int hiddenSize) throws OrtException {
+    DecoderPass(OrtEnvironment environment, OrtSession session, long layers, long heads, long headSize, int hiddenSize)
+            throws OrtException {
         this.environment = environment;
         this.session = session;
         this.hiddenSize = hiddenSize;
@@ -41,8 +40,8 @@ final class DecoderPass implements AutoCloseable {
     float[] run(float[] embeds) throws OrtException {
         long tokens = embeds.length / hiddenSize;
         OrtSession.Result result;
-        try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(embeds),
-                new long[] {1, tokens, hiddenSize})) {
+        try (OnnxTensor input =
+                OnnxTensor.createTensor(environment, FloatBuffer.wrap(embeds), new long[] {1, tokens, hiddenSize})) {
             result = session.run(Map.of("inputs_embeds", input, "past_key", pastKey, "past_value", pastValue));
         }
         releasePast();

@@ -1,10 +1,9 @@
 package io.xcomposer.inference.server.generation;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import ai.onnxruntime.OrtException;
 import io.xcomposer.inference.server.tokenizer.StreamDecoder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The decoding loop of one accepted generation: prefill the spliced prompt, then one decoder step per token
@@ -21,8 +20,13 @@ final class GenerationJob {
     private final long tokenDelayMillis;
     private int completionTokens;
 
-    GenerationJob(DecoderModel model, Prompt prompt, int maxTokens, GenerationInput input,
-            GenerationListener listener, long tokenDelayMillis) {
+    GenerationJob(
+            DecoderModel model,
+            Prompt prompt,
+            int maxTokens,
+            GenerationInput input,
+            GenerationListener listener,
+            long tokenDelayMillis) {
         this.tokenDelayMillis = tokenDelayMillis;
         this.model = model;
         this.prompt = prompt;

@@ -1,12 +1,5 @@
 package io.xcomposer.inference.server.generation;
 
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.InferenceException;
@@ -15,6 +8,12 @@ import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.repository.ModelRepository;
 import io.xcomposer.inference.server.tensor.InputValidator;
 import io.xcomposer.inference.server.tensor.RequestInputs;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -47,7 +46,8 @@ public class GenerationService implements DisposableBean {
             thread.setDaemon(true);
             return thread;
         });
-        repository.servedModels(DecoderModel.class)
+        repository
+                .servedModels(DecoderModel.class)
                 .forEach(model -> metrics.registerGenerationModel(model.config().getName()));
     }
 
@@ -96,8 +96,8 @@ public class GenerationService implements DisposableBean {
         return new GenerationJob(model, prompt, maxTokens, input, listener, tokenDelayMillis);
     }
 
-    private void run(DecoderModel model, GenerationJob job, GenerationListener listener, long received,
-            Runnable releaseSlot) {
+    private void run(
+            DecoderModel model, GenerationJob job, GenerationListener listener, long received, Runnable releaseSlot) {
         String name = model.config().getName();
         long start = System.nanoTime();
         try {

@@ -1,13 +1,12 @@
 package io.xcomposer.inference.server.generation;
 
+import ai.onnxruntime.OrtException;
+import io.xcomposer.inference.server.InferenceException;
+import io.xcomposer.inference.server.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import ai.onnxruntime.OrtException;
-import io.xcomposer.inference.server.InferenceException;
-import io.xcomposer.inference.server.tokenizer.Tokenizer;
 
 /**
  * A prompt split at its image placeholders: BOS, then text segments with one image between consecutive ones.
@@ -25,8 +24,8 @@ record Prompt(List<int[]> segments, List<float[]> images, int length) {
                     + "' placeholders but image_embeds holds " + input.images().size() + " images");
         }
         if (!input.images().isEmpty() && input.imageWidth() != hiddenSize) {
-            throw InferenceException.invalidArgument("image_embeds rows have width " + input.imageWidth()
-                    + ", model hidden_size is " + hiddenSize);
+            throw InferenceException.invalidArgument(
+                    "image_embeds rows have width " + input.imageWidth() + ", model hidden_size is " + hiddenSize);
         }
         List<int[]> segments = new ArrayList<>();
         int length = placeholders * input.imageTokens();

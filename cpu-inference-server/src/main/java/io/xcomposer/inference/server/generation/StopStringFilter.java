@@ -13,7 +13,8 @@ final class StopStringFilter {
     private boolean stopped;
 
     StopStringFilter(List<String> stopStrings) {
-        this.stopStrings = stopStrings.stream().filter(stop -> !stop.isEmpty()).distinct().toList();
+        this.stopStrings =
+                stopStrings.stream().filter(stop -> !stop.isEmpty()).distinct().toList();
     }
 
     /** @return the text that is safe to emit after appending {@code delta}. */

@@ -1,20 +1,19 @@
 package io.xcomposer.inference.server.grpc;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.xcomposer.inference.server.config.ServerProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.jspecify.annotations.Nullable;
 
 /** Starts the Triton gRPC endpoint with the application context and drains it on shutdown. */
 @Component
@@ -37,8 +36,7 @@ public class GrpcServerLifecycle implements SmartLifecycle {
             server = NettyServerBuilder.forAddress(
                             new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
                             InsecureServerCredentials.create())
-                    .addService(ServerInterceptors.intercept(service,
-                            new ServiceTokenCheck(properties.serviceToken())))
+                    .addService(ServerInterceptors.intercept(service, new ServiceTokenCheck(properties.serviceToken())))
                     .maxInboundMessageSize(properties.maxInboundMessageBytes())
                     // Clients ping every 30 s while calls run (inference-client's keep-alive), to notice a lost
                     // server; the default permits one ping per 5 min and would answer them with GOAWAY.
@@ -48,8 +46,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start gRPC server on port " + properties.grpcPort(), e);
         }
-        log.info("Started GRPCInferenceService at {}:{}{}", properties.grpcAddress(), server.getPort(),
-                properties.serviceToken() == null || properties.serviceToken().isBlank() ? ""
+        log.info(
+                "Started GRPCInferenceService at {}:{}{}",
+                properties.grpcAddress(),
+                server.getPort(),
+                properties.serviceToken() == null || properties.serviceToken().isBlank()
+                        ? ""
                         : " (service token required)");
     }
 

@@ -1,9 +1,5 @@
 package io.xcomposer.inference.server.grpc;
 
-import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
-
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -36,6 +32,9 @@ import io.xcomposer.inference.server.repository.RepositoryEntry;
 import io.xcomposer.inference.server.repository.ServedModel;
 import io.xcomposer.inference.server.unary.UnaryInferenceService;
 import io.xcomposer.inference.server.unary.UnaryModel;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -46,8 +45,8 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     static final String SERVER_NAME = "cpu-inference-server";
     /** Triton extensions this server implements (a subset of Triton's list). */
-    static final List<String> EXTENSIONS = List.of("model_configuration", "model_repository", "binary_tensor_data",
-            "parameters", "schedule_policy");
+    static final List<String> EXTENSIONS =
+            List.of("model_configuration", "model_repository", "binary_tensor_data", "parameters", "schedule_policy");
 
     private static final Logger log = LoggerFactory.getLogger(InferenceGrpcService.class);
 
@@ -56,8 +55,8 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     private final GenerationService generations;
     private final String serverVersion;
 
-    public InferenceGrpcService(ModelRepository repository, UnaryInferenceService unary,
-            GenerationService generations) {
+    public InferenceGrpcService(
+            ModelRepository repository, UnaryInferenceService unary, GenerationService generations) {
         this.repository = repository;
         this.unary = unary;
         this.generations = generations;
@@ -72,23 +71,31 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
-        reply(observer, ServerReadyResponse.newBuilder().setReady(repository.allReady()).build());
+        reply(
+                observer,
+                ServerReadyResponse.newBuilder().setReady(repository.allReady()).build());
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
-        handle(observer, () -> ModelReadyResponse.newBuilder()
-                .setReady(repository.find(request.getName(), request.getVersion()).isReady())
-                .build());
+        handle(
+                observer,
+                () -> ModelReadyResponse.newBuilder()
+                        .setReady(repository
+                                .find(request.getName(), request.getVersion())
+                                .isReady())
+                        .build());
     }
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
-        reply(observer, ServerMetadataResponse.newBuilder()
-                .setName(SERVER_NAME)
-                .setVersion(serverVersion)
-                .addAllExtensions(EXTENSIONS)
-                .build());
+        reply(
+                observer,
+                ServerMetadataResponse.newBuilder()
+                        .setName(SERVER_NAME)
+                        .setVersion(serverVersion)
+                        .addAllExtensions(EXTENSIONS)
+                        .build());
     }
 
     @Override
@@ -102,7 +109,8 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
         handle(observer, () -> {
-            ModelConfig config = repository.require(request.getName(), request.getVersion()).config();
+            ModelConfig config =
+                    repository.require(request.getName(), request.getVersion()).config();
             return ModelConfigResponse.newBuilder().setConfig(config).build();
         });
     }
@@ -149,8 +157,8 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
-        return new StreamInferHandler((ServerCallStreamObserver<ModelStreamInferResponse>) observer, repository,
-                generations, unary);
+        return new StreamInferHandler(
+                (ServerCallStreamObserver<ModelStreamInferResponse>) observer, repository, generations, unary);
     }
 
     private static <T> void reply(StreamObserver<T> observer, T response) {
@@ -184,15 +192,17 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
                     .setName(config.getName())
                     .addVersions(model.version())
                     .setPlatform(config.getBackend().isEmpty() ? config.getPlatform() : config.getBackend());
-            config.getInputList().forEach(input -> response.addInputs(tensor(config, input.getName(),
-                    input.getDataType(), input.getDimsList())));
-            config.getOutputList().forEach(output -> response.addOutputs(tensor(config, output.getName(),
-                    output.getDataType(), output.getDimsList())));
+            config.getInputList()
+                    .forEach(input -> response.addInputs(
+                            tensor(config, input.getName(), input.getDataType(), input.getDimsList())));
+            config.getOutputList()
+                    .forEach(output -> response.addOutputs(
+                            tensor(config, output.getName(), output.getDataType(), output.getDimsList())));
             return response.build();
         }
 
-        private static ModelMetadataResponse.TensorMetadata tensor(ModelConfig config, String name,
-                DataType type, List<Long> dims) {
+        private static ModelMetadataResponse.TensorMetadata tensor(
+                ModelConfig config, String name, DataType type, List<Long> dims) {
             ModelMetadataResponse.TensorMetadata.Builder tensor = ModelMetadataResponse.TensorMetadata.newBuilder()
                     .setName(name)
                     .setDatatype(TensorDatatype.fromConfig(type).name());

@@ -1,14 +1,13 @@
 package io.xcomposer.inference.server.grpc;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.xcomposer.inference.client.ServiceTokenMetadata;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,16 +23,15 @@ final class ServiceTokenCheck implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (token != null) {
             String presented = headers.get(ServiceTokenMetadata.KEY);
-            if (presented == null
-                    || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
-                call.close(Status.UNAUTHENTICATED.withDescription("this model server needs the service token"),
+            if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
+                call.close(
+                        Status.UNAUTHENTICATED.withDescription("this model server needs the service token"),
                         new Metadata());
-                return new ServerCall.Listener<>() {
-                };
+                return new ServerCall.Listener<>() {};
             }
         }
         return next.startCall(call, headers);

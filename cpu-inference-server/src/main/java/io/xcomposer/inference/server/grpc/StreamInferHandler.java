@@ -1,7 +1,5 @@
 package io.xcomposer.inference.server.grpc;
 
-import java.util.concurrent.CompletionException;
-
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -16,6 +14,7 @@ import io.xcomposer.inference.server.repository.ModelRepository;
 import io.xcomposer.inference.server.repository.ServedModel;
 import io.xcomposer.inference.server.unary.UnaryInferenceService;
 import io.xcomposer.inference.server.unary.UnaryModel;
+import java.util.concurrent.CompletionException;
 
 /**
  * One ModelStreamInfer call. Requests may interleave; each response echoes its request's id. Request errors go in
@@ -35,8 +34,11 @@ final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
     private boolean halfClosed;
     private boolean closed;
 
-    StreamInferHandler(ServerCallStreamObserver<ModelStreamInferResponse> responses, ModelRepository repository,
-            GenerationService generations, UnaryInferenceService unary) {
+    StreamInferHandler(
+            ServerCallStreamObserver<ModelStreamInferResponse> responses,
+            ModelRepository repository,
+            GenerationService generations,
+            UnaryInferenceService unary) {
         this.responses = responses;
         this.repository = repository;
         this.generations = generations;

@@ -1,7 +1,5 @@
 package io.xcomposer.inference.server.grpc;
 
-import java.util.List;
-
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
 import io.xcomposer.inference.grpc.InferParameter;
@@ -9,6 +7,7 @@ import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.ModelInferResponse;
 import io.xcomposer.inference.grpc.ModelStreamInferResponse;
 import io.xcomposer.inference.server.generation.FinishReason;
+import java.util.List;
 
 /** Builds the ModelStreamInfer responses of the llm contract (docs/model-contract.md, "Streaming rules"). */
 final class StreamResponses {
@@ -16,8 +15,7 @@ final class StreamResponses {
     static final String FINAL_RESPONSE = "triton_final_response";
     private static final long[] SCALAR = {1};
 
-    private StreamResponses() {
-    }
+    private StreamResponses() {}
 
     static ModelStreamInferResponse textDelta(ModelInferRequest request, String version, String text) {
         ModelInferResponse.Builder response = header(request, version, false);
@@ -25,14 +23,21 @@ final class StreamResponses {
         return ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
     }
 
-    static ModelStreamInferResponse finished(ModelInferRequest request, String version, String text,
-            FinishReason reason, int promptTokens, int completionTokens) {
+    static ModelStreamInferResponse finished(
+            ModelInferRequest request,
+            String version,
+            String text,
+            FinishReason reason,
+            int promptTokens,
+            int completionTokens) {
         ModelInferResponse.Builder response = header(request, version, true);
-        TensorCodec.addOutputs(response, List.of(
-                string("text_output", text),
-                string("finish_reason", reason.wireValue()),
-                Tensor.int32("prompt_tokens", SCALAR, new int[] {promptTokens}),
-                Tensor.int32("completion_tokens", SCALAR, new int[] {completionTokens})));
+        TensorCodec.addOutputs(
+                response,
+                List.of(
+                        string("text_output", text),
+                        string("finish_reason", reason.wireValue()),
+                        Tensor.int32("prompt_tokens", SCALAR, new int[] {promptTokens}),
+                        Tensor.int32("completion_tokens", SCALAR, new int[] {completionTokens})));
         return ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
     }
 

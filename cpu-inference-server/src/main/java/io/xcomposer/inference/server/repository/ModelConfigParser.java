@@ -1,11 +1,10 @@
 package io.xcomposer.inference.server.repository;
 
+import com.google.protobuf.TextFormat;
+import io.xcomposer.inference.grpc.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.google.protobuf.TextFormat;
-import io.xcomposer.inference.grpc.ModelConfig;
 
 /**
  * Reads {@code config.pbtxt}. The project's proto holds only the subset of Triton's ModelConfig it uses, so
@@ -13,12 +12,10 @@ import io.xcomposer.inference.grpc.ModelConfig;
  */
 final class ModelConfigParser {
 
-    private static final TextFormat.Parser PARSER = TextFormat.Parser.newBuilder()
-            .setAllowUnknownFields(true)
-            .build();
+    private static final TextFormat.Parser PARSER =
+            TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build();
 
-    private ModelConfigParser() {
-    }
+    private ModelConfigParser() {}
 
     static ModelConfig parse(Path configFile) throws IOException {
         ModelConfig.Builder builder = ModelConfig.newBuilder();

@@ -1,12 +1,11 @@
 package io.xcomposer.inference.server.repository;
 
-import java.nio.file.Path;
-
 import ai.onnxruntime.OrtEnvironment;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.server.config.ServerProperties;
 import io.xcomposer.inference.server.generation.DecoderModel;
 import io.xcomposer.inference.server.unary.UnaryModel;
+import java.nio.file.Path;
 import org.springframework.stereotype.Component;
 
 /** Opens a model according to its backend. */

@@ -1,5 +1,8 @@
 package io.xcomposer.inference.server.repository;
 
+import io.xcomposer.inference.grpc.ModelConfig;
+import io.xcomposer.inference.server.InferenceException;
+import io.xcomposer.inference.server.config.ServerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import io.xcomposer.inference.grpc.ModelConfig;
-import io.xcomposer.inference.server.InferenceException;
-import io.xcomposer.inference.server.config.ServerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -37,8 +36,12 @@ public class ModelRepository implements DisposableBean {
                     .sorted()
                     .forEach(folder -> entries.put(folder.getFileName().toString(), load(folder, loader)));
         }
-        log.info("Model repository {}: {}", root, entries.values().stream()
-                .map(entry -> entry.name() + "=" + entry.state()).toList());
+        log.info(
+                "Model repository {}: {}",
+                root,
+                entries.values().stream()
+                        .map(entry -> entry.name() + "=" + entry.state())
+                        .toList());
     }
 
     /**
@@ -65,8 +68,9 @@ public class ModelRepository implements DisposableBean {
      */
     public ServedModel require(String name, String version) {
         RepositoryEntry entry = find(name, version);
-        return entry.model().orElseThrow(() -> InferenceException.unavailable(
-                "Request for unknown model: '" + name + "' has no available versions: " + entry.reason()));
+        return entry.model()
+                .orElseThrow(() -> InferenceException.unavailable(
+                        "Request for unknown model: '" + name + "' has no available versions: " + entry.reason()));
     }
 
     public List<RepositoryEntry> entries() {

@@ -17,8 +17,11 @@ class ModelRepositoryHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Health.Builder health = repository.allReady() ? Health.up() : Health.down();
-        repository.entries().forEach(entry -> health.withDetail(entry.name(),
-                entry.isReady() ? entry.state().name() : entry.state().name() + ": " + entry.reason()));
+        repository
+                .entries()
+                .forEach(entry -> health.withDetail(
+                        entry.name(),
+                        entry.isReady() ? entry.state().name() : entry.state().name() + ": " + entry.reason()));
         return health.build();
     }
 }

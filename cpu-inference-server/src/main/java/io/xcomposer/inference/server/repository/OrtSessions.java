@@ -1,16 +1,14 @@
 package io.xcomposer.inference.server.repository;
 
-import java.nio.file.Path;
-
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
 
 /** Opens ONNX Runtime sessions with the server's threading settings. */
 public final class OrtSessions {
 
-    private OrtSessions() {
-    }
+    private OrtSessions() {}
 
     /**
      * One inter-op thread because the graphs are sequential; intra-op threads as configured. Public so that

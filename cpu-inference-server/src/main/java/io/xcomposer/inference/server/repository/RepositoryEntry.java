@@ -1,8 +1,7 @@
 package io.xcomposer.inference.server.repository;
 
-import java.util.Optional;
-
 import io.xcomposer.inference.grpc.ModelConfig;
+import java.util.Optional;
 
 /**
  * One model folder of the repository and what became of it.
@@ -11,12 +10,12 @@ import io.xcomposer.inference.grpc.ModelConfig;
  * @param reason why the model is unavailable; empty when ready.
  * @param model the loaded model, absent when unavailable.
  */
-public record RepositoryEntry(String name, String version, ModelConfig config, ModelState state, String reason,
-        Optional<ServedModel> model) {
+public record RepositoryEntry(
+        String name, String version, ModelConfig config, ModelState state, String reason, Optional<ServedModel> model) {
 
     static RepositoryEntry ready(ServedModel model) {
-        return new RepositoryEntry(model.config().getName(), model.version(), model.config(), ModelState.READY, "",
-                Optional.of(model));
+        return new RepositoryEntry(
+                model.config().getName(), model.version(), model.config(), ModelState.READY, "", Optional.of(model));
     }
 
     static RepositoryEntry unavailable(String name, String version, ModelConfig config, String reason) {

@@ -1,13 +1,12 @@
 package io.xcomposer.inference.server.repository;
 
+import io.xcomposer.inference.grpc.ModelConfig;
+import io.xcomposer.inference.grpc.ModelVersionPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import io.xcomposer.inference.grpc.ModelConfig;
-import io.xcomposer.inference.grpc.ModelVersionPolicy;
 
 /**
  * Picks the one version folder this server serves. Triton can serve several versions at once; this server
@@ -15,8 +14,7 @@ import io.xcomposer.inference.grpc.ModelVersionPolicy;
  */
 final class VersionPolicy {
 
-    private VersionPolicy() {
-    }
+    private VersionPolicy() {}
 
     static String select(Path modelFolder, ModelConfig config) throws IOException {
         List<Long> available;
@@ -29,12 +27,14 @@ final class VersionPolicy {
         }
         ModelVersionPolicy policy = config.getVersionPolicy();
         List<Long> allowed = policy.hasSpecific()
-                ? available.stream().filter(policy.getSpecific().getVersionsList()::contains).toList()
+                ? available.stream()
+                        .filter(policy.getSpecific().getVersionsList()::contains)
+                        .toList()
                 : available;
         return allowed.stream()
                 .max(Long::compare)
                 .map(String::valueOf)
-                .orElseThrow(() -> new IllegalArgumentException("no version folder matches the version policy in "
-                        + modelFolder));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("no version folder matches the version policy in " + modelFolder));
     }
 }

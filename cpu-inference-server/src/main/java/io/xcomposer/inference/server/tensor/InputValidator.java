@@ -1,7 +1,5 @@
 package io.xcomposer.inference.server.tensor;
 
-import java.util.Map;
-
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorDatatype;
 import io.xcomposer.inference.client.tensor.TensorFormatException;
@@ -9,6 +7,7 @@ import io.xcomposer.inference.client.tensor.TensorShapes;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelInput;
 import io.xcomposer.inference.server.InferenceException;
+import java.util.Map;
 
 /**
  * Checks request tensors against a model's config the way Triton does: names, required inputs, datatype and shape
@@ -17,13 +16,13 @@ import io.xcomposer.inference.server.InferenceException;
  */
 public final class InputValidator {
 
-    private InputValidator() {
-    }
+    private InputValidator() {}
 
     /** @return the request's batch size; 1 for a model without a batch dimension. */
     public static long validate(ModelConfig config, Map<String, Tensor> inputs) {
         for (String name : inputs.keySet()) {
-            if (config.getInputList().stream().noneMatch(input -> input.getName().equals(name))) {
+            if (config.getInputList().stream()
+                    .noneMatch(input -> input.getName().equals(name))) {
                 throw InferenceException.invalidArgument(
                         "unexpected inference input '" + name + "' for model '" + config.getName() + "'");
             }
@@ -45,8 +44,8 @@ public final class InputValidator {
             }
             long tensorBatch = batchSize(config, expected, tensor);
             if (batch >= 0 && tensorBatch != batch) {
-                throw InferenceException.invalidArgument("input '" + tensor.name() + "' has batch size "
-                        + tensorBatch + ", other inputs have " + batch);
+                throw InferenceException.invalidArgument(
+                        "input '" + tensor.name() + "' has batch size " + tensorBatch + ", other inputs have " + batch);
             }
             batch = tensorBatch;
         }

@@ -1,13 +1,12 @@
 package io.xcomposer.inference.server.tensor;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.xcomposer.inference.client.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Moves raw tensors in and out of ONNX Runtime without per-element conversion: Triton's raw layout is
@@ -21,8 +20,7 @@ public final class OrtTensors {
         }
     }
 
-    private OrtTensors() {
-    }
+    private OrtTensors() {}
 
     public static OnnxTensor toOrt(OrtEnvironment environment, Tensor tensor) throws OrtException {
         ByteBuffer data = tensor.data();
@@ -32,7 +30,8 @@ public final class OrtTensors {
     }
 
     public static Tensor fromOrt(String name, OnnxTensor tensor) {
-        return new Tensor(name, datatype(tensor.getInfo().type), tensor.getInfo().getShape(), tensor.getByteBuffer());
+        return new Tensor(
+                name, datatype(tensor.getInfo().type), tensor.getInfo().getShape(), tensor.getByteBuffer());
     }
 
     private static OnnxJavaType onnxType(String datatype) {

@@ -1,13 +1,12 @@
 package io.xcomposer.inference.server.tensor;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
 import io.xcomposer.inference.client.tensor.TensorFormatException;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.InferenceException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Reads a request's inputs with the shared {@link TensorCodec} (raw or typed contents). The codec already rejects
@@ -15,8 +14,7 @@ import io.xcomposer.inference.server.InferenceException;
  */
 public final class RequestInputs {
 
-    private RequestInputs() {
-    }
+    private RequestInputs() {}
 
     public static Map<String, Tensor> read(ModelInferRequest request) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();

@@ -51,7 +51,8 @@ public final class StreamDecoder {
                 continue;
             }
             int available = 1;
-            while (available < length && position + available < bytes.length
+            while (available < length
+                    && position + available < bytes.length
                     && isContinuation(bytes[position + available])) {
                 available++;
             }

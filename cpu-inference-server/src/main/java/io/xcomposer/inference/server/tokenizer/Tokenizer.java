@@ -7,9 +7,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import tools.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tiny model's tokenizer, exactly as docs/model-contract.md specifies: special strings are cut out first
@@ -25,9 +24,11 @@ public final class Tokenizer {
     private final Map<String, Integer> idsByPiece = new HashMap<>();
     /** Special strings, longest first, so the first match at a position is the longest one. */
     private final List<String> specials;
+
     private final int[] byteTokenIds = new int[256];
     /** For each id, the byte it stands for, or -1 for a piece token. */
     private final int[] byteValueById;
+
     private final int padId;
     private final int bosId;
     private final int eosId;
@@ -40,7 +41,9 @@ public final class Tokenizer {
         for (int id = 0; id < pieces.size(); id++) {
             idsByPiece.putIfAbsent(pieces.get(id), id);
         }
-        this.specials = spec.special().stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.specials = spec.special().stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
         this.byteValueById = new int[pieces.size()];
         Arrays.fill(byteValueById, -1);
         for (int value = 0; value < 256; value++) {

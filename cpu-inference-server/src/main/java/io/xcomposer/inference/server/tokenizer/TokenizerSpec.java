@@ -1,8 +1,7 @@
 package io.xcomposer.inference.server.tokenizer;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /** The JSON document {@code tokenizer.json} (type {@code xcomposer-tiny-bytes}), see docs/model-contract.md. */
 record TokenizerSpec(
@@ -13,5 +12,4 @@ record TokenizerSpec(
         String pad,
         String bos,
         String eos,
-        @JsonProperty("image_token") String imageToken) {
-}
+        @JsonProperty("image_token") String imageToken) {}

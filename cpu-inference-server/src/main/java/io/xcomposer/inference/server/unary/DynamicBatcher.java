@@ -1,5 +1,8 @@
 package io.xcomposer.inference.server.unary;
 
+import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.server.InferenceException;
+import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,10 +13,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import io.xcomposer.inference.client.tensor.Tensor;
-import io.xcomposer.inference.server.InferenceException;
-import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,9 +23,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class DynamicBatcher implements AutoCloseable {
 
-    private record Pending(Map<String, Tensor> inputs, long rows, String shapeKey, long enqueuedNanos,
-            CompletableFuture<Execution> result) {
-    }
+    private record Pending(
+            Map<String, Tensor> inputs,
+            long rows,
+            String shapeKey,
+            long enqueuedNanos,
+            CompletableFuture<Execution> result) {}
 
     private final UnaryModel model;
     private final InferenceMetrics metrics;
@@ -53,8 +55,8 @@ final class DynamicBatcher implements AutoCloseable {
         CompletableFuture<Execution> result = new CompletableFuture<>();
         Pending pending = new Pending(graphInputs, rows, shapeKey(graphInputs), System.nanoTime(), result);
         if (!queue.offer(pending)) {
-            throw InferenceException.unavailable("model '" + model.config().getName() + "' has "
-                    + queue.size() + " requests queued; retry later");
+            throw InferenceException.unavailable(
+                    "model '" + model.config().getName() + "' has " + queue.size() + " requests queued; retry later");
         }
         return result;
     }
@@ -72,8 +74,8 @@ final class DynamicBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        queue.forEach(pending -> pending.result().completeExceptionally(
-                InferenceException.unavailable("server is shutting down")));
+        queue.forEach(pending ->
+                pending.result().completeExceptionally(InferenceException.unavailable("server is shutting down")));
     }
 
     /** Takes the first request, then adds compatible ones until the batch is full or the delay has passed. */
@@ -125,7 +127,9 @@ final class DynamicBatcher implements AutoCloseable {
             Tensor first = batch.get(0).inputs().get(name);
             long[] shape = first.shape();
             shape[0] = rows;
-            int bytes = batch.stream().mapToInt(pending -> pending.inputs().get(name).data().remaining()).sum();
+            int bytes = batch.stream()
+                    .mapToInt(pending -> pending.inputs().get(name).data().remaining())
+                    .sum();
             ByteBuffer data = ByteBuffer.allocate(bytes);
             batch.forEach(pending -> data.put(pending.inputs().get(name).data()));
             merged.put(name, new Tensor(name, first.datatype(), shape, data.flip()));
@@ -137,22 +141,28 @@ final class DynamicBatcher implements AutoCloseable {
         if (rowOffset == 0 && rows == totalRows) {
             return outputs;
         }
-        return outputs.stream().map(output -> {
-            ByteBuffer data = output.data();
-            int rowBytes = (int) (data.remaining() / totalRows);
-            long[] shape = output.shape();
-            shape[0] = rows;
-            ByteBuffer own = data.position((int) rowOffset * rowBytes).limit((int) (rowOffset + rows) * rowBytes);
-            return new Tensor(output.name(), output.datatype(), shape, own);
-        }).toList();
+        return outputs.stream()
+                .map(output -> {
+                    ByteBuffer data = output.data();
+                    int rowBytes = (int) (data.remaining() / totalRows);
+                    long[] shape = output.shape();
+                    shape[0] = rows;
+                    ByteBuffer own =
+                            data.position((int) rowOffset * rowBytes).limit((int) (rowOffset + rows) * rowBytes);
+                    return new Tensor(output.name(), output.datatype(), shape, own);
+                })
+                .toList();
     }
 
     /** Requests can share a batch only if every graph input has the same type and per-row shape. */
     private static String shapeKey(Map<String, Tensor> inputs) {
         StringBuilder key = new StringBuilder();
-        new TreeMap<>(inputs).forEach((name, tensor) -> key.append(name).append(':').append(tensor.datatype())
-                .append(Arrays.toString(Arrays.copyOfRange(tensor.shape(), 1, tensor.shape().length)))
-                .append(';'));
+        new TreeMap<>(inputs)
+                .forEach((name, tensor) -> key.append(name)
+                        .append(':')
+                        .append(tensor.datatype())
+                        .append(Arrays.toString(Arrays.copyOfRange(tensor.shape(), 1, tensor.shape().length)))
+                        .append(';'));
         return key.toString();
     }
 }

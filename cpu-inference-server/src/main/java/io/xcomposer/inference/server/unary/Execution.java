@@ -1,9 +1,7 @@
 package io.xcomposer.inference.server.unary;
 
+import io.xcomposer.inference.client.tensor.Tensor;
 import java.util.List;
 
-import io.xcomposer.inference.client.tensor.Tensor;
-
 /** Outputs of one request plus where its time went, for the queue and compute metrics. */
-record Execution(List<Tensor> outputs, long queueNanos, long computeNanos) {
-}
+record Execution(List<Tensor> outputs, long queueNanos, long computeNanos) {}

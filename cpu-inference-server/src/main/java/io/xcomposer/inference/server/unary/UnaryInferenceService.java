@@ -1,14 +1,5 @@
 package io.xcomposer.inference.server.unary;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-
 import ai.onnxruntime.OrtException;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
@@ -20,6 +11,14 @@ import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.repository.ModelRepository;
 import io.xcomposer.inference.server.tensor.InputValidator;
 import io.xcomposer.inference.server.tensor.RequestInputs;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
@@ -36,17 +35,23 @@ public class UnaryInferenceService implements DisposableBean {
 
     public UnaryInferenceService(ModelRepository repository, ServerProperties properties, InferenceMetrics metrics) {
         this.metrics = metrics;
-        this.workers = new ThreadPoolExecutor(properties.unaryWorkers(), properties.unaryWorkers(), 0,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(properties.maxQueuedRequests()),
+        this.workers = new ThreadPoolExecutor(
+                properties.unaryWorkers(),
+                properties.unaryWorkers(),
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(properties.maxQueuedRequests()),
                 runnable -> {
                     Thread thread = new Thread(runnable, "unary-inference");
                     thread.setDaemon(true);
                     return thread;
                 });
         if (properties.dynamicBatching()) {
-            repository.servedModels(UnaryModel.class)
+            repository
+                    .servedModels(UnaryModel.class)
                     .filter(UnaryModel::supportsDynamicBatching)
-                    .forEach(model -> batchers.put(model.config().getName(),
+                    .forEach(model -> batchers.put(
+                            model.config().getName(),
                             new DynamicBatcher(model, metrics, properties.maxQueuedRequests())));
         }
     }
@@ -63,8 +68,8 @@ public class UnaryInferenceService implements DisposableBean {
                     : runOnWorkers(model, graphInputs, outputNames);
             return execution
                     .thenApply(result -> {
-                        metrics.requestSucceeded(name, model.version(), Math.max(batch, 1), result.queueNanos(),
-                                result.computeNanos());
+                        metrics.requestSucceeded(
+                                name, model.version(), Math.max(batch, 1), result.queueNanos(), result.computeNanos());
                         return toResponse(model, request, select(result.outputs(), outputNames));
                     })
                     .whenComplete((response, error) -> {
@@ -84,24 +89,28 @@ public class UnaryInferenceService implements DisposableBean {
         workers.shutdownNow();
     }
 
-    private CompletableFuture<Execution> runOnWorkers(UnaryModel model, Map<String, Tensor> graphInputs,
-            List<String> outputNames) {
+    private CompletableFuture<Execution> runOnWorkers(
+            UnaryModel model, Map<String, Tensor> graphInputs, List<String> outputNames) {
         long enqueued = System.nanoTime();
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                long start = System.nanoTime();
-                try {
-                    List<Tensor> outputs = model.run(graphInputs, outputNames);
-                    metrics.executed(model.config().getName(), model.version());
-                    return new Execution(outputs, start - enqueued, System.nanoTime() - start);
-                } catch (OrtException e) {
-                    throw new IllegalStateException("ONNX Runtime failed on model '" + model.config().getName()
-                            + "': " + e.getMessage(), e);
-                }
-            }, workers);
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        long start = System.nanoTime();
+                        try {
+                            List<Tensor> outputs = model.run(graphInputs, outputNames);
+                            metrics.executed(model.config().getName(), model.version());
+                            return new Execution(outputs, start - enqueued, System.nanoTime() - start);
+                        } catch (OrtException e) {
+                            throw new IllegalStateException(
+                                    "ONNX Runtime failed on model '"
+                                            + model.config().getName() + "': " + e.getMessage(),
+                                    e);
+                        }
+                    },
+                    workers);
         } catch (RejectedExecutionException e) {
-            throw InferenceException.unavailable("server has " + workers.getQueue().size()
-                    + " unary requests queued; retry later");
+            throw InferenceException.unavailable(
+                    "server has " + workers.getQueue().size() + " unary requests queued; retry later");
         }
     }
 
@@ -124,12 +133,14 @@ public class UnaryInferenceService implements DisposableBean {
 
     private static List<Tensor> select(List<Tensor> outputs, List<String> names) {
         return names.stream()
-                .map(name -> outputs.stream().filter(output -> output.name().equals(name)).findFirst().orElseThrow())
+                .map(name -> outputs.stream()
+                        .filter(output -> output.name().equals(name))
+                        .findFirst()
+                        .orElseThrow())
                 .toList();
     }
 
-    private static ModelInferResponse toResponse(UnaryModel model, ModelInferRequest request,
-            List<Tensor> outputs) {
+    private static ModelInferResponse toResponse(UnaryModel model, ModelInferRequest request, List<Tensor> outputs) {
         ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
                 .setModelName(model.config().getName())
                 .setModelVersion(model.version())

@@ -1,14 +1,5 @@
 package io.xcomposer.inference.server.unary;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -24,6 +15,14 @@ import io.xcomposer.inference.server.repository.OrtSessions;
 import io.xcomposer.inference.server.repository.ServedModel;
 import io.xcomposer.inference.server.tensor.OrtTensors;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@code backend: "onnxruntime"} model: request tensors map to graph inputs by name, except that a
@@ -42,22 +41,30 @@ public final class UnaryModel implements ServedModel {
     private final Optional<Tokenizer> tokenizer;
     private final int maxTextTokens;
 
-    private UnaryModel(ModelConfig config, String version, OrtEnvironment environment, OrtSession session,
+    private UnaryModel(
+            ModelConfig config,
+            String version,
+            OrtEnvironment environment,
+            OrtSession session,
             Optional<Tokenizer> tokenizer) {
         this.config = config;
         this.version = version;
         this.environment = environment;
         this.session = session;
         this.tokenizer = tokenizer;
-        this.maxTextTokens = Integer.parseInt(config.getParametersOrDefault("max_text_tokens",
-                ModelParameter.newBuilder().setStringValue(String.valueOf(Integer.MAX_VALUE)).build())
+        this.maxTextTokens = Integer.parseInt(config.getParametersOrDefault(
+                        "max_text_tokens",
+                        ModelParameter.newBuilder()
+                                .setStringValue(String.valueOf(Integer.MAX_VALUE))
+                                .build())
                 .getStringValue());
     }
 
-    public static UnaryModel load(OrtEnvironment environment, ModelConfig config, Path versionDir,
-            int intraOpThreads) throws OrtException {
+    public static UnaryModel load(OrtEnvironment environment, ModelConfig config, Path versionDir, int intraOpThreads)
+            throws OrtException {
         String fileName = config.getDefaultModelFilename().isEmpty() ? "model.onnx" : config.getDefaultModelFilename();
-        Optional<Tokenizer> tokenizer = Optional.ofNullable(config.getParametersMap().get("tokenizer"))
+        Optional<Tokenizer> tokenizer = Optional.ofNullable(
+                        config.getParametersMap().get("tokenizer"))
                 .map(parameter -> Tokenizer.load(versionDir.resolve(parameter.getStringValue())));
         Path modelFile = versionDir.resolve(fileName);
         if (!Files.isRegularFile(modelFile)) {
@@ -111,7 +118,8 @@ public final class UnaryModel implements ServedModel {
             try (OrtSession.Result result = session.run(feeds, new LinkedHashSet<>(outputNames))) {
                 List<Tensor> outputs = new ArrayList<>(outputNames.size());
                 for (String name : outputNames) {
-                    outputs.add(OrtTensors.fromOrt(name, (OnnxTensor) result.get(name).orElseThrow()));
+                    outputs.add(OrtTensors.fromOrt(
+                            name, (OnnxTensor) result.get(name).orElseThrow()));
                 }
                 return outputs;
             }
@@ -135,8 +143,12 @@ public final class UnaryModel implements ServedModel {
 
     private Map<String, Tensor> tokenize(Tokenizer tokenizer, Tensor text) {
         List<int[]> ids = text.asStrings().stream().map(tokenizer::encode).toList();
-        int length = Math.max(1, ids.stream().mapToInt(tokens -> Math.min(tokens.length, maxTextTokens)).max()
-                .orElse(1));
+        int length = Math.max(
+                1,
+                ids.stream()
+                        .mapToInt(tokens -> Math.min(tokens.length, maxTextTokens))
+                        .max()
+                        .orElse(1));
         long[] inputIds = new long[ids.size() * length];
         long[] mask = new long[ids.size() * length];
         for (int row = 0; row < ids.size(); row++) {
@@ -148,8 +160,11 @@ public final class UnaryModel implements ServedModel {
             }
         }
         long[] shape = {ids.size(), length};
-        return Map.of(INPUT_IDS, Tensor.int64(INPUT_IDS, shape, inputIds),
-                ATTENTION_MASK, Tensor.int64(ATTENTION_MASK, shape, mask));
+        return Map.of(
+                INPUT_IDS,
+                Tensor.int64(INPUT_IDS, shape, inputIds),
+                ATTENTION_MASK,
+                Tensor.int64(ATTENTION_MASK, shape, mask));
     }
 
     private void checkGraphMatchesConfig() throws OrtException {
@@ -163,8 +178,8 @@ public final class UnaryModel implements ServedModel {
             List<String> needed = tokenized ? List.of(INPUT_IDS, ATTENTION_MASK) : List.of(input.getName());
             for (String name : needed) {
                 if (!graphInputs.contains(name)) {
-                    throw new IllegalArgumentException("graph has no input '" + name + "' (graph inputs: "
-                            + graphInputs + ")");
+                    throw new IllegalArgumentException(
+                            "graph has no input '" + name + "' (graph inputs: " + graphInputs + ")");
                 }
             }
         }

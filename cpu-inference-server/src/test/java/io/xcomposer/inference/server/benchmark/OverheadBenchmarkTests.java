@@ -1,17 +1,5 @@
 package io.xcomposer.inference.server.benchmark;
 
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.stream.LongStream;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -33,6 +21,17 @@ import io.xcomposer.inference.server.FixtureRepository;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.repository.OrtSessions;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,16 +46,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code target/benchmark.txt}.
  */
 @Tag("benchmark")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "xcomposer.server.grpc-port=0",
-        "xcomposer.server.dynamic-batching=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"xcomposer.server.grpc-port=0", "xcomposer.server.dynamic-batching=false"})
 class OverheadBenchmarkTests {
 
     /** The lead's tiny repository once exported (the build passes it as {@code model.repository}), else the fixture. */
-    private static final Path REPOSITORY = Files.isRegularFile(
-            Path.of(System.getProperty("model.repository", "none"), "llm", "config.pbtxt"))
-            ? Path.of(System.getProperty("model.repository"))
-            : FixtureRepository.ROOT;
+    private static final Path REPOSITORY =
+            Files.isRegularFile(Path.of(System.getProperty("model.repository", "none"), "llm", "config.pbtxt"))
+                    ? Path.of(System.getProperty("model.repository"))
+                    : FixtureRepository.ROOT;
 
     private static final int WARMUP = 500;
     private static final int CALLS = 3000;
@@ -85,8 +84,16 @@ class OverheadBenchmarkTests {
     }
 
     private void unaryOverhead(TritonClient client) throws OrtException {
-        long[] shape = LongStream.concat(LongStream.of(1), client.modelConfig("vision_encoder").block(Duration
-                .ofSeconds(10)).getInput(0).getDimsList().stream().mapToLong(Long::longValue)).toArray();
+        long[] shape = LongStream.concat(
+                        LongStream.of(1),
+                        client
+                                .modelConfig("vision_encoder")
+                                .block(Duration.ofSeconds(10))
+                                .getInput(0)
+                                .getDimsList()
+                                .stream()
+                                .mapToLong(Long::longValue))
+                .toArray();
         float[] pixels = new float[(int) (shape[1] * shape[2] * shape[3])];
         Random random = new Random(1);
         for (int i = 0; i < pixels.length; i++) {
@@ -106,22 +113,32 @@ class OverheadBenchmarkTests {
             double servedMicros = timePerCall(() -> client.infer(request).block(Duration.ofSeconds(10)));
             ModelInferRequest.Builder message = ModelInferRequest.newBuilder().setModelName("vision_encoder");
             TensorCodec.addInputs(message, request.inputs());
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpcServer.port()).usePlaintext()
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpcServer.port())
+                    .usePlaintext()
                     .build();
             var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
             double stubMicros = timePerCall(() -> stub.modelInfer(message.build()));
             channel.shutdownNow();
             record("repository %s", REPOSITORY.toAbsolutePath().normalize());
-            record("unary vision_encoder %s, %d sequential calls: ORT direct %.1f us/call, "
-                    + "TritonClient->server %.1f us/call (overhead %.1f), plain blocking stub->server %.1f us/call "
-                    + "(overhead %.1f)", Arrays.toString(shape), CALLS, directMicros, servedMicros, servedMicros - directMicros, stubMicros,
+            record(
+                    "unary vision_encoder %s, %d sequential calls: ORT direct %.1f us/call, "
+                            + "TritonClient->server %.1f us/call (overhead %.1f), plain blocking stub->server %.1f us/call "
+                            + "(overhead %.1f)",
+                    Arrays.toString(shape),
+                    CALLS,
+                    directMicros,
+                    servedMicros,
+                    servedMicros - directMicros,
+                    stubMicros,
                     stubMicros - directMicros);
         }
     }
 
     private void streamingOverhead(TritonClient client) {
-        int contextLength = Integer.parseInt(client.modelConfig("llm").block(Duration.ofSeconds(10))
-                .getParametersOrThrow("context_length").getStringValue());
+        int contextLength = Integer.parseInt(client.modelConfig("llm")
+                .block(Duration.ofSeconds(10))
+                .getParametersOrThrow("context_length")
+                .getStringValue());
         int maxTokens = Math.min(3000, contextLength - 16);
         client.generate(generation(maxTokens, 0)).blockLast(Duration.ofSeconds(60));
         double computeBefore = counter(InferenceMetrics.COMPUTE_INFER_DURATION);
@@ -131,8 +148,8 @@ class OverheadBenchmarkTests {
         int chunks = 0;
         for (int seed = 1; seed <= GENERATIONS; seed++) {
             long start = System.nanoTime();
-            List<GenerationChunk> generated = client.generate(generation(maxTokens, seed)).collectList()
-                    .block(Duration.ofSeconds(120));
+            List<GenerationChunk> generated =
+                    client.generate(generation(maxTokens, seed)).collectList().block(Duration.ofSeconds(120));
             clientNanos += System.nanoTime() - start;
             chunks += generated.size();
         }
@@ -140,15 +157,25 @@ class OverheadBenchmarkTests {
         double serverSeconds = (counter(InferenceMetrics.COMPUTE_INFER_DURATION) - computeBefore) / 1e6;
         double tokens = counter(InferenceMetrics.GENERATED_TOKENS) - tokensBefore;
         double clientSeconds = clientNanos / 1e9;
-        record("streaming llm, %d generations (max_tokens %d, temperature 1), %.0f tokens, %d chunks: server %.0f "
-                + "tokens/s (%.1f us/token incl. prefill), client-observed %.0f tokens/s (%.1f us/token), "
-                + "overhead %.1f us/token", GENERATIONS, maxTokens, tokens, chunks, tokens / serverSeconds,
-                serverSeconds / tokens * 1e6, tokens / clientSeconds, clientSeconds / tokens * 1e6,
+        record(
+                "streaming llm, %d generations (max_tokens %d, temperature 1), %.0f tokens, %d chunks: server %.0f "
+                        + "tokens/s (%.1f us/token incl. prefill), client-observed %.0f tokens/s (%.1f us/token), "
+                        + "overhead %.1f us/token",
+                GENERATIONS,
+                maxTokens,
+                tokens,
+                chunks,
+                tokens / serverSeconds,
+                serverSeconds / tokens * 1e6,
+                tokens / clientSeconds,
+                clientSeconds / tokens * 1e6,
                 (clientSeconds - serverSeconds) / tokens * 1e6);
     }
 
     private static GenerationRequest generation(int maxTokens, long seed) {
-        return GenerationRequest.text("llm", " <|User|>:hello\n<eoh> <|Bot|>:",
+        return GenerationRequest.text(
+                "llm",
+                " <|User|>:hello\n<eoh> <|Bot|>:",
                 new SamplingParams(maxTokens, 1f, null, null, null, seed, List.of()));
     }
 

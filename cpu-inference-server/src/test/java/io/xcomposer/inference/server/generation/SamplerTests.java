@@ -3,7 +3,6 @@ package io.xcomposer.inference.server.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 
 class SamplerTests {
@@ -43,7 +42,8 @@ class SamplerTests {
     void topK_neverPicksOutsideTheKMostLikely() {
         Sampler sampler = new Sampler(new SamplingSettings(10f, 2, 1, 1, 11), LOGITS.length, new int[0]);
 
-        IntStream.range(0, 200).forEach(i -> assertThat(sampler.next(LOGITS.clone())).isIn(1, 2));
+        IntStream.range(0, 200)
+                .forEach(i -> assertThat(sampler.next(LOGITS.clone())).isIn(1, 2));
     }
 
     @Test
@@ -57,7 +57,11 @@ class SamplerTests {
     void highTemperature_reachesEveryToken() {
         Sampler sampler = new Sampler(new SamplingSettings(100f, 0, 1, 1, 5), LOGITS.length, new int[0]);
 
-        assertThat(IntStream.range(0, 500).map(i -> sampler.next(LOGITS.clone())).distinct().count()).isEqualTo(5);
+        assertThat(IntStream.range(0, 500)
+                        .map(i -> sampler.next(LOGITS.clone()))
+                        .distinct()
+                        .count())
+                .isEqualTo(5);
     }
 
     private static int[] draw(long seed) {

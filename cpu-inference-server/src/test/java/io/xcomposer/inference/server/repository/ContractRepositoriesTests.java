@@ -2,15 +2,14 @@ package io.xcomposer.inference.server.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import io.xcomposer.inference.client.model.LlmSpec;
 import io.xcomposer.inference.client.model.VisionSpec;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelInput;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ContractRepositoriesTests {
 
-    private static final Path REPOSITORIES = Path.of(System.getProperty("model.repository")).getParent();
+    private static final Path REPOSITORIES =
+            Path.of(System.getProperty("model.repository")).getParent();
 
     @ParameterizedTest
     @ValueSource(strings = {"vision_encoder", "llm"})
@@ -31,8 +31,10 @@ class ContractRepositoriesTests {
         assertThat(names(production)).isEqualTo(names(tiny));
         assertThat(production.getOutputList().stream().map(o -> o.getName()).toList())
                 .isEqualTo(tiny.getOutputList().stream().map(o -> o.getName()).toList());
-        assertThat(production.getParametersMap().keySet()).containsAll(tiny.getParametersMap().keySet());
-        assertThat(production.getModelTransactionPolicy().getDecoupled()).isEqualTo(tiny.getModelTransactionPolicy().getDecoupled());
+        assertThat(production.getParametersMap().keySet())
+                .containsAll(tiny.getParametersMap().keySet());
+        assertThat(production.getModelTransactionPolicy().getDecoupled())
+                .isEqualTo(tiny.getModelTransactionPolicy().getDecoupled());
     }
 
     @ParameterizedTest

@@ -3,12 +3,11 @@ package io.xcomposer.inference.server.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.xcomposer.inference.grpc.DataType;
+import io.xcomposer.inference.grpc.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.xcomposer.inference.grpc.DataType;
-import io.xcomposer.inference.grpc.ModelConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,8 @@ class ModelConfigParserTests {
         assertThat(config.getInput(0).getDataType()).isEqualTo(DataType.TYPE_FP32);
         assertThat(config.getInput(0).getDimsList()).containsExactly(3L, 224L, 224L);
         assertThat(config.getDynamicBatching().getMaxQueueDelayMicroseconds()).isEqualTo(1000);
-        assertThat(config.getParametersOrThrow("intra_op_thread_count").getStringValue()).isEqualTo("4");
+        assertThat(config.getParametersOrThrow("intra_op_thread_count").getStringValue())
+                .isEqualTo("4");
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,11 +52,11 @@ class TokenizerTests {
 
     @Test
     void encode_specialsAreCutOutFirstAndAreOneTokenEach() {
-        assertThat(pieces("<s> <|User|>:hello<eoh>\n")).containsExactly("<s>", " ", "<|User|>", ":", "hello",
-                "<eoh>", "\n");
+        assertThat(pieces("<s> <|User|>:hello<eoh>\n"))
+                .containsExactly("<s>", " ", "<|User|>", ":", "hello", "<eoh>", "\n");
         // A special splits a letter run: "hello" and "world" are separate runs around it.
-        assertThat(pieces("hello<eoa>world")).containsExactly("hello", "<eoa>", "<0x77>", "<0x6F>", "<0x72>",
-                "<0x6C>", "<0x64>");
+        assertThat(pieces("hello<eoa>world"))
+                .containsExactly("hello", "<eoa>", "<0x77>", "<0x6F>", "<0x72>", "<0x6C>", "<0x64>");
     }
 
     @Test
@@ -65,9 +64,11 @@ class TokenizerTests {
         Path json = dir.resolve("tokenizer.json");
         List<String> pieces = new ArrayList<>(List.of("<pad>", "<s>", "</s>", "<a>", "<a><b>", "<b>"));
         IntStream.range(0, 256).forEach(value -> pieces.add(String.format("<0x%02X>", value)));
-        Files.writeString(json, "{\"type\":\"xcomposer-tiny-bytes\",\"version\":1,\"pieces\":"
-                + toJson(pieces) + ",\"special\":[\"<a>\",\"<a><b>\",\"<b>\"],"
-                + "\"pad\":\"<pad>\",\"bos\":\"<s>\",\"eos\":\"</s>\",\"image_token\":\"<a>\"}");
+        Files.writeString(
+                json,
+                "{\"type\":\"xcomposer-tiny-bytes\",\"version\":1,\"pieces\":"
+                        + toJson(pieces) + ",\"special\":[\"<a>\",\"<a><b>\",\"<b>\"],"
+                        + "\"pad\":\"<pad>\",\"bos\":\"<s>\",\"eos\":\"</s>\",\"image_token\":\"<a>\"}");
         Tokenizer custom = Tokenizer.load(json);
 
         assertThat(names(custom, custom.encode("<a><b><b><a>"))).containsExactly("<a><b>", "<b>", "<a>");
@@ -105,10 +106,13 @@ class TokenizerTests {
         StringBuilder streamed = new StringBuilder();
         for (int tokenId : ids) {
             String delta = decoder.next(tokenId);
-            assertThat(delta.isEmpty() || !Character.isHighSurrogate(delta.charAt(delta.length() - 1))).isTrue();
+            assertThat(delta.isEmpty() || !Character.isHighSurrogate(delta.charAt(delta.length() - 1)))
+                    .isTrue();
             streamed.append(delta);
         }
-        assertThat(streamed.append(decoder.flush()).toString()).isEqualTo(tokenizer.decode(ids)).isEqualTo(text);
+        assertThat(streamed.append(decoder.flush()).toString())
+                .isEqualTo(tokenizer.decode(ids))
+                .isEqualTo(text);
     }
 
     private List<String> pieces(String text) {
@@ -120,8 +124,10 @@ class TokenizerTests {
     }
 
     private int id(String piece) {
-        return IntStream.range(0, tokenizer.vocabularySize()).filter(i -> tokenizer.piece(i).equals(piece))
-                .findFirst().orElseThrow();
+        return IntStream.range(0, tokenizer.vocabularySize())
+                .filter(i -> tokenizer.piece(i).equals(piece))
+                .findFirst()
+                .orElseThrow();
     }
 
     private int byteId(int value) {
@@ -129,7 +135,8 @@ class TokenizerTests {
     }
 
     private static String toJson(List<String> values) {
-        return values.stream().map(value -> "\"" + value + "\"").collect(java.util.stream.Collectors.joining(",", "[",
-                "]"));
+        return values.stream()
+                .map(value -> "\"" + value + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 }

@@ -19,12 +19,13 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(InferenceClientProperties.class)
 public class InferenceClientAutoConfiguration {
 
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	TritonClient tritonClient(InferenceClientProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-			@Value("${xcomposer.security.service-token:}") String serviceToken) {
-		return TritonClient.connect(properties.toOptions(), meterRegistry.getIfAvailable(SimpleMeterRegistry::new),
-				serviceToken);
-	}
-
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    TritonClient tritonClient(
+            InferenceClientProperties properties,
+            ObjectProvider<MeterRegistry> meterRegistry,
+            @Value("${xcomposer.security.service-token:}") String serviceToken) {
+        return TritonClient.connect(
+                properties.toOptions(), meterRegistry.getIfAvailable(SimpleMeterRegistry::new), serviceToken);
+    }
 }

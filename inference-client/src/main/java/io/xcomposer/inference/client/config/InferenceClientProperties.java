@@ -20,16 +20,24 @@ import org.springframework.util.unit.DataSize;
  * ({@code TritonClient.awaitReady})
  */
 @ConfigurationProperties(InferenceClientProperties.PREFIX)
-public record InferenceClientProperties(@DefaultValue("127.0.0.1") String host, @DefaultValue("8001") int port,
-		@DefaultValue("false") boolean tls, @DefaultValue("30s") Duration unaryDeadline,
-		@DefaultValue("300s") Duration generationDeadline, @DefaultValue("64MB") DataSize maxInboundMessageSize,
-		@DefaultValue("60s") Duration readyTimeout) {
+public record InferenceClientProperties(
+        @DefaultValue("127.0.0.1") String host,
+        @DefaultValue("8001") int port,
+        @DefaultValue("false") boolean tls,
+        @DefaultValue("30s") Duration unaryDeadline,
+        @DefaultValue("300s") Duration generationDeadline,
+        @DefaultValue("64MB") DataSize maxInboundMessageSize,
+        @DefaultValue("60s") Duration readyTimeout) {
 
-	public static final String PREFIX = "xcomposer.inference";
+    public static final String PREFIX = "xcomposer.inference";
 
-	public TritonClientOptions toOptions() {
-		return new TritonClientOptions(this.host, this.port, this.tls, this.unaryDeadline, this.generationDeadline,
-				Math.toIntExact(this.maxInboundMessageSize.toBytes()));
-	}
-
+    public TritonClientOptions toOptions() {
+        return new TritonClientOptions(
+                this.host,
+                this.port,
+                this.tls,
+                this.unaryDeadline,
+                this.generationDeadline,
+                Math.toIntExact(this.maxInboundMessageSize.toBytes()));
+    }
 }

@@ -6,8 +6,7 @@ import org.jspecify.annotations.Nullable;
 /** UNIMPLEMENTED: the server does not offer this call for this model, e.g. ModelInfer on a decoupled model. */
 public class InferenceUnsupportedException extends InferenceException {
 
-	public InferenceUnsupportedException(@Nullable String model, String message, @Nullable Throwable cause) {
-		super(Status.Code.UNIMPLEMENTED, model, message, cause);
-	}
-
+    public InferenceUnsupportedException(@Nullable String model, String message, @Nullable Throwable cause) {
+        super(Status.Code.UNIMPLEMENTED, model, message, cause);
+    }
 }

@@ -10,17 +10,16 @@ import org.jspecify.annotations.Nullable;
  */
 public class ServerUnavailableException extends InferenceException {
 
-	private final Duration retryAfter;
+    private final Duration retryAfter;
 
-	public ServerUnavailableException(Status.Code code, @Nullable String model, String message, Duration retryAfter,
-			@Nullable Throwable cause) {
-		super(code, model, message, cause);
-		this.retryAfter = retryAfter;
-	}
+    public ServerUnavailableException(
+            Status.Code code, @Nullable String model, String message, Duration retryAfter, @Nullable Throwable cause) {
+        super(code, model, message, cause);
+        this.retryAfter = retryAfter;
+    }
 
-	/** The server's pushback when it sent one, otherwise a default first backoff step. */
-	public Duration retryAfter() {
-		return this.retryAfter;
-	}
-
+    /** The server's pushback when it sent one, otherwise a default first backoff step. */
+    public Duration retryAfter() {
+        return this.retryAfter;
+    }
 }

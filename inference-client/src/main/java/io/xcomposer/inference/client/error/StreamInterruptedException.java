@@ -10,9 +10,8 @@ import org.jspecify.annotations.Nullable;
  */
 public class StreamInterruptedException extends InferenceException {
 
-	public StreamInterruptedException(Status.Code code, @Nullable String model, String message,
-			@Nullable Throwable cause) {
-		super(code, model, message, cause);
-	}
-
+    public StreamInterruptedException(
+            Status.Code code, @Nullable String model, String message, @Nullable Throwable cause) {
+        super(code, model, message, cause);
+    }
 }

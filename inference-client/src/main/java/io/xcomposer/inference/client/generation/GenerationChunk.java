@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param completionTokens tokens generated; only on the last chunk
  * @param requestId the request id echoed by the server; null when the request carried none
  */
-public record GenerationChunk(String textDelta, boolean last, @Nullable String finishReason,
-		@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable String requestId) {
-
-}
+public record GenerationChunk(
+        String textDelta,
+        boolean last,
+        @Nullable String finishReason,
+        @Nullable Integer promptTokens,
+        @Nullable Integer completionTokens,
+        @Nullable String requestId) {}

@@ -9,9 +9,8 @@ package io.xcomposer.inference.client.image;
  */
 public record ImageInfo(ImageFormat format, int width, int height) {
 
-	/** The media type to serve the bytes with. */
-	public String mediaType() {
-		return "image/" + this.format.readerFormatName();
-	}
-
+    /** The media type to serve the bytes with. */
+    public String mediaType() {
+        return "image/" + this.format.readerFormatName();
+    }
 }

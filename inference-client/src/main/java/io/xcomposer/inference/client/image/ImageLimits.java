@@ -9,15 +9,14 @@ package io.xcomposer.inference.client.image;
  */
 public record ImageLimits(long maxBytes, long maxPixels) {
 
-	public ImageLimits {
-		if (maxBytes <= 0 || maxPixels <= 0) {
-			throw new IllegalArgumentException("image limits must be positive");
-		}
-	}
+    public ImageLimits {
+        if (maxBytes <= 0 || maxPixels <= 0) {
+            throw new IllegalArgumentException("image limits must be positive");
+        }
+    }
 
-	/** 20 MiB and 40 megapixels: beyond any photo a user would send, well below what exhausts a heap. */
-	public static ImageLimits defaults() {
-		return new ImageLimits(20L * 1024 * 1024, 40_000_000L);
-	}
-
+    /** 20 MiB and 40 megapixels: beyond any photo a user would send, well below what exhausts a heap. */
+    public static ImageLimits defaults() {
+        return new ImageLimits(20L * 1024 * 1024, 40_000_000L);
+    }
 }

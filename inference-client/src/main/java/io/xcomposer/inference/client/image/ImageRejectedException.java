@@ -8,11 +8,10 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class ImageRejectedException extends RuntimeException {
 
-	protected ImageRejectedException(String message, @Nullable Throwable cause) {
-		super(message, cause);
-	}
+    protected ImageRejectedException(String message, @Nullable Throwable cause) {
+        super(message, cause);
+    }
 
-	/** Stable, machine-readable reason, e.g. {@code image_too_large}. */
-	public abstract String code();
-
+    /** Stable, machine-readable reason, e.g. {@code image_too_large}. */
+    public abstract String code();
 }

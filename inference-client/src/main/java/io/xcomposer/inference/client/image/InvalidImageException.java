@@ -5,13 +5,12 @@ import org.jspecify.annotations.Nullable;
 /** The format is supported but the data is corrupt or truncated. */
 public class InvalidImageException extends ImageRejectedException {
 
-	public InvalidImageException(String message, @Nullable Throwable cause) {
-		super(message, cause);
-	}
+    public InvalidImageException(String message, @Nullable Throwable cause) {
+        super(message, cause);
+    }
 
-	@Override
-	public String code() {
-		return "invalid_image";
-	}
-
+    @Override
+    public String code() {
+        return "invalid_image";
+    }
 }

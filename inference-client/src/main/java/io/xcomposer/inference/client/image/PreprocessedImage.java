@@ -13,13 +13,12 @@ import io.xcomposer.inference.client.tensor.TensorShapes;
  * @param originalWidth width as decoded and oriented upright
  * @param originalHeight height as decoded and oriented upright
  */
-public record PreprocessedImage(float[] pixels, int size, String sha256, ImageFormat format, int originalWidth,
-		int originalHeight) {
+public record PreprocessedImage(
+        float[] pixels, int size, String sha256, ImageFormat format, int originalWidth, int originalHeight) {
 
-	/** The model input {@code pixel_values}: FP32 {@code [3, H, W]}, or {@code [1, 3, H, W]} for a batching model. */
-	public Tensor toTensor(String name, int maxBatchSize) {
-		long[] dims = { 3, this.size, this.size };
-		return Tensor.fp32(name, TensorShapes.withBatchDimension(dims, maxBatchSize), this.pixels);
-	}
-
+    /** The model input {@code pixel_values}: FP32 {@code [3, H, W]}, or {@code [1, 3, H, W]} for a batching model. */
+    public Tensor toTensor(String name, int maxBatchSize) {
+        long[] dims = {3, this.size, this.size};
+        return Tensor.fp32(name, TensorShapes.withBatchDimension(dims, maxBatchSize), this.pixels);
+    }
 }

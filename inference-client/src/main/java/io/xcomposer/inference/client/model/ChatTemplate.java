@@ -10,48 +10,55 @@ import java.util.Objects;
  * @param imagePosition where a turn's images go; {@code before_text} is the only position the model was trained on
  * @param imagePlaceholder marks one image in the prompt, e.g. {@code <ImageHere>}
  */
-public record ChatTemplate(String system, String userPrefix, String userSuffix, String assistantPrefix,
-		String assistantSuffix, String imagePosition, String imagePlaceholder) {
+public record ChatTemplate(
+        String system,
+        String userPrefix,
+        String userSuffix,
+        String assistantPrefix,
+        String assistantSuffix,
+        String imagePosition,
+        String imagePlaceholder) {
 
-	public static final String IMAGES_BEFORE_TEXT = "before_text";
+    public static final String IMAGES_BEFORE_TEXT = "before_text";
 
-	public ChatTemplate {
-		Objects.requireNonNull(system, "system");
-		Objects.requireNonNull(userPrefix, "userPrefix");
-		Objects.requireNonNull(userSuffix, "userSuffix");
-		Objects.requireNonNull(assistantPrefix, "assistantPrefix");
-		Objects.requireNonNull(assistantSuffix, "assistantSuffix");
-		Objects.requireNonNull(imagePlaceholder, "imagePlaceholder");
-		if (!IMAGES_BEFORE_TEXT.equals(imagePosition)) {
-			throw new IllegalArgumentException("image position '" + imagePosition + "' is not supported, only "
-					+ IMAGES_BEFORE_TEXT);
-		}
-	}
+    public ChatTemplate {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(userPrefix, "userPrefix");
+        Objects.requireNonNull(userSuffix, "userSuffix");
+        Objects.requireNonNull(assistantPrefix, "assistantPrefix");
+        Objects.requireNonNull(assistantSuffix, "assistantSuffix");
+        Objects.requireNonNull(imagePlaceholder, "imagePlaceholder");
+        if (!IMAGES_BEFORE_TEXT.equals(imagePosition)) {
+            throw new IllegalArgumentException(
+                    "image position '" + imagePosition + "' is not supported, only " + IMAGES_BEFORE_TEXT);
+        }
+    }
 
-	/** Reads the {@code chat_template.*} keys and {@code image_placeholder}; a missing system means empty. */
-	static ChatTemplate from(ModelDescription description) {
-		String system = description.optionalString("chat_template.system");
-		return new ChatTemplate(system == null ? "" : system, description.requireString("chat_template.user_prefix"),
-				description.requireString("chat_template.user_suffix"),
-				description.requireString("chat_template.assistant_prefix"),
-				description.requireString("chat_template.assistant_suffix"),
-				description.requireString("chat_template.image_position"),
-				description.requireString("image_placeholder"));
-	}
+    /** Reads the {@code chat_template.*} keys and {@code image_placeholder}; a missing system means empty. */
+    static ChatTemplate from(ModelDescription description) {
+        String system = description.optionalString("chat_template.system");
+        return new ChatTemplate(
+                system == null ? "" : system,
+                description.requireString("chat_template.user_prefix"),
+                description.requireString("chat_template.user_suffix"),
+                description.requireString("chat_template.assistant_prefix"),
+                description.requireString("chat_template.assistant_suffix"),
+                description.requireString("chat_template.image_position"),
+                description.requireString("image_placeholder"));
+    }
 
-	/** The prompt of a conversation's first user turn with {@code imageCount} images, ready for the model's answer. */
-	public String firstTurn(String userText, int imageCount) {
-		return this.system + userTurn(userText, imageCount) + this.assistantPrefix;
-	}
+    /** The prompt of a conversation's first user turn with {@code imageCount} images, ready for the model's answer. */
+    public String firstTurn(String userText, int imageCount) {
+        return this.system + userTurn(userText, imageCount) + this.assistantPrefix;
+    }
 
-	/** One user turn, without the system text or the assistant prefix. */
-	public String userTurn(String userText, int imageCount) {
-		return this.userPrefix + this.imagePlaceholder.repeat(imageCount) + userText + this.userSuffix;
-	}
+    /** One user turn, without the system text or the assistant prefix. */
+    public String userTurn(String userText, int imageCount) {
+        return this.userPrefix + this.imagePlaceholder.repeat(imageCount) + userText + this.userSuffix;
+    }
 
-	/** A finished model answer as it appears in history. */
-	public String assistantTurn(String answer) {
-		return this.assistantPrefix + answer + this.assistantSuffix;
-	}
-
+    /** A finished model answer as it appears in history. */
+    public String assistantTurn(String answer) {
+        return this.assistantPrefix + answer + this.assistantSuffix;
+    }
 }

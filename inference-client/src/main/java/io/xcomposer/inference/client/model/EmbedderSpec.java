@@ -11,11 +11,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record EmbedderSpec(int embeddingDim, @Nullable VisionSpec vision) {
 
-	/** The image preprocessing keys are read when the config has {@code image_size}. */
-	public static EmbedderSpec fromConfig(ModelConfig config) {
-		ModelDescription description = ModelDescription.of(config);
-		VisionSpec vision = description.has("image_size") ? VisionSpec.preprocessingFrom(description) : null;
-		return new EmbedderSpec(description.requireInt("embedding_dim"), vision);
-	}
-
+    /** The image preprocessing keys are read when the config has {@code image_size}. */
+    public static EmbedderSpec fromConfig(ModelConfig config) {
+        ModelDescription description = ModelDescription.of(config);
+        VisionSpec vision = description.has("image_size") ? VisionSpec.preprocessingFrom(description) : null;
+        return new EmbedderSpec(description.requireInt("embedding_dim"), vision);
+    }
 }

@@ -12,18 +12,26 @@ import java.util.List;
  * @param hiddenSize D, width of the image embeddings it accepts
  * @param stopStrings the model's own stop strings, which always apply
  */
-public record LlmSpec(int contextLength, int defaultMaxTokens, int imageTokens, int hiddenSize,
-		List<String> stopStrings, ChatTemplate template) {
+public record LlmSpec(
+        int contextLength,
+        int defaultMaxTokens,
+        int imageTokens,
+        int hiddenSize,
+        List<String> stopStrings,
+        ChatTemplate template) {
 
-	public LlmSpec {
-		stopStrings = List.copyOf(stopStrings);
-	}
+    public LlmSpec {
+        stopStrings = List.copyOf(stopStrings);
+    }
 
-	public static LlmSpec fromConfig(ModelConfig config) {
-		ModelDescription description = ModelDescription.of(config);
-		return new LlmSpec(description.requireInt("context_length"), description.requireInt("default_max_tokens"),
-				description.requireInt("image_tokens"), description.requireInt("hidden_size"),
-				description.requireStringList("stop_strings"), ChatTemplate.from(description));
-	}
-
+    public static LlmSpec fromConfig(ModelConfig config) {
+        ModelDescription description = ModelDescription.of(config);
+        return new LlmSpec(
+                description.requireInt("context_length"),
+                description.requireInt("default_max_tokens"),
+                description.requireInt("image_tokens"),
+                description.requireInt("hidden_size"),
+                description.requireStringList("stop_strings"),
+                ChatTemplate.from(description));
+    }
 }

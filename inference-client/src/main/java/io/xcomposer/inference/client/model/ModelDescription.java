@@ -13,111 +13,108 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ModelDescription {
 
-	private final ModelConfig config;
+    private final ModelConfig config;
 
-	private ModelDescription(ModelConfig config) {
-		this.config = config;
-	}
+    private ModelDescription(ModelConfig config) {
+        this.config = config;
+    }
 
-	public static ModelDescription of(ModelConfig config) {
-		return new ModelDescription(config);
-	}
+    public static ModelDescription of(ModelConfig config) {
+        return new ModelDescription(config);
+    }
 
-	public String name() {
-		return this.config.getName();
-	}
+    public String name() {
+        return this.config.getName();
+    }
 
-	/** 0 when the model takes no batch dimension. */
-	public int maxBatchSize() {
-		return this.config.getMaxBatchSize();
-	}
+    /** 0 when the model takes no batch dimension. */
+    public int maxBatchSize() {
+        return this.config.getMaxBatchSize();
+    }
 
-	public boolean decoupled() {
-		return this.config.hasModelTransactionPolicy() && this.config.getModelTransactionPolicy().getDecoupled();
-	}
+    public boolean decoupled() {
+        return this.config.hasModelTransactionPolicy()
+                && this.config.getModelTransactionPolicy().getDecoupled();
+    }
 
-	public boolean has(String key) {
-		return this.config.getParametersMap().containsKey(key);
-	}
+    public boolean has(String key) {
+        return this.config.getParametersMap().containsKey(key);
+    }
 
-	public @Nullable String optionalString(String key) {
-		ModelParameter parameter = this.config.getParametersMap().get(key);
-		return parameter == null ? null : parameter.getStringValue();
-	}
+    public @Nullable String optionalString(String key) {
+        ModelParameter parameter = this.config.getParametersMap().get(key);
+        return parameter == null ? null : parameter.getStringValue();
+    }
 
-	public String requireString(String key) {
-		String value = optionalString(key);
-		if (value == null) {
-			throw missing(key);
-		}
-		return value;
-	}
+    public String requireString(String key) {
+        String value = optionalString(key);
+        if (value == null) {
+            throw missing(key);
+        }
+        return value;
+    }
 
-	/** {@code "true"} or {@code "false"} (any case), or null when the parameter is absent. */
-	public @Nullable Boolean optionalBoolean(String key) {
-		String value = optionalString(key);
-		if (value == null) {
-			return null;
-		}
-		return switch (value.trim().toLowerCase(Locale.ROOT)) {
-			case "true" -> Boolean.TRUE;
-			case "false" -> Boolean.FALSE;
-			default -> throw invalid(key, value, "true or false");
-		};
-	}
+    /** {@code "true"} or {@code "false"} (any case), or null when the parameter is absent. */
+    public @Nullable Boolean optionalBoolean(String key) {
+        String value = optionalString(key);
+        if (value == null) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw invalid(key, value, "true or false");
+        };
+    }
 
-	public int requireInt(String key) {
-		String value = requireString(key).trim();
-		try {
-			return Integer.parseInt(value);
-		}
-		catch (NumberFormatException notANumber) {
-			throw invalid(key, value, "an integer");
-		}
-	}
+    public int requireInt(String key) {
+        String value = requireString(key).trim();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException notANumber) {
+            throw invalid(key, value, "an integer");
+        }
+    }
 
-	/** A comma-separated list of exactly {@code count} floats, e.g. {@code image_mean}. */
-	public float[] requireFloats(String key, int count) {
-		String value = requireString(key);
-		String[] parts = value.split(",");
-		if (parts.length != count) {
-			throw invalid(key, value, count + " comma-separated numbers");
-		}
-		float[] floats = new float[count];
-		try {
-			for (int i = 0; i < count; i++) {
-				floats[i] = Float.parseFloat(parts[i].trim());
-			}
-		}
-		catch (NumberFormatException notANumber) {
-			throw invalid(key, value, count + " comma-separated numbers");
-		}
-		return floats;
-	}
+    /** A comma-separated list of exactly {@code count} floats, e.g. {@code image_mean}. */
+    public float[] requireFloats(String key, int count) {
+        String value = requireString(key);
+        String[] parts = value.split(",");
+        if (parts.length != count) {
+            throw invalid(key, value, count + " comma-separated numbers");
+        }
+        float[] floats = new float[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                floats[i] = Float.parseFloat(parts[i].trim());
+            }
+        } catch (NumberFormatException notANumber) {
+            throw invalid(key, value, count + " comma-separated numbers");
+        }
+        return floats;
+    }
 
-	/** A JSON array of strings, e.g. {@code stop_strings}. */
-	public List<String> requireStringList(String key) {
-		String value = requireString(key);
-		try {
-			return JsonStringArray.parse(value);
-		}
-		catch (IllegalArgumentException malformed) {
-			throw invalid(key, value, "a JSON array of strings (" + malformed.getMessage() + ")");
-		}
-	}
+    /** A JSON array of strings, e.g. {@code stop_strings}. */
+    public List<String> requireStringList(String key) {
+        String value = requireString(key);
+        try {
+            return JsonStringArray.parse(value);
+        } catch (IllegalArgumentException malformed) {
+            throw invalid(key, value, "a JSON array of strings (" + malformed.getMessage() + ")");
+        }
+    }
 
-	public ModelConfig config() {
-		return this.config;
-	}
+    public ModelConfig config() {
+        return this.config;
+    }
 
-	private IllegalStateException missing(String key) {
-		return new IllegalStateException("model '" + name() + "' config lacks parameter '" + key
-				+ "' (see docs/model-contract.md)");
-	}
+    private IllegalStateException missing(String key) {
+        return new IllegalStateException(
+                "model '" + name() + "' config lacks parameter '" + key + "' (see docs/model-contract.md)");
+    }
 
-	private IllegalStateException invalid(String key, String value, String expected) {
-		return new IllegalStateException("model '" + name() + "' parameter '" + key + "' is '" + value
-				+ "', expected " + expected);
-	}
-
+    private IllegalStateException invalid(String key, String value, String expected) {
+        return new IllegalStateException(
+                "model '" + name() + "' parameter '" + key + "' is '" + value + "', expected " + expected);
+    }
 }

@@ -12,47 +12,54 @@ import io.xcomposer.inference.grpc.ModelConfig;
  * @param imageTokens Q image tokens per image; 0 for {@code image_embedder}, which has none
  * @param hiddenSize D, width of each image token; 0 for {@code image_embedder}
  */
-public record VisionSpec(int imageSize, String resizeMode, float[] mean, float[] std, int imageTokens,
-		int hiddenSize) {
+public record VisionSpec(int imageSize, String resizeMode, float[] mean, float[] std, int imageTokens, int hiddenSize) {
 
-	public static final String BICUBIC = "bicubic";
+    public static final String BICUBIC = "bicubic";
 
-	public VisionSpec {
-		if (imageSize <= 0) {
-			throw new IllegalArgumentException("imageSize must be positive, got " + imageSize);
-		}
-		if (!BICUBIC.equals(resizeMode)) {
-			throw new IllegalArgumentException("resize mode '" + resizeMode + "' is not supported, only " + BICUBIC);
-		}
-		if (mean.length != 3 || std.length != 3) {
-			throw new IllegalArgumentException("mean and std need one value per RGB channel");
-		}
-		mean = mean.clone();
-		std = std.clone();
-	}
+    public VisionSpec {
+        if (imageSize <= 0) {
+            throw new IllegalArgumentException("imageSize must be positive, got " + imageSize);
+        }
+        if (!BICUBIC.equals(resizeMode)) {
+            throw new IllegalArgumentException("resize mode '" + resizeMode + "' is not supported, only " + BICUBIC);
+        }
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need one value per RGB channel");
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
 
-	/** The {@code vision_encoder} view: preprocessing plus image_tokens and hidden_size, all required. */
-	public static VisionSpec fromConfig(ModelConfig config) {
-		ModelDescription description = ModelDescription.of(config);
-		return new VisionSpec(description.requireInt("image_size"), description.requireString("resize_mode"),
-				description.requireFloats("image_mean", 3), description.requireFloats("image_std", 3),
-				description.requireInt("image_tokens"), description.requireInt("hidden_size"));
-	}
+    /** The {@code vision_encoder} view: preprocessing plus image_tokens and hidden_size, all required. */
+    public static VisionSpec fromConfig(ModelConfig config) {
+        ModelDescription description = ModelDescription.of(config);
+        return new VisionSpec(
+                description.requireInt("image_size"),
+                description.requireString("resize_mode"),
+                description.requireFloats("image_mean", 3),
+                description.requireFloats("image_std", 3),
+                description.requireInt("image_tokens"),
+                description.requireInt("hidden_size"));
+    }
 
-	/** Preprocessing only, for models such as {@code image_embedder} that produce no image tokens. */
-	static VisionSpec preprocessingFrom(ModelDescription description) {
-		return new VisionSpec(description.requireInt("image_size"), description.requireString("resize_mode"),
-				description.requireFloats("image_mean", 3), description.requireFloats("image_std", 3), 0, 0);
-	}
+    /** Preprocessing only, for models such as {@code image_embedder} that produce no image tokens. */
+    static VisionSpec preprocessingFrom(ModelDescription description) {
+        return new VisionSpec(
+                description.requireInt("image_size"),
+                description.requireString("resize_mode"),
+                description.requireFloats("image_mean", 3),
+                description.requireFloats("image_std", 3),
+                0,
+                0);
+    }
 
-	@Override
-	public float[] mean() {
-		return this.mean.clone();
-	}
+    @Override
+    public float[] mean() {
+        return this.mean.clone();
+    }
 
-	@Override
-	public float[] std() {
-		return this.std.clone();
-	}
-
+    @Override
+    public float[] std() {
+        return this.std.clone();
+    }
 }

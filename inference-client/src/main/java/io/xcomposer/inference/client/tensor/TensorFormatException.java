@@ -6,8 +6,7 @@ package io.xcomposer.inference.client.tensor;
  */
 public class TensorFormatException extends IllegalArgumentException {
 
-	public TensorFormatException(String message) {
-		super(message);
-	}
-
+    public TensorFormatException(String message) {
+        super(message);
+    }
 }

@@ -12,37 +12,55 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class InferenceClientAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InferenceClientAutoConfiguration.class));
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(InferenceClientAutoConfiguration.class));
 
-	@Test
-	void defaults_matchTheDocumentedValues() {
-		this.contextRunner.run(context -> {
-			assertThat(context).hasSingleBean(TritonClient.class);
-			TritonClientOptions options = context.getBean(InferenceClientProperties.class).toOptions();
-			assertThat(options).isEqualTo(new TritonClientOptions("127.0.0.1", 8001, false, Duration.ofSeconds(30),
-					Duration.ofSeconds(300), 64 * 1024 * 1024));
-			assertThat(context.getBean(InferenceClientProperties.class).readyTimeout()).isEqualTo(Duration.ofSeconds(60));
-		});
-	}
+    @Test
+    void defaults_matchTheDocumentedValues() {
+        this.contextRunner.run(context -> {
+            assertThat(context).hasSingleBean(TritonClient.class);
+            TritonClientOptions options =
+                    context.getBean(InferenceClientProperties.class).toOptions();
+            assertThat(options)
+                    .isEqualTo(new TritonClientOptions(
+                            "127.0.0.1",
+                            8001,
+                            false,
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(300),
+                            64 * 1024 * 1024));
+            assertThat(context.getBean(InferenceClientProperties.class).readyTimeout())
+                    .isEqualTo(Duration.ofSeconds(60));
+        });
+    }
 
-	@Test
-	void properties_overrideTheDefaults() {
-		this.contextRunner
-			.withPropertyValues("xcomposer.inference.host=triton.internal", "xcomposer.inference.port=9001",
-					"xcomposer.inference.tls=true", "xcomposer.inference.unary-deadline=5s",
-					"xcomposer.inference.generation-deadline=2m", "xcomposer.inference.max-inbound-message-size=128MB")
-			.run(context -> assertThat(context.getBean(InferenceClientProperties.class).toOptions())
-				.isEqualTo(new TritonClientOptions("triton.internal", 9001, true, Duration.ofSeconds(5),
-						Duration.ofMinutes(2), 128 * 1024 * 1024)));
-	}
+    @Test
+    void properties_overrideTheDefaults() {
+        this.contextRunner
+                .withPropertyValues(
+                        "xcomposer.inference.host=triton.internal",
+                        "xcomposer.inference.port=9001",
+                        "xcomposer.inference.tls=true",
+                        "xcomposer.inference.unary-deadline=5s",
+                        "xcomposer.inference.generation-deadline=2m",
+                        "xcomposer.inference.max-inbound-message-size=128MB")
+                .run(context -> assertThat(
+                                context.getBean(InferenceClientProperties.class).toOptions())
+                        .isEqualTo(new TritonClientOptions(
+                                "triton.internal",
+                                9001,
+                                true,
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(2),
+                                128 * 1024 * 1024)));
+    }
 
-	@Test
-	void applicationClient_replacesTheAutoConfiguredOne() {
-		TritonClient own = TritonClient.connect(TritonClientOptions.of("localhost", 1), new SimpleMeterRegistry());
+    @Test
+    void applicationClient_replacesTheAutoConfiguredOne() {
+        TritonClient own = TritonClient.connect(TritonClientOptions.of("localhost", 1), new SimpleMeterRegistry());
 
-		this.contextRunner.withBean(TritonClient.class, () -> own)
-			.run(context -> assertThat(context.getBean(TritonClient.class)).isSameAs(own));
-	}
-
+        this.contextRunner
+                .withBean(TritonClient.class, () -> own)
+                .run(context -> assertThat(context.getBean(TritonClient.class)).isSameAs(own));
+    }
 }
