@@ -14,11 +14,11 @@ LORA_A = ".lora_A.weight"
 LORA_B = ".lora_B.weight"
 
 
-def lora_modules(state: dict[str, torch.Tensor]) -> list[str]:
+def lora_modules(state: dict[str, torch.Tensor], with_base: bool = True) -> list[str]:
     """Names of the linears that carry a LoRA pair (without the ``.weight`` suffix), sorted."""
     modules = sorted(name[: -len(LORA_A)] for name in state if name.endswith(LORA_A))
     for module in modules:
-        for needed in (module + LORA_B, module + ".weight"):
+        for needed in (module + LORA_B, module + ".weight") if with_base else (module + LORA_B,):
             if needed not in state:
                 raise ValueError(f"LoRA of {module}: {needed} is missing from the checkpoint")
     unpaired = [n for n in state if n.endswith(LORA_B) and n[: -len(LORA_B)] not in modules]
@@ -56,7 +56,7 @@ class LoRALinear(nn.Module):
 
 def attach_lora(model: nn.Module, state: dict[str, torch.Tensor], scale: float) -> None:
     """Replace each LoRA-carrying linear of ``model`` (names as in ``state``) by its unmerged LoRALinear."""
-    for module in lora_modules(state):
+    for module in lora_modules(state, with_base=False):
         parent_name, _, child = module.rpartition(".")
         parent = model.get_submodule(parent_name)
         base = getattr(parent, child)

@@ -16,27 +16,32 @@ class TextStream:
         self._stops = [s for s in stop_strings if s]
         self._emitted = ""
         self._text = ""
+        self._ids: Sequence[int] = ()
         self.stopped = False
 
     def push(self, ids: Sequence[int]) -> str:
         """All ids generated so far → the new delta (possibly empty). Sets ``stopped`` on a stop string."""
         if self.stopped:
             return ""
-        text = self._decode(ids)
+        self._ids = list(ids)
+        text = self._decode(self._ids)
         if text.endswith("\ufffd"):
+            return ""  # maybe the first bytes of a character; malformed ones show up at flush()
+        return self._accept(text, final=False)
+
+    def flush(self) -> str:
+        """At the end of generation: whatever was held back and is not a stop string (U+FFFD for broken bytes)."""
+        if self.stopped:
             return ""
+        return self._accept(self._decode(self._ids), final=True)
+
+    def _accept(self, text: str, final: bool) -> str:
         self._text = text
         cut = self._first_stop(text)
         if cut is not None:
             self.stopped = True
             return self._emit_upto(cut)
-        return self._emit_upto(len(text) - self._held_back(text))
-
-    def flush(self) -> str:
-        """At the end of generation: whatever was held back and is not a stop string."""
-        if self.stopped:
-            return ""
-        return self._emit_upto(len(self._text))
+        return self._emit_upto(len(text) if final else len(text) - self._held_back(text))
 
     @property
     def text(self) -> str:
