@@ -1,0 +1,33 @@
+"""gpu-check/gpu_check.py cannot run at full size here; its --tiny mode runs the same code on CPU."""
+
+import contextlib
+import importlib.util
+import io
+import json
+import pathlib
+import unittest
+
+SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "gpu-check" / "gpu_check.py"
+
+
+class GpuCheckSmokeTest(unittest.TestCase):
+    def test_tiny_run_reports_every_figure(self):
+        spec = importlib.util.spec_from_file_location("gpu_check", SCRIPT)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(module.main(["--tiny"]), 0)
+        report = json.loads(out.getvalue())
+        for batch in (1, 16):
+            self.assertGreater(report[f"prefill_tokens_per_s.batch{batch}"], 0)
+            self.assertGreater(report[f"decode_tokens_per_s.batch{batch}"], 0)
+        if "vision" not in report:  # 7bvision's encoder present
+            for batch in (1, 8, 32):
+                self.assertEqual(report[f"image_embeds_shape.batch{batch}"][0], batch)
+        self.assertIn("vllm", report)
+        self.assertIn("tritonserver", report)
+
+
+if __name__ == "__main__":
+    unittest.main()
