@@ -26,6 +26,7 @@ class LlmSettings:
     stop_strings: tuple[str, ...]
     engine: str
     decoder_dir: str
+    tensor_parallel_size: int = 1
 
     @staticmethod
     def from_parameters(parameters: dict[str, str]) -> "LlmSettings":
@@ -39,6 +40,7 @@ class LlmSettings:
             stop_strings=tuple(json.loads(parameters["stop_strings"])),
             engine=parameters.get("engine", "auto"),
             decoder_dir=parameters.get("decoder", "decoder"),
+            tensor_parallel_size=int(parameters.get("tensor_parallel_size", "1")),
         )
 
 

@@ -56,6 +56,7 @@ class VllmEngine:
             dtype="float16",
             quantization="gptq" if quantized else None,
             skip_tokenizer_init=True,
+            tensor_parallel_size=settings.tensor_parallel_size,
         )
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="vllm-loop", daemon=True).start()
