@@ -1,0 +1,1 @@
+"""InternLM-XComposer-7B on Triton: model code, conversion and engines shared by the python-backend models."""
