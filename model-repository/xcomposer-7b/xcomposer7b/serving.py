@@ -123,3 +123,56 @@ class VisionEncoderModel(BatchedModel):
         with torch.inference_mode(), autocast(self.device):
             embeds = self.module(pixels)
         return embeds.float().cpu().numpy()
+
+
+class _TowerModel(BatchedModel):
+    def load_tower(self, tower_class: type) -> torch.nn.Module:
+        from xcomposer7b.clip import ClipConfig, load_tower
+        from xcomposer7b.repo_files import load_weights
+
+        self.clip_config = ClipConfig.from_json((self.version_dir / self.parameters["clip_config"]).read_text("utf-8"))
+        tower = load_tower(tower_class(self.clip_config), load_weights(self.version_dir / self.parameters["weights"]), self.output_name)
+        self.compute_dtype = torch.float16 if self.device.type == "cuda" else torch.float32
+        return tower.to(device=self.device, dtype=self.compute_dtype).eval()
+
+
+class ImageEmbedderModel(_TowerModel):
+    """``pixel_values [B,3,224,224]`` → L2-normalised ``embedding [B,512]`` (Chinese-CLIP image tower)."""
+
+    input_name = "pixel_values"
+    output_name = "embedding"
+
+    def load(self) -> None:
+        from xcomposer7b.clip import ImageTower
+
+        self.module = self.load_tower(ImageTower)
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        pixels = torch.from_numpy(np.ascontiguousarray(batch, dtype=np.float32)).to(self.device, self.compute_dtype)
+        with torch.inference_mode(), autocast(self.device):
+            return self.module(pixels).float().cpu().numpy()
+
+
+class TextEmbedderModel(_TowerModel):
+    """``text [B,1]`` (UTF-8 bytes, English or Chinese) → L2-normalised ``embedding [B,512]`` (text tower)."""
+
+    input_name = "text"
+    output_name = "embedding"
+
+    def load(self) -> None:
+        from xcomposer7b.clip import TextTower, WordPieceTokenizer
+
+        self.module = self.load_tower(TextTower)
+        self.tokenizer = WordPieceTokenizer.from_file(self.version_dir / self.parameters["tokenizer"])
+        self.max_text_tokens = int(self.parameters["max_text_tokens"])
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        texts = [_text(item) for item in batch.reshape(-1)]
+        input_ids, mask = self.tokenizer.batch(texts, self.max_text_tokens)
+        with torch.inference_mode(), autocast(self.device):
+            return self.module(input_ids.to(self.device), mask.to(self.device)).float().cpu().numpy()
+
+
+def _text(item: Any) -> str:
+    """BYTES elements arrive as ``bytes`` (invalid UTF-8 is replaced, not refused: a caption is still searchable)."""
+    return item.decode("utf-8", errors="replace") if isinstance(item, bytes) else str(item)
