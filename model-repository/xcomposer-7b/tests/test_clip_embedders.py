@@ -19,9 +19,7 @@ from xcomposer7b.clip_convert import image_embedder_config, text_embedder_config
 from xcomposer7b.repo_files import entry_source
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-VOCAB = (
-    "[PAD] [UNK] [CLS] [SEP] [MASK] the cat ##s dog on a mat cafe red ##dish , . ! 猫 狗 在 上 的 红 色 。 ， ##猫"
-).split()
+VOCAB = ("[PAD] [UNK] [CLS] [SEP] [MASK] the cat ##s dog on a mat cafe red ##dish , . ! 猫 狗 在 上 的 红 色 。 ， ##猫").split()
 
 
 def tokenizer() -> WordPieceTokenizer:
@@ -40,14 +38,18 @@ class GoldenConstantsTests(unittest.TestCase):
     def test_base_sizes_and_preprocessing(self) -> None:
         base = ClipConfig.base()
         self.assertEqual((base.image_size, base.patch_size, base.vision_width, base.vision_layers), (224, 16, 768, 12))
-        self.assertEqual((base.vocab_size, base.text_hidden, base.text_layers, base.text_max_positions), (21128, 768, 12, 512))
+        self.assertEqual(
+            (base.vocab_size, base.text_hidden, base.text_layers, base.text_max_positions), (21128, 768, 12, 512)
+        )
         self.assertEqual((base.projection_dim, base.max_text_tokens, base.text_eps), (512, 52, 1e-12))
         self.assertEqual(base.image_mean, (0.48145466, 0.4578275, 0.40821073))
         self.assertEqual(base.image_std, (0.26862954, 0.26130258, 0.27577711))
 
     def test_hf_config_fields_are_read(self) -> None:
         # The released config.json lists only some vision fields; the rest are transformers' defaults.
-        read = ClipConfig.from_hf_config({"projection_dim": 512, "text_config": {"vocab_size": 21128}, "vision_config": {"patch_size": 16}})
+        read = ClipConfig.from_hf_config(
+            {"projection_dim": 512, "text_config": {"vocab_size": 21128}, "vision_config": {"patch_size": 16}}
+        )
         self.assertEqual(read, ClipConfig.base())
         with self.assertRaisesRegex(ValueError, "hidden_act"):
             ClipConfig.from_hf_config({"vision_config": {"hidden_act": "gelu"}})
@@ -56,12 +58,19 @@ class GoldenConstantsTests(unittest.TestCase):
         # Names as convert_chinese_clip_original_pytorch_to_hf.py assigns them (transformers repository).
         names = set(random_checkpoint(ClipConfig.tiny(len(VOCAB))))
         for name in (
-            "vision_model.embeddings.patch_embedding.weight", "vision_model.embeddings.class_embedding",
-            "vision_model.embeddings.position_embedding.weight", "vision_model.pre_layrnorm.weight",
-            "vision_model.post_layernorm.bias", "vision_model.encoder.layers.1.self_attn.out_proj.weight",
-            "vision_model.encoder.layers.0.mlp.fc1.bias", "vision_model.encoder.layers.0.layer_norm2.weight",
-            "text_model.embeddings.token_type_embeddings.weight", "text_model.encoder.layer.1.attention.self.query.weight",
-            "text_model.encoder.layer.0.output.LayerNorm.bias", "visual_projection.weight", "text_projection.weight",
+            "vision_model.embeddings.patch_embedding.weight",
+            "vision_model.embeddings.class_embedding",
+            "vision_model.embeddings.position_embedding.weight",
+            "vision_model.pre_layrnorm.weight",
+            "vision_model.post_layernorm.bias",
+            "vision_model.encoder.layers.1.self_attn.out_proj.weight",
+            "vision_model.encoder.layers.0.mlp.fc1.bias",
+            "vision_model.encoder.layers.0.layer_norm2.weight",
+            "text_model.embeddings.token_type_embeddings.weight",
+            "text_model.encoder.layer.1.attention.self.query.weight",
+            "text_model.encoder.layer.0.output.LayerNorm.bias",
+            "visual_projection.weight",
+            "text_projection.weight",
             "logit_scale",
         ):
             self.assertIn(name, names)
@@ -82,7 +91,9 @@ class TokenizerTests(unittest.TestCase):
         self.assertEqual(self.pieces("zebra cats"), ["[CLS]", "[UNK]", "cat", "##s", "[SEP]"])
 
     def test_chinese_characters_are_single_tokens(self) -> None:
-        self.assertEqual(self.pieces("红色的猫在垫子上。"), ["[CLS]", "红", "色", "的", "猫", "在", "[UNK]", "[UNK]", "上", "。", "[SEP]"])
+        self.assertEqual(
+            self.pieces("红色的猫在垫子上。"), ["[CLS]", "红", "色", "的", "猫", "在", "[UNK]", "[UNK]", "上", "。", "[SEP]"]
+        )
         self.assertEqual(self.pieces("a猫\x00\tdog"), ["[CLS]", "a", "猫", "dog", "[SEP]"])
 
     def test_truncation_and_padding(self) -> None:
@@ -139,10 +150,22 @@ class ConversionAndServingTests(unittest.TestCase):
         self.config = ClipConfig.tiny(len(VOCAB))
         hf_config = {
             "projection_dim": 16,
-            "text_config": {"vocab_size": len(VOCAB), "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
-                            "intermediate_size": 64, "max_position_embeddings": 64},
-            "vision_config": {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 64,
-                              "image_size": 32, "patch_size": 8},
+            "text_config": {
+                "vocab_size": len(VOCAB),
+                "hidden_size": 32,
+                "num_hidden_layers": 2,
+                "num_attention_heads": 4,
+                "intermediate_size": 64,
+                "max_position_embeddings": 64,
+            },
+            "vision_config": {
+                "hidden_size": 32,
+                "num_hidden_layers": 2,
+                "num_attention_heads": 4,
+                "intermediate_size": 64,
+                "image_size": 32,
+                "patch_size": 8,
+            },
         }
         (self.checkpoint / "config.json").write_text(json.dumps(hf_config))
         (self.checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
@@ -157,7 +180,9 @@ class ConversionAndServingTests(unittest.TestCase):
         return model
 
     def test_committed_files_are_what_the_converter_writes(self) -> None:
-        self.assertEqual((ROOT / "image_embedder" / "config.pbtxt").read_text(), image_embedder_config(ClipConfig.base()))
+        self.assertEqual(
+            (ROOT / "image_embedder" / "config.pbtxt").read_text(), image_embedder_config(ClipConfig.base())
+        )
         self.assertEqual((ROOT / "text_embedder" / "config.pbtxt").read_text(), text_embedder_config(ClipConfig.base()))
         for name, cls in (("image_embedder", "ImageEmbedderModel"), ("text_embedder", "TextEmbedderModel")):
             self.assertEqual((ROOT / name / "1" / "model.py").read_text(), entry_source(name, cls))
@@ -205,7 +230,9 @@ def towers_from_repo(repo: pathlib.Path, config: ClipConfig) -> tuple[ImageTower
     from xcomposer7b.repo_files import load_weights
 
     def tower(cls, name, weights):
-        state = {k: v.float() if v.is_floating_point() else v for k, v in load_weights(repo / name / "1" / weights).items()}
+        state = {
+            k: v.float() if v.is_floating_point() else v for k, v in load_weights(repo / name / "1" / weights).items()
+        }
         return load_tower(cls(config), state, name).eval()
 
     return tower(ImageTower, "image_embedder", "image_tower.pt"), tower(TextTower, "text_embedder", "text_tower.pt")

@@ -51,8 +51,16 @@ class CheckpointLayoutTests(unittest.TestCase):
     def test_full_structure_has_exactly_the_released_vision_keys(self) -> None:
         # Key names depend on depths and layer kinds only, so small widths keep the test light.
         narrow = dataclasses.replace(
-            VisionConfig.full(), image_size=28, vit_width=8, vit_heads=2, vit_mlp_hidden=8, qformer_hidden=8,
-            qformer_heads=2, qformer_intermediate=8, num_query_tokens=2, llm_hidden=8,
+            VisionConfig.full(),
+            image_size=28,
+            vit_width=8,
+            vit_heads=2,
+            vit_mlp_hidden=8,
+            qformer_hidden=8,
+            qformer_heads=2,
+            qformer_intermediate=8,
+            num_query_tokens=2,
+            llm_hidden=8,
         )
         released = {line for line in RELEASED_KEYS.read_text().splitlines() if line and not line.startswith("#")}
         self.assertEqual(set(VisionEncoder(narrow).state_dict()), released)
@@ -127,7 +135,9 @@ class ConversionAndServingTests(unittest.TestCase):
     def test_committed_files_are_what_the_converter_writes(self) -> None:
         committed = ROOT / "vision_encoder"
         self.assertEqual((committed / "config.pbtxt").read_text(), vision_encoder_config(VisionConfig.full()))
-        self.assertEqual((committed / "1" / "model.py").read_text(), entry_source("vision_encoder", "VisionEncoderModel"))
+        self.assertEqual(
+            (committed / "1" / "model.py").read_text(), entry_source("vision_encoder", "VisionEncoderModel")
+        )
 
     def test_conversion_writes_loadable_files_and_is_idempotent(self) -> None:
         files = self.convert()
@@ -164,8 +174,12 @@ class ConversionAndServingTests(unittest.TestCase):
         ]
         responses = model.execute(requests)
         reference = VisionEncoder(VisionConfig.tiny()).eval()
-        reference.load_checkpoint({k: v.float() if v.is_floating_point() else v for k, v in load_weights(
-            self.out / "1" / "vision_encoder.pt").items()})
+        reference.load_checkpoint(
+            {
+                k: v.float() if v.is_floating_point() else v
+                for k, v in load_weights(self.out / "1" / "vision_encoder.pt").items()
+            }
+        )
         for response, pixels in ((responses[0], one), (responses[2], two)):
             embeds = pb_utils.get_output_tensor_by_name(response, "image_embeds").as_numpy()
             self.assertEqual((embeds.dtype, embeds.shape), (np.float32, (pixels.shape[0], 6, 16)))

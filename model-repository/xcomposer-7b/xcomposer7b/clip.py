@@ -73,9 +73,20 @@ class ClipConfig:
     @staticmethod
     def tiny(vocab_size: int) -> "ClipConfig":
         return ClipConfig(
-            image_size=32, patch_size=8, vision_width=32, vision_layers=2, vision_heads=4, vision_intermediate=64,
-            vocab_size=vocab_size, text_hidden=32, text_layers=2, text_heads=4, text_intermediate=64,
-            text_max_positions=64, projection_dim=16, max_text_tokens=16,
+            image_size=32,
+            patch_size=8,
+            vision_width=32,
+            vision_layers=2,
+            vision_heads=4,
+            vision_intermediate=64,
+            vocab_size=vocab_size,
+            text_hidden=32,
+            text_layers=2,
+            text_heads=4,
+            text_intermediate=64,
+            text_max_positions=64,
+            projection_dim=16,
+            max_text_tokens=16,
         )
 
     @staticmethod
@@ -86,16 +97,23 @@ class ClipConfig:
             if part.get("hidden_act", act) != act:
                 raise ValueError(f"unsupported hidden_act {part['hidden_act']!r} (this port implements {act})")
         return ClipConfig(
-            image_size=vision.get("image_size", 224), patch_size=vision.get("patch_size", 32),
-            vision_width=vision.get("hidden_size", 768), vision_layers=vision.get("num_hidden_layers", 12),
+            image_size=vision.get("image_size", 224),
+            patch_size=vision.get("patch_size", 32),
+            vision_width=vision.get("hidden_size", 768),
+            vision_layers=vision.get("num_hidden_layers", 12),
             vision_heads=vision.get("num_attention_heads", 12),
-            vision_intermediate=vision.get("intermediate_size", 3072), vision_eps=vision.get("layer_norm_eps", 1e-5),
-            vocab_size=text.get("vocab_size", 30522), text_hidden=text.get("hidden_size", 768),
-            text_layers=text.get("num_hidden_layers", 12), text_heads=text.get("num_attention_heads", 12),
+            vision_intermediate=vision.get("intermediate_size", 3072),
+            vision_eps=vision.get("layer_norm_eps", 1e-5),
+            vocab_size=text.get("vocab_size", 30522),
+            text_hidden=text.get("hidden_size", 768),
+            text_layers=text.get("num_hidden_layers", 12),
+            text_heads=text.get("num_attention_heads", 12),
             text_intermediate=text.get("intermediate_size", 3072),
             text_max_positions=text.get("max_position_embeddings", 512),
-            type_vocab_size=text.get("type_vocab_size", 2), text_eps=text.get("layer_norm_eps", 1e-12),
-            pad_token_id=text.get("pad_token_id", 0), projection_dim=values.get("projection_dim", 512),
+            type_vocab_size=text.get("type_vocab_size", 2),
+            text_eps=text.get("layer_norm_eps", 1e-12),
+            pad_token_id=text.get("pad_token_id", 0),
+            projection_dim=values.get("projection_dim", 512),
             max_text_tokens=max_text_tokens,
         )
 
@@ -287,8 +305,14 @@ def load_tower(tower: nn.Module, state: Mapping[str, Tensor], what: str) -> nn.M
 def _is_cjk(cp: int) -> bool:
     """The CJK Unified Ideographs blocks BERT splits into single characters (BasicTokenizer._is_chinese_char)."""
     return (
-        0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF or 0x2A700 <= cp <= 0x2B73F
-        or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2A6DF
+        or 0x2A700 <= cp <= 0x2B73F
+        or 0x2B740 <= cp <= 0x2B81F
+        or 0x2B820 <= cp <= 0x2CEAF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x2F800 <= cp <= 0x2FA1F
     )
 
 
@@ -308,7 +332,7 @@ def _is_whitespace(char: str) -> bool:
 
 
 class WordPieceTokenizer:
-    """BERT uncased tokenizer (lower case, Chinese characters split, accents stripped) + WordPiece (cn_clip: 200 chars)."""
+    """BERT uncased tokenizer (lower case, CJK split, accents stripped) + WordPiece (200 chars a word, as cn_clip)."""
 
     def __init__(self, vocab: Sequence[str], max_chars_per_word: int = 200) -> None:
         self.pieces = list(vocab)
@@ -400,11 +424,15 @@ def random_checkpoint(config: ClipConfig, seed: int = 0, with_index_buffers: boo
             state[name] = value + 1.0 if "norm" in name.lower() and name.endswith("weight") else value
     if with_index_buffers:
         state["text_model.embeddings.position_ids"] = torch.arange(config.text_max_positions)[None]
-        state["vision_model.embeddings.position_ids"] = torch.arange((config.image_size // config.patch_size) ** 2 + 1)[None]
+        state["vision_model.embeddings.position_ids"] = torch.arange((config.image_size // config.patch_size) ** 2 + 1)[
+            None
+        ]
     return state
 
 
-def read_checkpoint_dir(checkpoint_dir: pathlib.Path, max_text_tokens: int = 52) -> tuple[ClipConfig, dict[str, Tensor]]:
+def read_checkpoint_dir(
+    checkpoint_dir: pathlib.Path, max_text_tokens: int = 52
+) -> tuple[ClipConfig, dict[str, Tensor]]:
     """``config.json`` + ``pytorch_model.bin`` of a Hugging Face Chinese-CLIP download."""
     from xcomposer7b.repo_files import load_weights
 
@@ -428,6 +456,8 @@ def write_embedders(
     return write_embedder_folders(pathlib.Path(checkpoint_dir), pathlib.Path(out_repo), progress, kind, max_text_tokens)
 
 
-def encode_texts(tokenizer: WordPieceTokenizer, tower: TextTower, texts: Sequence[str], device: Optional[torch.device] = None) -> Tensor:
+def encode_texts(
+    tokenizer: WordPieceTokenizer, tower: TextTower, texts: Sequence[str], device: Optional[torch.device] = None
+) -> Tensor:
     input_ids, mask = tokenizer.batch(texts, tower.config.max_text_tokens)
     return tower(input_ids.to(device or "cpu"), mask.to(device or "cpu"))

@@ -18,7 +18,12 @@ from xcomposer7b.repo_files import csv, entry_source, half_precision, model_conf
 from xcomposer7b.repo_files import write_bytes_atomically, write_text_atomically
 from xcomposer7b.vision import RESIZE_MODE
 
-IMAGE_WEIGHTS, TEXT_WEIGHTS, CONFIG_FILE, VOCAB_FILE = "image_tower.pt", "text_tower.pt", "clip_config.json", "vocab.txt"
+IMAGE_WEIGHTS, TEXT_WEIGHTS, CONFIG_FILE, VOCAB_FILE = (
+    "image_tower.pt",
+    "text_tower.pt",
+    "clip_config.json",
+    "vocab.txt",
+)
 MAX_BATCH_SIZE = 64
 _COMMENT = (
     "Chinese-CLIP ViT-B/16 {tower} (OFA-Sys/chinese-clip-vit-base-patch16), python backend, torch; L2-normalised.\n"
@@ -50,7 +55,9 @@ def image_embedder_config(config: ClipConfig, kind: str = "KIND_GPU") -> str:
 def text_embedder_config(config: ClipConfig, kind: str = "KIND_GPU") -> str:
     return model_config_pbtxt(
         name="text_embedder",
-        comment=_COMMENT.format(tower="text tower (BERT WordPiece, English + Chinese)", function="text_embedder_config"),
+        comment=_COMMENT.format(
+            tower="text tower (BERT WordPiece, English + Chinese)", function="text_embedder_config"
+        ),
         max_batch_size=MAX_BATCH_SIZE,
         inputs=[("text", "TYPE_STRING", (1,))],
         outputs=[("embedding", "TYPE_FP32", (config.projection_dim,))],
@@ -78,7 +85,9 @@ def write_embedder_folders(
     vocab_text = (checkpoint_dir / VOCAB_FILE).read_text("utf-8")
     vocab = WordPieceTokenizer(vocab_text.rstrip("\n").split("\n"))
     if len(vocab.pieces) != config.vocab_size:
-        raise ValueError(f"{VOCAB_FILE} has {len(vocab.pieces)} pieces, config.json says vocab_size {config.vocab_size}")
+        raise ValueError(
+            f"{VOCAB_FILE} has {len(vocab.pieces)} pieces, config.json says vocab_size {config.vocab_size}"
+        )
     image_state, text_state = split_checkpoint(state)
     load_tower(ImageTower(config), image_state, "image_embedder")
     load_tower(TextTower(config), text_state, "text_embedder")
@@ -89,7 +98,9 @@ def write_embedder_folders(
     ):
         folder = out_repo / name
         progress(f"{name}: writing {folder}")
-        written.append(write_bytes_atomically(folder / "1" / weights_file, torch_save_bytes(half_precision(tower_state))))
+        written.append(
+            write_bytes_atomically(folder / "1" / weights_file, torch_save_bytes(half_precision(tower_state)))
+        )
         written.append(write_text_atomically(folder / "1" / CONFIG_FILE, config.to_json() + "\n"))
         written.append(write_text_atomically(folder / "1" / "model.py", entry_source(name, model_class)))
         written.append(write_text_atomically(folder / "config.pbtxt", pbtxt))

@@ -50,7 +50,10 @@ def load_weights(path: pathlib.Path) -> dict[str, torch.Tensor]:
 
 def half_precision(state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Floating tensors to fp16 (the released weights are fp16 already), index buffers unchanged."""
-    return {k: (v.detach().to(torch.float16) if v.is_floating_point() else v.detach()).contiguous() for k, v in state.items()}
+    return {
+        k: (v.detach().to(torch.float16) if v.is_floating_point() else v.detach()).contiguous()
+        for k, v in state.items()
+    }
 
 
 def _quoted(value: str) -> str:

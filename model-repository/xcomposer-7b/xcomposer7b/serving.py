@@ -53,7 +53,9 @@ class BatchedModel:
     def check(self, array: np.ndarray) -> Optional[str]:
         """Shape check against config.pbtxt (Triton checks too; this keeps one bad request from failing a batch)."""
         if array.ndim != len(self.item_dims) + 1 or tuple(array.shape[1:]) != self.item_dims:
-            return f"{self.input_name}: expected shape [B, {', '.join(map(str, self.item_dims))}], got {list(array.shape)}"
+            return (
+                f"{self.input_name}: expected shape [B, {', '.join(map(str, self.item_dims))}], got {list(array.shape)}"
+            )
         if array.shape[0] == 0:
             return f"{self.input_name}: empty batch"
         return None
@@ -131,7 +133,9 @@ class _TowerModel(BatchedModel):
         from xcomposer7b.repo_files import load_weights
 
         self.clip_config = ClipConfig.from_json((self.version_dir / self.parameters["clip_config"]).read_text("utf-8"))
-        tower = load_tower(tower_class(self.clip_config), load_weights(self.version_dir / self.parameters["weights"]), self.output_name)
+        tower = load_tower(
+            tower_class(self.clip_config), load_weights(self.version_dir / self.parameters["weights"]), self.output_name
+        )
         self.compute_dtype = torch.float16 if self.device.type == "cuda" else torch.float32
         return tower.to(device=self.device, dtype=self.compute_dtype).eval()
 

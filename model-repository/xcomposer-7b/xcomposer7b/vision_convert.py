@@ -111,8 +111,12 @@ def export_onnx(model: VisionEncoder, onnx_dir: pathlib.Path, progress: Callable
         target = onnx_dir / "model.onnx"
         (onnx_dir / "model.onnx.data").unlink(missing_ok=True)
         onnx.save_model(
-            graph, str(target), save_as_external_data=True, all_tensors_to_one_file=True,
-            location="model.onnx.data", size_threshold=0,
+            graph,
+            str(target),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location="model.onnx.data",
+            size_threshold=0,
         )
     onnx.checker.check_model(str(target))
     return [target, onnx_dir / "model.onnx.data"]
