@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import pathlib
 import tempfile
 import unittest
@@ -189,6 +190,7 @@ class ConversionAndServingTests(unittest.TestCase):
         self.assertEqual(responses[1].error().code(), pb_utils.TritonError.INVALID_ARG)
         self.assertIn("missing input 'pixel_values'", responses[3].error().message())
 
+    @unittest.skipUnless(importlib.util.find_spec("onnx"), "python3-onnx is not installed")
     def test_onnx_export_with_external_data_passes_the_checker(self) -> None:
         import onnx
 

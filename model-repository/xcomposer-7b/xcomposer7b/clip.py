@@ -33,6 +33,7 @@ from torch import Tensor, nn
 
 from xcomposer7b.layers import BertAttention, BertIntermediate, BertResidualOutput, attention, load_exactly
 from xcomposer7b.layers import merge_heads, padding_mask, split_heads
+from xcomposer7b.repo_files import config_from_json, config_to_json
 from xcomposer7b.vision import IMAGE_MEAN, IMAGE_STD
 
 # Index buffers some exports save (transformers before 4.31 kept position_ids persistent) and others do not.
@@ -118,14 +119,11 @@ class ClipConfig:
         )
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
+        return config_to_json(self)
 
     @staticmethod
     def from_json(text: str) -> "ClipConfig":
-        values: dict[str, Any] = json.loads(text)
-        for key in ("image_mean", "image_std"):
-            values[key] = tuple(values[key])
-        return ClipConfig(**values)
+        return config_from_json(ClipConfig, text)
 
 
 # ---- image tower ------------------------------------------------------------------------------------------------

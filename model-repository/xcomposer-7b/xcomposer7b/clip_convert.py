@@ -14,9 +14,9 @@ from typing import Callable
 
 from xcomposer7b.clip import ClipConfig, ImageTower, TextTower, WordPieceTokenizer, load_tower, read_checkpoint_dir
 from xcomposer7b.clip import split_checkpoint
-from xcomposer7b.repo_files import csv, entry_source, half_precision, model_config_pbtxt, torch_save_bytes
+from xcomposer7b.repo_files import entry_source, half_precision, model_config_pbtxt, torch_save_bytes
 from xcomposer7b.repo_files import write_bytes_atomically, write_text_atomically
-from xcomposer7b.vision import RESIZE_MODE
+from xcomposer7b.vision import preprocessing_parameters
 
 IMAGE_WEIGHTS, TEXT_WEIGHTS, CONFIG_FILE, VOCAB_FILE = (
     "image_tower.pt",
@@ -41,10 +41,7 @@ def image_embedder_config(config: ClipConfig, kind: str = "KIND_GPU") -> str:
         kind=kind,
         max_queue_delay_microseconds=2000,
         parameters={
-            "image_size": str(config.image_size),
-            "resize_mode": RESIZE_MODE,
-            "image_mean": csv(config.image_mean),
-            "image_std": csv(config.image_std),
+            **preprocessing_parameters(config.image_size, config.image_mean, config.image_std),
             "embedding_dim": str(config.projection_dim),
             "weights": IMAGE_WEIGHTS,
             "clip_config": CONFIG_FILE,

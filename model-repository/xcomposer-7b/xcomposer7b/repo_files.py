@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import os
 import pathlib
 import tempfile
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence, TypeVar
 
 import torch
 
@@ -98,3 +100,16 @@ def entry_source(model_name: str, class_name: str) -> str:
         f'"""Triton python backend entry of ``{model_name}``; the code is in the ``xcomposer7b`` package."""\n\n'
         f"from xcomposer7b.serving import {class_name} as TritonPythonModel  # noqa: F401\n"
     )
+
+
+Config = TypeVar("Config")
+
+
+def config_to_json(config: Any) -> str:
+    return json.dumps(dataclasses.asdict(config), indent=2, sort_keys=True)
+
+
+def config_from_json(cls: type[Config], text: str) -> Config:
+    """The inverse of ``config_to_json`` for a frozen dataclass (JSON lists back to the tuples the fields hold)."""
+    values: dict[str, Any] = json.loads(text)
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})

@@ -13,8 +13,7 @@ those of that folder's ``pytorch_model.bin.index.json`` (shared/reference/produc
 from __future__ import annotations
 
 import dataclasses
-import json
-from typing import Any, Mapping
+from typing import Mapping, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -22,6 +21,7 @@ from torch import Tensor, nn
 
 from xcomposer7b.layers import BertAttention, BertIntermediate, BertResidualOutput, attention, load_exactly
 from xcomposer7b.layers import merge_heads
+from xcomposer7b.repo_files import config_from_json, config_to_json, csv
 
 # Preprocessing of the seed (``vis_processor``): Resize((224, 224), BICUBIC) — exact size, no crop, aspect not kept —
 # ToTensor (pixels to [0, 1]), Normalize with the OpenAI CLIP mean/std.
@@ -40,6 +40,11 @@ VISION_KEY_PREFIXES = (
     "flag_image_start",
     "flag_image_end",
 )
+
+
+def preprocessing_parameters(image_size: int, mean: Sequence[float], std: Sequence[float]) -> dict[str, str]:
+    """The contract's image keys (docs/model-contract.md): exact-size bicubic resize, pixels to [0,1], mean/std."""
+    return {"image_size": str(image_size), "resize_mode": RESIZE_MODE, "image_mean": csv(mean), "image_std": csv(std)}
 
 
 def is_vision_key(name: str) -> bool:
@@ -99,14 +104,11 @@ class VisionConfig:
         return self.num_query_tokens + 2
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
+        return config_to_json(self)
 
     @staticmethod
     def from_json(text: str) -> "VisionConfig":
-        values: dict[str, Any] = json.loads(text)
-        for key in ("image_mean", "image_std"):
-            values[key] = tuple(values[key])
-        return VisionConfig(**values)
+        return config_from_json(VisionConfig, text)
 
 
 class PatchEmbed(nn.Module):

@@ -18,9 +18,9 @@ from typing import Callable, Mapping, Optional
 
 import torch
 
-from xcomposer7b.repo_files import csv, entry_source, half_precision, model_config_pbtxt, torch_save_bytes
+from xcomposer7b.repo_files import entry_source, half_precision, model_config_pbtxt, torch_save_bytes
 from xcomposer7b.repo_files import write_bytes_atomically, write_text_atomically
-from xcomposer7b.vision import RESIZE_MODE, VisionConfig, VisionEncoder
+from xcomposer7b.vision import VisionConfig, VisionEncoder, preprocessing_parameters
 
 WEIGHTS_FILE = "vision_encoder.pt"
 CONFIG_FILE = "vision_config.json"
@@ -42,10 +42,7 @@ def vision_encoder_config(config: VisionConfig, kind: str = "KIND_GPU") -> str:
         kind=kind,
         max_queue_delay_microseconds=5000,
         parameters={
-            "image_size": str(config.image_size),
-            "resize_mode": RESIZE_MODE,
-            "image_mean": csv(config.image_mean),
-            "image_std": csv(config.image_std),
+            **preprocessing_parameters(config.image_size, config.image_mean, config.image_std),
             "image_tokens": str(config.image_tokens),
             "hidden_size": str(config.llm_hidden),
             "weights": WEIGHTS_FILE,
