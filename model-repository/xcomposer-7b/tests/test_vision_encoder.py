@@ -79,6 +79,14 @@ class CheckpointLayoutTests(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "missing .*layer.2.crossattention"):
             model.load_checkpoint(state)
 
+    def test_sizes_are_read_back_from_the_tensors(self) -> None:
+        for config in (VisionConfig.tiny(), dataclasses.replace(VisionConfig.tiny(), vit_depth=3, llm_hidden=12)):
+            self.assertEqual(VisionConfig.from_state(random_checkpoint(config)), config)
+        released_widths = dataclasses.replace(
+            VisionConfig.full(), vit_depth=1, vit_mlp_hidden=8, qformer_layers=3, qformer_intermediate=8, llm_hidden=8
+        )
+        self.assertEqual(VisionConfig.from_state(VisionEncoder(released_widths).state_dict()), released_widths)
+
     def test_cross_attention_sits_in_every_second_layer(self) -> None:
         layers = tiny_encoder().Qformer.bert.encoder.layer
         self.assertEqual([layer.crossattention is not None for layer in layers], [True, False, True])
@@ -131,7 +139,8 @@ class ConversionAndServingTests(unittest.TestCase):
         self.log: list[str] = []
 
     def convert(self) -> list[pathlib.Path]:
-        return write_vision_encoder(self.state, self.out, self.log.append, config=VisionConfig.tiny(), kind="KIND_CPU")
+        # No config: the sizes come from the tensors, as when xcomposer7b.convert calls it.
+        return write_vision_encoder(self.state, self.out, self.log.append, kind="KIND_CPU")
 
     def test_committed_files_are_what_the_converter_writes(self) -> None:
         committed = ROOT / "vision_encoder"

@@ -13,6 +13,7 @@ those of that folder's ``pytorch_model.bin.index.json`` (shared/reference/produc
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Mapping, Sequence
 
 import torch
@@ -93,6 +94,35 @@ class VisionConfig:
             qformer_max_positions=16,
             num_query_tokens=4,
             llm_hidden=16,
+        )
+
+    @staticmethod
+    def from_state(state: Mapping[str, Tensor]) -> "VisionConfig":
+        """The sizes a checkpoint's tensors imply (shapes, block and layer counts).
+
+        Head counts are not in any shape: the released model's head widths (ViT 88, Q-Former 64) are used where they
+        divide the width, otherwise the ``tiny()`` preset's counts; ``load_checkpoint`` then checks every tensor.
+        """
+        pos_embed, patch = state["visual_encoder.pos_embed"], state["visual_encoder.patch_embed.proj.weight"]
+        queries, tiny = state["query_tokens"], VisionConfig.tiny()
+        vit_width, qformer_hidden = pos_embed.shape[-1], queries.shape[-1]
+        qformer_layers = _count(state, "Qformer.bert.encoder.layer.")
+        cross = sorted({int(k.split(".")[4]) for k in state if ".crossattention." in k})
+        return VisionConfig(
+            image_size=math.isqrt(pos_embed.shape[1] - 1) * patch.shape[-1],
+            patch_size=patch.shape[-1],
+            vit_width=vit_width,
+            vit_depth=_count(state, "visual_encoder.blocks."),
+            vit_heads=vit_width // 88 if vit_width % 88 == 0 else tiny.vit_heads,
+            vit_mlp_hidden=state["visual_encoder.blocks.0.mlp.fc1.weight"].shape[0],
+            qformer_hidden=qformer_hidden,
+            qformer_layers=qformer_layers,
+            qformer_heads=qformer_hidden // 64 if qformer_hidden % 64 == 0 else tiny.qformer_heads,
+            qformer_intermediate=state["Qformer.bert.encoder.layer.0.intermediate_query.dense.weight"].shape[0],
+            qformer_max_positions=state["Qformer.bert.embeddings.position_ids"].shape[-1],
+            cross_attention_freq=cross[1] if len(cross) > 1 else qformer_layers,
+            num_query_tokens=queries.shape[1],
+            llm_hidden=state["flag_image_start"].shape[-1],
         )
 
     @property
@@ -271,6 +301,11 @@ class VisionEncoder(nn.Module):
     def load_checkpoint(self, state: Mapping[str, Tensor]) -> None:
         """Strict load of the checkpoint's vision keys (decoder keys must be split off before)."""
         load_exactly(self, state, "vision_encoder")
+
+
+def _count(state: Mapping[str, Tensor], prefix: str) -> int:
+    """How many numbered children ``<prefix><i>.`` the keys mention."""
+    return len({k[len(prefix) :].split(".")[0] for k in state if k.startswith(prefix)})
 
 
 def random_checkpoint(config: VisionConfig, seed: int = 0) -> dict[str, Tensor]:

@@ -61,10 +61,11 @@ def write_vision_encoder(
 ) -> list[pathlib.Path]:
     """Check ``vision_state`` against the model strictly, then write the folder; returns the files written.
 
-    ``config`` defaults to the released 7B sizes (the only ones a real checkpoint has); tests pass ``tiny()``.
+    ``config`` defaults to the sizes the tensors imply (``VisionConfig.from_state``: the released 7B sizes for a
+    real checkpoint).
     Re-running with the same tensors rewrites nothing (byte-identical files are left alone).
     """
-    config = config or VisionConfig.full()
+    config = config or VisionConfig.from_state(vision_state)
     out_dir = pathlib.Path(out_dir)
     progress(f"vision_encoder: checking {len(vision_state)} tensors against the model")
     model = VisionEncoder(config)
