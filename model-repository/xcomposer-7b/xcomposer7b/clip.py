@@ -455,7 +455,12 @@ def write_embedders(
 
 
 def encode_texts(
-    tokenizer: WordPieceTokenizer, tower: TextTower, texts: Sequence[str], device: Optional[torch.device] = None
+    tokenizer: WordPieceTokenizer,
+    tower: TextTower,
+    texts: Sequence[str],
+    max_tokens: Optional[int] = None,
+    device: Optional[torch.device] = None,
 ) -> Tensor:
-    input_ids, mask = tokenizer.batch(texts, tower.config.max_text_tokens)
+    """Tokenize (truncating to ``max_tokens``, by default the tower's context length) and embed a batch of texts."""
+    input_ids, mask = tokenizer.batch(texts, max_tokens or tower.config.max_text_tokens)
     return tower(input_ids.to(device or "cpu"), mask.to(device or "cpu"))

@@ -171,10 +171,16 @@ class TextEmbedderModel(_TowerModel):
         self.max_text_tokens = int(self.parameters["max_text_tokens"])
 
     def run(self, batch: np.ndarray) -> np.ndarray:
+        from xcomposer7b.clip import encode_texts
+
         texts = [_text(item) for item in batch.reshape(-1)]
-        input_ids, mask = self.tokenizer.batch(texts, self.max_text_tokens)
         with torch.inference_mode(), autocast(self.device):
-            return self.module(input_ids.to(self.device), mask.to(self.device)).float().cpu().numpy()
+            return (
+                encode_texts(self.tokenizer, self.module, texts, self.max_text_tokens, self.device)
+                .float()
+                .cpu()
+                .numpy()
+            )
 
 
 def _text(item: Any) -> str:

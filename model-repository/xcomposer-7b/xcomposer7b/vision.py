@@ -80,7 +80,10 @@ class VisionConfig:
 
     @staticmethod
     def tiny() -> "VisionConfig":
-        """Same structure at toy sizes: 2×2 patches, 2 ViT blocks, 3 Q-Former layers (cross-attention in 0 and 2)."""
+        """Same structure at toy sizes: 2×2 patches, 2 ViT blocks, 3 Q-Former layers (cross-attention in 0 and 2).
+
+        The 64 queries stay, so the tiny encoder also yields the contract's 66 image tokens.
+        """
         return VisionConfig(
             image_size=28,
             vit_width=32,
@@ -92,7 +95,6 @@ class VisionConfig:
             qformer_heads=4,
             qformer_intermediate=40,
             qformer_max_positions=16,
-            num_query_tokens=4,
             llm_hidden=16,
         )
 
