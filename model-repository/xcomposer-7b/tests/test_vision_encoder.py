@@ -6,6 +6,9 @@ import dataclasses
 import hashlib
 import importlib.util
 import pathlib
+import shutil
+import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -197,6 +200,17 @@ class ConversionAndServingTests(unittest.TestCase):
         self.assertIn("expected shape [B, 3, 28, 28]", responses[1].error().message())
         self.assertEqual(responses[1].error().code(), pb_utils.TritonError.INVALID_ARG)
         self.assertIn("missing input 'pixel_values'", responses[3].error().message())
+
+    def test_model_py_prefers_the_package_copy_in_the_converted_repository(self) -> None:
+        self.convert()
+        copy = self.out.parent / "llm" / "1" / "xcomposer7b"
+        shutil.copytree(ROOT / "xcomposer7b", copy, ignore=shutil.ignore_patterns("__pycache__"))
+        script = (
+            f"import sys, pathlib; sys.path.insert(0, {str(ROOT)!r}); from tests.pb_stub import harness; "
+            f"harness.load_model_module(pathlib.Path({str(self.out)!r})); import xcomposer7b; print(xcomposer7b.__file__)"
+        )
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+        self.assertEqual(pathlib.Path(result.stdout.strip()).parent, copy)
 
     @unittest.skipUnless(importlib.util.find_spec("onnx"), "python3-onnx is not installed")
     def test_onnx_export_with_external_data_passes_the_checker(self) -> None:

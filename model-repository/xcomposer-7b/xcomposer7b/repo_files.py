@@ -95,11 +95,22 @@ def csv(values: Sequence[float]) -> str:
 
 
 def entry_source(model_name: str, class_name: str) -> str:
-    """The ``<model>/1/model.py`` Triton loads: the code itself lives in the package (PYTHONPATH in the image)."""
-    return (
-        f'"""Triton python backend entry of ``{model_name}``; the code is in the ``xcomposer7b`` package."""\n\n'
-        f"from xcomposer7b.serving import {class_name} as TritonPythonModel  # noqa: F401\n"
-    )
+    """The ``<model>/1/model.py`` Triton loads; the code itself is in the ``xcomposer7b`` package.
+
+    The package is found on PYTHONPATH (the project's image) or in the copy ``xcomposer7b.convert`` puts into
+    ``llm/1/`` of a converted repository; that copy, written with the weights, is preferred.
+    """
+    return f'''"""Triton python backend entry of ``{model_name}``; the code is in the ``xcomposer7b`` package."""
+
+import pathlib
+import sys
+
+_REPOSITORY_COPY = pathlib.Path(__file__).resolve().parents[2] / "llm" / "1"
+if (_REPOSITORY_COPY / "xcomposer7b").is_dir():
+    sys.path.insert(0, str(_REPOSITORY_COPY))
+
+from xcomposer7b.serving import {class_name} as TritonPythonModel  # noqa: E402,F401
+'''
 
 
 Config = TypeVar("Config")
