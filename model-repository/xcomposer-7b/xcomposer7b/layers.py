@@ -98,11 +98,15 @@ def load_exactly(
     """``load_state_dict(strict=True)`` with a message naming the missing/unexpected keys.
 
     ``recomputed_buffers`` are key suffixes of index buffers (``position_ids``) that some exports saved and others
-    did not; they are dropped from ``state`` when the module does not hold them, and nothing else is forgiven.
+    did not: dropped from ``state`` when the module does not hold them, the module's own values when ``state`` lacks
+    them. Nothing else is forgiven.
     """
-    own = set(module.state_dict().keys())
+    own_state = module.state_dict()
     suffixes = tuple(recomputed_buffers)
-    kept = {k: v for k, v in state.items() if k in own or not (suffixes and k.endswith(suffixes))}
+    recomputed = {k for k in own_state if suffixes and k.endswith(suffixes)}
+    kept = {k: v for k, v in state.items() if k in own_state or not (suffixes and k.endswith(suffixes))}
+    kept.update({k: own_state[k] for k in recomputed - kept.keys()})
+    own = set(own_state)
     missing = sorted(own - kept.keys())
     unexpected = sorted(kept.keys() - own)
     if missing or unexpected:

@@ -301,8 +301,11 @@ class VisionEncoder(nn.Module):
         return torch.cat((start, projected, end), dim=1)
 
     def load_checkpoint(self, state: Mapping[str, Tensor]) -> None:
-        """Strict load of the checkpoint's vision keys (decoder keys must be split off before)."""
-        load_exactly(self, state, "vision_encoder")
+        """Strict load of the checkpoint's vision keys (decoder keys must be split off before).
+
+        The released checkpoint saves ``Qformer.bert.embeddings.position_ids``; an export without it loads too.
+        """
+        load_exactly(self, state, "vision_encoder", recomputed_buffers=("position_ids",))
 
 
 def _count(state: Mapping[str, Tensor], prefix: str) -> int:
