@@ -2,15 +2,21 @@ package io.xcomposer.inference.server.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xcomposer.inference.client.model.EmbedderSpec;
 import io.xcomposer.inference.client.model.LlmSpec;
 import io.xcomposer.inference.client.model.VisionSpec;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelInput;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -22,8 +28,13 @@ class ContractRepositoriesTests {
     private static final Path REPOSITORIES =
             Path.of(System.getProperty("model.repository")).getParent();
 
+    @Test
+    void bothRepositoriesServeTheSameModels() throws IOException {
+        assertThat(models("xcomposer-7b")).isEqualTo(models("tiny")).isNotEmpty();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"vision_encoder", "llm"})
+    @MethodSource("tinyModels")
     void productionConfigMatchesTheTinyOneInTensorsAndKeys(String model) throws IOException {
         ModelConfig tiny = load("tiny", model);
         ModelConfig production = load("xcomposer-7b", model);
@@ -47,6 +58,26 @@ class ContractRepositoriesTests {
         assertThat(llm.hiddenSize()).isEqualTo(vision.hiddenSize());
         assertThat(llm.stopStrings()).isNotEmpty();
         assertThat(llm.template().imagePlaceholder()).isEqualTo("<ImageHere>");
+
+        EmbedderSpec image = EmbedderSpec.fromConfig(load(repository, "image_embedder"));
+        EmbedderSpec text = EmbedderSpec.fromConfig(load(repository, "text_embedder"));
+        assertThat(image.embeddingDim()).isEqualTo(text.embeddingDim()).isPositive();
+        assertThat(image.vision()).isNotNull();
+        assertThat(text.vision()).isNull();
+    }
+
+    static Stream<String> tinyModels() throws IOException {
+        return models("tiny").stream();
+    }
+
+    /** Every folder of a repository that holds a {@code config.pbtxt}, sorted. */
+    private static List<String> models(String repository) throws IOException {
+        try (Stream<Path> folders = Files.list(REPOSITORIES.resolve(repository))) {
+            return folders.filter(folder -> Files.isRegularFile(folder.resolve("config.pbtxt")))
+                    .map(folder -> folder.getFileName().toString())
+                    .sorted()
+                    .toList();
+        }
     }
 
     private static Set<String> names(ModelConfig config) {
