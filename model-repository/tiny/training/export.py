@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import onnx
@@ -209,37 +209,39 @@ def write_eval_data(repo: str, per_cell: int = 100, write_per_cell: int = 20, ga
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(os.path.join(out, "images"))
     os.makedirs(os.path.join(out, "gallery"))
-    write_heldout(out, per_cell, write_per_cell)
-    write_gallery(out, gallery_size)
+    write_records(out, "heldout.jsonl", heldout_records(per_cell, write_per_cell))
+    write_records(out, "gallery.jsonl", ((r, [s]) for r, s in gallery_records(gallery_size)))
 
 
-def write_heldout(out: str, per_cell: int, write_per_cell: int) -> None:
+def write_records(out: str, jsonl: str, records: Iterable[tuple[dict, list[scenes.Scene]]]) -> None:
+    """One JSON line per record and a PNG per scene, at the paths the record names ("images" or "image")."""
+    with open(os.path.join(out, jsonl), "w") as f:
+        for record, scene_list in records:
+            names = record["images"] if "images" in record else [record["image"]]
+            for name, scene in zip(names, scene_list, strict=True):
+                scenes.write_png(os.path.join(out, name), scenes.render(scene))
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def heldout_records(per_cell: int = 100, write_per_cell: int = 20) -> Iterator[tuple[dict, list[scenes.Scene]]]:
+    """The held-out questions in file order, each with the scenes of its images."""
     rng = np.random.default_rng(HELDOUT_SEED)
-    with open(os.path.join(out, "heldout.jsonl"), "w") as f:
-        n = 0
-        for task in tasks.TASKS:
-            for lang in ("en", "zh"):
-                for _ in range(write_per_cell if task == "write" else per_cell):
-                    segs, sc, meta = tasks.sample(rng, task, lang)
-                    files = []
-                    for j, s in enumerate(sc):
-                        name = f"images/{n:05d}-{j}.png"
-                        scenes.write_png(os.path.join(out, name), scenes.render(s))
-                        files.append(name)
-                    record = {"id": n, "task": task, "lang": meta["lang"],
-                              "prompt": prompt_of(segs), "images": files,
-                              "answer": meta["answer"]}
-                    if "truth" in meta:
-                        record["truth"] = meta["truth"]
-                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
-                    n += 1
+    n = 0
+    for task in tasks.TASKS:
+        for lang in ("en", "zh"):
+            for _ in range(write_per_cell if task == "write" else per_cell):
+                segs, sc, meta = tasks.sample(rng, task, lang)
+                record = {"id": n, "task": task, "lang": meta["lang"], "prompt": prompt_of(segs),
+                          "images": [f"images/{n:05d}-{j}.png" for j in range(len(sc))], "answer": meta["answer"]}
+                if "truth" in meta:
+                    record["truth"] = meta["truth"]
+                yield record, sc
+                n += 1
 
 
-def write_gallery(out: str, size: int) -> None:
+def gallery_records(size: int = 1000) -> Iterator[tuple[dict, scenes.Scene]]:
+    """The retrieval gallery in file order, each record with its scene."""
     rng = np.random.default_rng(GALLERY_SEED)
-    with open(os.path.join(out, "gallery.jsonl"), "w") as f:
-        for i, s in enumerate(gallery_scenes(rng, size)):
-            name = f"gallery/{i:05d}.png"
-            scenes.write_png(os.path.join(out, name), scenes.render(s))
-            f.write(json.dumps({"id": i, "image": name, "caption_en": s.caption("en"), "caption_zh": s.caption("zh"),
-                                "truth": s.truth()}, ensure_ascii=False) + "\n")
+    for i, s in enumerate(gallery_scenes(rng, size)):
+        yield ({"id": i, "image": f"gallery/{i:05d}.png", "caption_en": s.caption("en"), "caption_zh": s.caption("zh"),
+                "truth": s.truth()}, s)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scenes import (COLOURS, EN_NUMBER, EN_POSITION_PHRASE, POSITIONS, SHAPES, SIZES, ZH_COLOUR, ZH_POSITION,
+from scenes import (COLOURS, EN_POSITION_PHRASE, POSITIONS, SHAPES, SIZES, ZH_COLOUR, ZH_POSITION,
                     ZH_SHAPE, ZH_SIZE, Obj, Scene, background_colour, random_scene)
 
 IMG = "<ImageHere>"
