@@ -9,18 +9,29 @@ says which module they belong to. A folded batch norm comes back as an identity 
 shift, which computes the same function in eval mode (stage 2 keeps the backbone frozen in eval mode). The per-cell
 heads of stage 1 are not exported and keep their initialisation. `verify` re-exports the recovered weights and checks
 that every initializer of every graph matches the committed one."""
+from __future__ import annotations
+
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 
 import numpy as np
 import onnx
+import torch
 from onnx import numpy_helper
 
-import train
+import export
+from hparams import MODEL, Sizes
+from models import build_models
 from tokenizer import Tokenizer
+from weights import as_parameter, onnx_initializers, save_weights, state_shapes
 
-# graph file -> how the exported module's attribute names map to train.build_models() keys
+log = logging.getLogger(__name__)
+Models = Mapping[str, torch.nn.Module]
+
+# graph file -> how the exported module's attribute names map to models.build_models() keys
 GRAPHS = {
     "vision_encoder/1/model.onnx": {"backbone": "backbone", "sampler": "sampler"},
     "image_embedder/1/model.onnx": {"backbone": "backbone", "head": "image_head"},
@@ -30,7 +41,7 @@ GRAPHS = {
 }
 
 
-def module_path(node_name):
+def module_path(node_name: str) -> str:
     """'/layers.0/mlp/mlp.0/MatMul' -> 'layers.0.mlp.0'."""
     path = []
     for seg in node_name.strip("/").split("/")[:-1]:
@@ -41,7 +52,7 @@ def module_path(node_name):
     return ".".join(path)
 
 
-def resolve(path, shape, keys):
+def resolve(path: str, shape: tuple[int, ...], keys: Mapping[str, tuple[int, ...]]) -> str:
     """The parameter key that a scope path names. Scopes follow call sites, so a module used through an attribute
     of its parent ("a = self.attn; a.qkv(x)") appears without that attribute ("layers.0.qkv" for
     "layers.0.attn.qkv"): the key whose segments hold the path's segments in order, with the same last segment and
@@ -60,15 +71,15 @@ def resolve(path, shape, keys):
     return found[0]
 
 
-def qualify(name, prefixes):
+def qualify(name: str, prefixes: Mapping[str, str]) -> str:
     head = name.split(".", 1)[0]
     if head in prefixes:
         return prefixes[head] + name[len(head):]
     return prefixes[""] + "." + name
 
 
-def recover(repo, keys):
-    """Committed value per parameter key; `keys` maps every parameter key of train.build_models() to its shape."""
+def recover(repo: str, keys: Mapping[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """Committed value per parameter key; `keys` maps every parameter key of models.build_models() to its shape."""
     state = {}
 
     def put(path, value):
@@ -106,13 +117,13 @@ def recover(repo, keys):
     return state
 
 
-def load_into(models, state):
+def load_into(models: Models, state: Mapping[str, np.ndarray]) -> None:
     for key, module in models.items():
         own = module.state_dict()
         for k in own:
             full = f"{key}.{k}"
             if full in state:
-                own[k] = torch_tensor(state[full], own[k])
+                own[k] = as_parameter(state[full], own[k])
             elif k.endswith("num_batches_tracked") or key == "cell_heads" or k == "head.weight":
                 continue  # bookkeeping, stage-1-only heads, and the decoder head tied to the token embedding
             else:
@@ -120,45 +131,39 @@ def load_into(models, state):
         module.load_state_dict(own)
 
 
-def torch_tensor(array, like):
-    import torch
-    return torch.from_numpy(np.array(array, copy=True)).to(like.dtype).reshape(like.shape)
-
-
-def fold_identity_norms(models):
+def fold_identity_norms(models: Models) -> None:
     # running_var = 1 - eps makes the exported scale 1/sqrt(var + eps) exactly 1 in float32.
-    import torch
     for module in models["backbone"].modules():
         if isinstance(module, torch.nn.BatchNorm2d):
             module.running_var.fill_(1.0 - module.eps)
 
 
-def run(repo, out):
+def run(repo: str, out: str, sizes: Sizes = MODEL) -> None:
+    """Weights of the graphs in `repo` (a model of `sizes`) as shards plus tokenizer in `out`, checked by `verify`."""
     with open(os.path.join(repo, "llm", "1", "tokenizer.json")) as f:
         tok_json = f.read()
-    models = train.build_models(len(Tokenizer.from_json(tok_json)))
-    keys = {f"{name}.{k}": v.shape for name, module in models.items() for k, v in module.state_dict().items()}
-    load_into(models, recover(repo, keys))
+    models = build_models(len(Tokenizer.from_json(tok_json)), sizes)
+    load_into(models, recover(repo, state_shapes(models)))
     fold_identity_norms(models)
-    train.save_weights(models, out)
+    save_weights(models, out)
     with open(os.path.join(out, "tokenizer.json"), "w") as f:
         f.write(tok_json)
-    verify(repo, out)
+    verify(repo, out, sizes)
 
 
-def verify(repo, weights_dir):
-    import export
+def verify(repo: str, weights_dir: str, sizes: Sizes = MODEL) -> None:
+    """Re-exports the weights in `weights_dir`; every initializer of every graph must equal the one in `repo`."""
     scratch = tempfile.mkdtemp()
     try:
-        export.run(weights_dir, scratch, eval_data=False)
+        export.run(weights_dir, scratch, eval_data=False, sizes=sizes)
         for rel in GRAPHS:
-            ours = {i.name: numpy_helper.to_array(i) for i in onnx.load(os.path.join(scratch, rel)).graph.initializer}
-            committed = {i.name: numpy_helper.to_array(i) for i in onnx.load(os.path.join(repo, rel)).graph.initializer}
+            ours = onnx_initializers(os.path.join(scratch, rel))
+            committed = onnx_initializers(os.path.join(repo, rel))
             if ours.keys() != committed.keys():
                 raise ValueError(f"{rel}: re-export has other initializers")
             worst = max(float(np.max(np.abs(ours[k] - committed[k]), initial=0)) for k in ours)
             if worst > 1e-6:
                 raise ValueError(f"{rel}: re-export differs by up to {worst}")
-            print(f"{rel}: {len(ours)} initializers match (max difference {worst:.1e})")
+            log.info("%s: %d initializers match (max difference %.1e)", rel, len(ours), worst)
     finally:
         shutil.rmtree(scratch)

@@ -3,21 +3,28 @@ perceive sampler + projection into a decoder's embedding space trained with the 
 
 Written for export with torch 1.13's ONNX exporter (opset 17): hand-written attention, masks from arange
 comparisons, positions derived from the KV-cache length."""
+from __future__ import annotations
+
 import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import scenes
+from hparams import MODEL, Sizes
 
-def conv_bn(cin, cout, stride=1):
+Tensor = torch.Tensor
+
+
+def conv_bn(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
 class Backbone(nn.Module):
     """64x64 RGB -> 8x8 grid of features (64 tokens)."""
 
-    def __init__(self, width=160):
+    def __init__(self, width: int = 160) -> None:
         super().__init__()
         self.net = nn.Sequential(
             conv_bn(3, 48), conv_bn(48, 48),
@@ -27,19 +34,19 @@ class Backbone(nn.Module):
         )
         self.width = width
 
-    def forward(self, pixels):
+    def forward(self, pixels: Tensor) -> Tensor:
         return self.net(pixels)  # [B, C, 8, 8]
 
 
 class ImageHead(nn.Module):
     """Grid -> retrieval embedding. Flattening (not pooling) keeps where each attribute is."""
 
-    def __init__(self, width, dim):
+    def __init__(self, width: int, dim: int) -> None:
         super().__init__()
         self.reduce = nn.Conv2d(width, 32, 1)
         self.mlp = nn.Sequential(nn.Linear(32 * 64, 512), nn.GELU(), nn.Linear(512, dim))
 
-    def forward(self, grid):
+    def forward(self, grid: Tensor) -> Tensor:
         x = self.reduce(grid).flatten(1)
         return F.normalize(self.mlp(x), dim=-1)
 
@@ -47,37 +54,37 @@ class ImageHead(nn.Module):
 class CellHeads(nn.Module):
     """Auxiliary stage-1 heads: shape / colour / size of the object in each of the 3x3 named cells."""
 
-    def __init__(self, width, n_shapes, n_colours, n_sizes):
+    def __init__(self, width: int, n_shapes: int, n_colours: int, n_sizes: int) -> None:
         super().__init__()
         self.shape = nn.Linear(width, n_shapes + 1)
         self.colour = nn.Linear(width, n_colours + 1)
         self.size = nn.Linear(width, n_sizes + 1)
 
-    def forward(self, grid):
+    def forward(self, grid: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         cells = F.adaptive_avg_pool2d(grid, 3).flatten(2).transpose(1, 2)  # [B, 9, C]
         return self.shape(cells), self.colour(cells), self.size(cells)
 
 
 class SelfAttention(nn.Module):
-    def __init__(self, dim, heads):
+    def __init__(self, dim: int, heads: int) -> None:
         super().__init__()
         self.heads, self.head_dim = heads, dim // heads
         self.qkv = nn.Linear(dim, 3 * dim)
         self.proj = nn.Linear(dim, dim)
 
-    def split(self, x):
+    def split(self, x: Tensor) -> Tensor:
         b, t, _ = x.shape
         return x.view(b, t, self.heads, self.head_dim).transpose(1, 2)
 
 
 class EncoderLayer(nn.Module):
-    def __init__(self, dim, heads):
+    def __init__(self, dim: int, heads: int) -> None:
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.attn = SelfAttention(dim, heads)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
 
-    def forward(self, x, key_mask):
+    def forward(self, x: Tensor, key_mask: Tensor) -> Tensor:
         a = self.attn
         q, k, v = a.qkv(self.ln1(x)).chunk(3, dim=-1)
         q, k, v = a.split(q), a.split(k), a.split(v)
@@ -89,7 +96,8 @@ class EncoderLayer(nn.Module):
 
 
 class TextEncoder(nn.Module):
-    def __init__(self, vocab, dim=160, heads=4, layers=3, max_len=64, out_dim=128):
+    def __init__(self, vocab: int, dim: int = 160, heads: int = 4, layers: int = 3, max_len: int = 64,
+                 out_dim: int = 128) -> None:
         super().__init__()
         self.tok = nn.Embedding(vocab, dim)
         self.pos = nn.Embedding(max_len, dim)
@@ -99,7 +107,7 @@ class TextEncoder(nn.Module):
         nn.init.normal_(self.tok.weight, std=0.02)
         nn.init.normal_(self.pos.weight, std=0.02)
 
-    def forward(self, input_ids, attention_mask):
+    def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         t = input_ids.shape[1]
         x = self.tok(input_ids) + self.pos(torch.arange(t, device=input_ids.device))[None]
         mask = attention_mask > 0
@@ -112,7 +120,7 @@ class TextEncoder(nn.Module):
 
 
 class CrossBlock(nn.Module):
-    def __init__(self, dim, heads, kv_dim):
+    def __init__(self, dim: int, heads: int, kv_dim: int) -> None:
         super().__init__()
         self.heads, self.head_dim = heads, dim // heads
         self.ln_q, self.ln_kv = nn.LayerNorm(dim), nn.LayerNorm(kv_dim)
@@ -133,7 +141,7 @@ class CrossBlock(nn.Module):
         scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
         return torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(shape)
 
-    def forward(self, queries, kv):
+    def forward(self, queries: Tensor, kv: Tensor) -> Tensor:
         q = self._split(self.q(self.ln_q(queries)))
         k, v = self.kv(self.ln_kv(kv)).chunk(2, dim=-1)
         queries = queries + self.proj(self._attend(q, self._split(k), self._split(v), queries.shape))
@@ -146,7 +154,8 @@ class PerceiveSampler(nn.Module):
     """Q-Former-like: learned queries cross-attend to the grid; projection into the decoder's space; learned
     start/end flags around the block, as XComposer does (66 = 1 + 64 + 1 there, 18 = 1 + 16 + 1 here)."""
 
-    def __init__(self, grid_width, dim=192, queries=16, blocks=2, heads=4, out_dim=256):
+    def __init__(self, grid_width: int, dim: int = 192, queries: int = 16, blocks: int = 2, heads: int = 4,
+                 out_dim: int = 256) -> None:
         super().__init__()
         self.queries = nn.Parameter(torch.randn(1, queries, dim) * 0.02)
         self.grid_pos = nn.Parameter(torch.randn(1, 64, grid_width) * 0.02)
@@ -157,7 +166,7 @@ class PerceiveSampler(nn.Module):
         self.flag_end = nn.Parameter(torch.randn(1, 1, out_dim) * 0.02)
         self.out_ln = nn.LayerNorm(out_dim)
 
-    def forward(self, grid):
+    def forward(self, grid: Tensor) -> Tensor:
         kv = grid.flatten(2).transpose(1, 2) + self.grid_pos  # [B, 64, C]
         b = kv.shape[0]
         q = self.queries.expand(b, -1, -1)
@@ -170,7 +179,7 @@ class PerceiveSampler(nn.Module):
 REL_BUCKETS = 19
 
 
-def relative_buckets(query_positions, key_positions):
+def relative_buckets(query_positions: Tensor, key_positions: Tensor) -> Tensor:
     """Distance from each query back to each key: 0-15 exactly, then 16-31, 32-63 and 64+ share a bucket.
     Lets a head find "the token just before" or "the letter before this image" without learning it from
     absolute positions (later keys are masked anyway, so negative distances are clamped to 0)."""
@@ -180,7 +189,7 @@ def relative_buckets(query_positions, key_positions):
 
 
 class DecoderLayer(nn.Module):
-    def __init__(self, dim, heads):
+    def __init__(self, dim: int, heads: int) -> None:
         super().__init__()
         self.heads, self.head_dim = heads, dim // heads
         # Zero-initialised: a model trained without it behaves the same until training moves it.
@@ -190,7 +199,8 @@ class DecoderLayer(nn.Module):
         self.proj = nn.Linear(dim, dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
 
-    def forward(self, x, past_k, past_v, allowed, buckets):
+    def forward(self, x: Tensor, past_k: Tensor, past_v: Tensor, allowed: Tensor,
+                buckets: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         b, t, d = x.shape
         q, k, v = self.qkv(self.ln1(x)).chunk(3, dim=-1)
         q = q.view(b, t, self.heads, self.head_dim).transpose(1, 2)
@@ -204,7 +214,7 @@ class DecoderLayer(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, vocab, dim=256, heads=8, layers=6, context=512):
+    def __init__(self, vocab: int, dim: int = 256, heads: int = 8, layers: int = 6, context: int = 512) -> None:
         super().__init__()
         self.dim, self.heads, self.n_layers = dim, heads, layers
         self.tok = nn.Embedding(vocab, dim)
@@ -217,11 +227,11 @@ class Decoder(nn.Module):
         nn.init.normal_(self.tok.weight, std=0.02)
         nn.init.normal_(self.pos.weight, std=0.02)
 
-    def empty_past(self, batch, device):
+    def empty_past(self, batch: int, device: torch.device | str) -> tuple[Tensor, Tensor]:
         shape = (self.n_layers, batch, self.heads, 0, self.dim // self.heads)
         return torch.zeros(shape, device=device), torch.zeros(shape, device=device)
 
-    def hidden(self, inputs_embeds, past_key, past_value):
+    def hidden(self, inputs_embeds: Tensor, past_key: Tensor, past_value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         p = past_key.shape[3]
         t = inputs_embeds.shape[1]
         dev = inputs_embeds.device
@@ -237,38 +247,54 @@ class Decoder(nn.Module):
             values.append(v)
         return self.ln(x), torch.stack(keys), torch.stack(values)
 
-    def forward(self, inputs_embeds, past_key, past_value):
+    def forward(self, inputs_embeds: Tensor, past_key: Tensor, past_value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         h, k, v = self.hidden(inputs_embeds, past_key, past_value)
         return self.head(h[:, -1]), k, v
 
-    def train_logits(self, inputs_embeds):
+    def train_logits(self, inputs_embeds: Tensor) -> Tensor:
         pk, pv = self.empty_past(inputs_embeds.shape[0], inputs_embeds.device)
         h, _, _ = self.hidden(inputs_embeds, pk, pv)
         return self.head(h)
 
 
 class VisionEncoder(nn.Module):
-    def __init__(self, backbone, sampler):
+    def __init__(self, backbone: Backbone, sampler: PerceiveSampler) -> None:
         super().__init__()
         self.backbone, self.sampler = backbone, sampler
 
-    def forward(self, pixel_values):
+    def forward(self, pixel_values: Tensor) -> Tensor:
         return self.sampler(self.backbone(pixel_values))
 
 
 class ImageEmbedder(nn.Module):
-    def __init__(self, backbone, head):
+    def __init__(self, backbone: Backbone, head: ImageHead) -> None:
         super().__init__()
         self.backbone, self.head = backbone, head
 
-    def forward(self, pixel_values):
+    def forward(self, pixel_values: Tensor) -> Tensor:
         return self.head(self.backbone(pixel_values))
 
 
 class Embed(nn.Module):
-    def __init__(self, decoder):
+    def __init__(self, decoder: Decoder) -> None:
         super().__init__()
         self.tok = decoder.tok
 
-    def forward(self, input_ids):
+    def forward(self, input_ids: Tensor) -> Tensor:
         return self.tok(input_ids)
+
+
+def build_models(vocab: int, sizes: Sizes = MODEL) -> dict[str, nn.Module]:
+    """Every trained module by the key its weights are saved under (weights-*.npz keys are "<key>.<param>")."""
+    backbone = Backbone(sizes.backbone_width)
+    return {
+        "backbone": backbone,
+        "image_head": ImageHead(backbone.width, sizes.embed_dim),
+        "cell_heads": CellHeads(backbone.width, len(scenes.SHAPES), len(scenes.COLOURS), len(scenes.SIZES)),
+        "text_encoder": TextEncoder(vocab, dim=sizes.text_dim, layers=sizes.text_layers, max_len=sizes.max_text_tokens,
+                                    out_dim=sizes.embed_dim),
+        "sampler": PerceiveSampler(backbone.width, dim=sizes.sampler_dim, queries=sizes.image_queries,
+                                   blocks=sizes.sampler_blocks, out_dim=sizes.hidden),
+        "decoder": Decoder(vocab, dim=sizes.hidden, heads=sizes.decoder_heads, layers=sizes.decoder_layers,
+                           context=sizes.context),
+    }

@@ -1,7 +1,12 @@
 """Deterministic synthetic scenes: 1-3 coloured shapes on a 3x3 layout, with ground truth and texts in
 English and Chinese. Everything the tiny model learns is derived from these scenes, so every answer it is
 trained on (and evaluated against) can be checked."""
+from __future__ import annotations
+
 import math
+import struct
+import zlib
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,33 +40,35 @@ class Obj:
     size: str
     cell: int
 
-    def en(self, article="a"):
+    def en(self, article: str = "a") -> str:
         return f"{article} {self.size} {self.colour} {self.shape}"
 
-    def zh(self):
+    def zh(self) -> str:
         return f"一个{ZH_SIZE[self.size]}的{ZH_COLOUR[self.colour]}{ZH_SHAPE[self.shape]}"
 
 
 @dataclass
 class Scene:
-    objects: list  # sorted by cell (reading order)
-    background: tuple
+    objects: list[Obj]  # sorted by cell (reading order)
+    background: tuple[int, int, int]
     seed: int = 0
     jitter: list = field(default_factory=list)
 
-    def caption(self, lang):
+    def caption(self, lang: str) -> str:
         if lang == "en":
             parts = [f"{o.en()} {EN_POSITION_PHRASE[o.cell]}" for o in self.objects]
             text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
             return text[0].upper() + text[1:] + "."
         return "，".join(f"{ZH_POSITION[o.cell]}有{o.zh()}" for o in self.objects) + "。"
 
-    def truth(self):
+    def truth(self) -> dict:
         return {"objects": [{"shape": o.shape, "colour": o.colour, "size": o.size, "cell": o.cell,
                              "position": POSITIONS[o.cell]} for o in self.objects]}
 
 
-def random_scene(rng, n_objects=None, required=None, forbid_caption=None):
+def random_scene(rng: np.random.Generator, n_objects: int | None = None,
+                 required: tuple[str | None, str | None] | None = None,
+                 forbid_caption: Container[str] | None = None) -> Scene:
     """A random scene. `required` (shape, colour) forces one object with those attributes (None = any)."""
     for _ in range(100):
         n = n_objects or int(rng.integers(1, 4))
@@ -80,7 +87,7 @@ def random_scene(rng, n_objects=None, required=None, forbid_caption=None):
     return scene
 
 
-def background_colour(rng):
+def background_colour(rng: np.random.Generator) -> tuple[int, int, int]:
     base = rng.integers(205, 256)
     tint = rng.integers(-18, 19, size=3)
     return tuple(int(np.clip(base + t, 190, 255)) for t in tint)
@@ -123,7 +130,7 @@ def _polygon_mask(xx, yy, pts):
     return inside
 
 
-def render(scene):
+def render(scene: Scene) -> np.ndarray:
     """Render to uint8 HxWx3. The scene's own seed drives jitter, so a scene always renders the same."""
     rng = np.random.default_rng(scene.seed)
     size = IMAGE_SIZE * _SS
@@ -150,7 +157,7 @@ def render(scene):
     return np.clip(np.rint(img), 0, 255).astype(np.uint8)
 
 
-def cell_labels(scene):
+def cell_labels(scene: Scene) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per named cell: shape index+1, colour index+1, size index+1 (0 = empty). Used by stage-1 aux heads."""
     shape = np.zeros(9, dtype=np.int64)
     colour = np.zeros(9, dtype=np.int64)
@@ -162,10 +169,8 @@ def cell_labels(scene):
     return shape, colour, size
 
 
-def write_png(path, pixels):
+def write_png(path: str, pixels: np.ndarray) -> None:
     """Minimal PNG writer (RGB, 8-bit) so the training scripts need no imaging library."""
-    import struct
-    import zlib
     h, w, _ = pixels.shape
     raw = b"".join(b"\x00" + pixels[y].tobytes() for y in range(h))
 

@@ -4,9 +4,13 @@ shaped like the seed's template (docs/model-contract.md, shared reference xcompo
 A sample is a list of (text, is_target) segments plus the scenes whose images fill the <ImageHere> slots in
 order. Prompts use exactly the templates that the llm config.pbtxt publishes, so services build the same
 strings at serving time."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
-from scenes import (COLOURS, EN_NUMBER, EN_POSITION_PHRASE, POSITIONS, SHAPES, SIZES, ZH_COLOUR, ZH_POSITION,
+from scenes import (COLOURS, EN_POSITION_PHRASE, POSITIONS, SHAPES, SIZES, ZH_COLOUR, ZH_POSITION,
                     ZH_SHAPE, ZH_SIZE, Obj, Scene, background_colour, random_scene)
 
 IMG = "<ImageHere>"
@@ -31,25 +35,30 @@ COMPOSITION = {
 }
 LETTERS = "ABCD"
 
+Segments = list[tuple[str, bool]]  # (text, is_target) in order
+Sample = tuple[Segments, list[Scene], dict]  # segments, the scenes of the <ImageHere> slots, metadata
+Theme = tuple[str | None, str | None]  # (colour, shape), either may be None
 
-def user_turn(content):
+
+def user_turn(content: str) -> str:
     return TEMPLATE["user_prefix"] + content + TEMPLATE["user_suffix"] + TEMPLATE["assistant_prefix"]
 
 
-def single_turn(content, answer, answer_prefix=""):
+def single_turn(content: str, answer: str, answer_prefix: str = "") -> Segments:
     return [(TEMPLATE["system"] + user_turn(content) + answer_prefix, False), (answer + STOP, True)]
 
 
-def cap(s):
+def cap(s: str) -> str:
     return s[0].upper() + s[1:]
 
 
-def plural(shape):
+def plural(shape: str) -> str:
     return shape + "s"
 
 
 # ---------------------------------------------------------------- single-image questions
-def vqa_question(rng, scene, lang, kind=None):
+def vqa_question(rng: np.random.Generator, scene: Scene, lang: str,
+                 kind: str | None = None) -> tuple[str, str, str, str | None, str | None]:
     """Returns (kind, question, answer, options-space, correct option) for one grounded question."""
     objs = scene.objects
     kinds = ["colour", "shape", "count", "position", "yesno", "size"]
@@ -141,19 +150,19 @@ CAPTION_QUESTIONS = {
 }
 
 
-def task_caption(rng, lang):
+def task_caption(rng: np.random.Generator, lang: str) -> Sample:
     scene = random_scene(rng)
     q = CAPTION_QUESTIONS[lang][rng.integers(5)]
     return single_turn(IMG + q, scene.caption(lang)), [scene], {"answer": scene.caption(lang), "truth": scene.truth()}
 
 
-def task_vqa(rng, lang, kind=None):
+def task_vqa(rng: np.random.Generator, lang: str, kind: str | None = None) -> Sample:
     scene = random_scene(rng)
     kind, q, a, _, _ = vqa_question(rng, scene, lang, kind)
     return single_turn(IMG + q, a), [scene], {"answer": a, "kind": kind}
 
 
-def option_text(space, value, lang):
+def option_text(space: str, value: str, lang: str) -> str:
     if space == "colour":
         return ZH_COLOUR[value] if lang == "zh" else value
     if space == "shape":
@@ -166,7 +175,7 @@ def option_text(space, value, lang):
 SPACE_VALUES = {"colour": COLOURS, "shape": SHAPES, "position": POSITIONS, "count": ["0", "1", "2", "3"]}
 
 
-def choice_question(rng, scene, lang):
+def choice_question(rng: np.random.Generator, scene: Scene, lang: str) -> tuple[str, str, str]:
     """A lettered multiple-choice question about `scene` (without the image): (content, letter, kind)."""
     while True:
         kind, q, _, space, correct = vqa_question(rng, scene, lang, ["colour", "shape", "position", "count"][rng.integers(4)])
@@ -186,18 +195,18 @@ def choice_question(rng, scene, lang):
     return content, letter, kind
 
 
-def task_choice(rng, lang):
+def task_choice(rng: np.random.Generator, lang: str) -> Sample:
     scene = random_scene(rng)
     content, letter, kind = choice_question(rng, scene, lang)
     return single_turn(IMG + content, letter + "."), [scene], {"answer": letter + ".", "kind": kind}
 
 
-def follow_up(segs, question, answer):
+def follow_up(segs: Segments, question: str, answer: str) -> Segments:
     """Appends one more user turn and its answer to a conversation."""
     return segs + [("\n", False), (user_turn(question), False), (answer + STOP, True)]
 
 
-def lookup_options(rng, lang):
+def lookup_options(rng: np.random.Generator, lang: str) -> tuple[list[str], list[str]]:
     """2-4 text options and, for each, how a question names it: (option texts, descriptions)."""
     n = 4 if rng.random() < 0.7 else int(rng.integers(2, 5))
     if rng.random() < 0.5:
@@ -215,21 +224,21 @@ def lookup_options(rng, lang):
     return texts, [describe_target(o.colour, o.shape, lang) for o in descs]
 
 
-def lookup_question(asked, lang):
+def lookup_question(asked: str, lang: str) -> str:
     return f"问题：哪个选项是{asked}？" if lang == "zh" else f"Question: Which option is {asked}?"
 
 
-def lookup_instruction(lang):
+def lookup_instruction(lang: str) -> str:
     return "请直接回答选项字母。" if lang == "zh" else "Answer with the option's letter."
 
 
-def lookup_content(texts, asked, lang):
+def lookup_content(texts: list[str], asked: str, lang: str) -> str:
     lines = "\n".join(f"{LETTERS[i]}. {t}" for i, t in enumerate(texts))
     options = "选项：" if lang == "zh" else "Options:"
     return f"{lookup_question(asked, lang)}\n{options}\n{lines}\n{lookup_instruction(lang)}"
 
 
-def task_option_lookup(rng, lang):
+def task_option_lookup(rng: np.random.Generator, lang: str) -> Sample:
     """Text-only curriculum for the lettered tasks: find the option that matches a description and answer its
     letter. The lookup (which letter precedes the matching text) is what choice, multi-image and select share,
     and it is far cheaper to learn without images in the way."""
@@ -241,7 +250,7 @@ def task_option_lookup(rng, lang):
 # ---------------------------------------------------------------- training-only: several lettered answers per sample
 # The letter lookup is one token per sample, a thin training signal; these conversations ask two to four questions
 # about the same options or images. Not in TASKS, so the held-out set and its evaluation stay single-question.
-def task_option_lookup_turns(rng, lang):
+def task_option_lookup_turns(rng: np.random.Generator, lang: str) -> Sample:
     texts, asked = lookup_options(rng, lang)
     order = [int(i) for i in rng.permutation(len(texts))][:int(rng.integers(2, 5))]
     segs = single_turn(lookup_content(texts, asked[order[0]], lang), LETTERS[order[0]] + ".")
@@ -250,7 +259,7 @@ def task_option_lookup_turns(rng, lang):
     return segs, [], {"answer": LETTERS[order[-1]] + "."}
 
 
-def task_choice_turns(rng, lang):
+def task_choice_turns(rng: np.random.Generator, lang: str) -> Sample:
     scene = random_scene(rng)
     content, letter, kind = choice_question(rng, scene, lang)
     segs = single_turn(IMG + content, letter + ".")
@@ -260,7 +269,7 @@ def task_choice_turns(rng, lang):
     return segs, [scene], {"answer": letter + ".", "kind": kind}
 
 
-def task_multi_image_turns(rng, lang):
+def task_multi_image_turns(rng: np.random.Generator, lang: str) -> Sample:
     """Several "which image shows ...?" questions over the same images, each about a colour and shape that
     exactly one of the images holds."""
     segs, images, meta = task_multi_image(rng, lang)
@@ -276,19 +285,19 @@ def task_multi_image_turns(rng, lang):
     return segs, images, meta
 
 
-def a_or_an(word):
+def a_or_an(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-def describe_target(colour, shape, lang):
+def describe_target(colour: str, shape: str, lang: str) -> str:
     return f"{ZH_COLOUR[colour]}{ZH_SHAPE[shape]}" if lang == "zh" else f"{a_or_an(colour)} {colour} {shape}"
 
 
-def which_image(what, lang):
+def which_image(what: str, lang: str) -> str:
     return f"哪张图片里有{what}？" if lang == "zh" else f"Which image shows {what}?"
 
 
-def task_multi_image(rng, lang):
+def task_multi_image(rng: np.random.Generator, lang: str) -> Sample:
     n = 4 if rng.random() < 0.6 else int(rng.integers(2, 5))
     colour, shape = COLOURS[rng.integers(6)], SHAPES[rng.integers(4)]
     target = random_scene(rng, required=(shape, colour))
@@ -311,7 +320,7 @@ def task_multi_image(rng, lang):
     return single_turn(content, letter + "."), scenes, {"answer": letter + "."}
 
 
-def task_multiturn(rng, lang):
+def task_multiturn(rng: np.random.Generator, lang: str) -> Sample:
     scene = random_scene(rng)
     segs = []
     first = True
@@ -359,16 +368,16 @@ _NOISE_CHARS = list("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ0123456789?!.,;:'\"()-
     ["😀", "🎨", "🚀", "é", "ü", "ß", "ж", "я", "λ", "→", "€", "♥", "한", "글", "あ", "い", "ا", "ب"]
 
 
-def random_text(rng):
+def random_text(rng: np.random.Generator) -> str:
     n = int(rng.integers(1, 40))
     return "".join(_NOISE_CHARS[rng.integers(len(_NOISE_CHARS))] for _ in range(n)).strip() or "?"
 
 
-def has_cjk(text):
+def has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def task_text_only(rng, lang):
+def task_text_only(rng: np.random.Generator, lang: str) -> Sample:
     if rng.random() < 0.35:
         q = random_text(rng)
         lang = "zh" if has_cjk(q) else "en"
@@ -384,14 +393,14 @@ ORD_EN = ["first", "second", "third", "fourth"]
 ORD_ZH = ["一", "二", "三", "四"]
 
 
-def make_theme(rng):
+def make_theme(rng: np.random.Generator) -> Theme:
     r = rng.random()
     colour = COLOURS[rng.integers(6)] if r < 0.7 else None
     shape = SHAPES[rng.integers(4)] if r >= 0.35 else None
     return colour, shape
 
 
-def theme_text(theme, lang, title_case=False):
+def theme_text(theme: Theme, lang: str, title_case: bool = False) -> str:
     colour, shape = theme
     if lang == "zh":
         return (ZH_COLOUR[colour] if colour else "") + (ZH_SHAPE[shape] if shape else "图形")
@@ -406,12 +415,12 @@ TITLES = {
 }
 
 
-def make_title(rng, theme, lang):
+def make_title(rng: np.random.Generator, theme: Theme, lang: str) -> str:
     template = TITLES[lang][rng.integers(5)]
     return template.replace("{T}", theme_text(theme, lang, title_case=True))
 
 
-def scene_paragraph(scene, k, lang):
+def scene_paragraph(scene: Scene, k: int, lang: str) -> str:
     if lang == "zh":
         return f"第{ORD_ZH[k]}幅图中，" + "，".join(f"{ZH_POSITION[o.cell]}有{o.zh()}" for o in scene.objects) + "。"
     parts = [f"{o.en()} is {EN_POSITION_PHRASE[o.cell]}" for o in scene.objects]
@@ -419,7 +428,7 @@ def scene_paragraph(scene, k, lang):
     return f"In the {ORD_EN[k]} picture, {body}."
 
 
-def make_article(rng, lang, theme=None):
+def make_article(rng: np.random.Generator, lang: str, theme: Theme | None = None) -> dict:
     theme = theme or make_theme(rng)
     title = make_title(rng, theme, lang)
     n_scenes = int(rng.integers(2, 5))
@@ -441,12 +450,12 @@ def make_article(rng, lang, theme=None):
     return {"title": title, "theme": theme, "paragraphs": paragraphs, "scenes": slot_scenes, "lang": lang}
 
 
-def tag(paragraphs, upto=None):
+def tag(paragraphs: list[str], upto: int | None = None) -> str:
     upto = len(paragraphs) if upto is None else upto
     return "".join(f"<Seg{i}> {p}\n" for i, p in enumerate(paragraphs[:upto]))
 
 
-def spot_positions(article, count):
+def spot_positions(article: dict, count: int | None) -> list[int]:
     scene_slots = sorted(article["scenes"])
     if count is None:
         return scene_slots
@@ -454,7 +463,7 @@ def spot_positions(article, count):
     return sorted((scene_slots + others)[:count])
 
 
-def slot_caption(article, pos):
+def slot_caption(article: dict, pos: int) -> str:
     scene = article["scenes"].get(pos)
     if scene is not None:
         return scene.caption(article["lang"])
@@ -462,13 +471,13 @@ def slot_caption(article, pos):
     return f"{t}。" if article["lang"] == "zh" else f"{cap(t)}."
 
 
-def task_write(rng, lang):
+def task_write(rng: np.random.Generator, lang: str) -> Sample:
     art = make_article(rng, lang)
     return (single_turn(COMPOSITION["write"].format(title=art["title"]), "\n".join(art["paragraphs"])), [],
             {"answer": "\n".join(art["paragraphs"]), "title": art["title"]})
 
 
-def task_spot(rng, lang):
+def task_spot(rng: np.random.Generator, lang: str) -> Sample:
     art = make_article(rng, lang)
     n_par = len(art["paragraphs"])
     count = None if rng.random() < 0.5 else int(rng.integers(1, n_par + 1))
@@ -478,7 +487,7 @@ def task_spot(rng, lang):
     return single_turn(content, answer, COMPOSITION["spot_answer_prefix"]), [], {"answer": answer}
 
 
-def task_slot_caption(rng, lang):
+def task_slot_caption(rng: np.random.Generator, lang: str) -> Sample:
     art = make_article(rng, lang)
     slots = spot_positions(art, None if rng.random() < 0.8 else int(rng.integers(1, len(art["paragraphs"]) + 1)))
     k = int(rng.integers(len(slots)))
@@ -489,7 +498,7 @@ def task_slot_caption(rng, lang):
     return single_turn(content, answer + "\"", COMPOSITION["caption_answer_prefix"]), [], {"answer": answer}
 
 
-def perturb(rng, scene):
+def perturb(rng: np.random.Generator, scene: Scene) -> Scene:
     """A scene that differs from `scene` in one or two attributes: what a retrieval top-4 looks like."""
     while True:
         objs = list(scene.objects)
@@ -520,11 +529,11 @@ def perturb(rng, scene):
             return cand
 
 
-def rerender(rng, scene):
+def rerender(rng: np.random.Generator, scene: Scene) -> Scene:
     return Scene(list(scene.objects), background_colour(rng), int(rng.integers(1 << 31)))
 
 
-def select_candidates(rng, target):
+def select_candidates(rng: np.random.Generator, target: Scene) -> tuple[list[Scene], int]:
     cands = [perturb(rng, target) if rng.random() < 0.7 else random_scene(rng, forbid_caption={target.caption("en")})
              for _ in range(3)]
     idx = int(rng.integers(4))
@@ -532,7 +541,7 @@ def select_candidates(rng, target):
     return cands, idx
 
 
-def task_select(rng, lang):
+def task_select(rng: np.random.Generator, lang: str) -> Sample:
     art = make_article(rng, lang)
     slots = sorted(art["scenes"])
     k = int(rng.integers(len(slots)))
@@ -551,7 +560,7 @@ def task_select(rng, lang):
     return single_turn(content, LETTERS[idx], COMPOSITION["select_answer_prefix"]), images, {"answer": LETTERS[idx]}
 
 
-TASKS = {
+TASKS: dict[str, Callable[[np.random.Generator, str], Sample]] = {
     "caption": task_caption,
     "vqa": task_vqa,
     "choice": task_choice,
@@ -569,14 +578,14 @@ TASK_WEIGHTS = {"caption": 0.18, "vqa": 0.2, "choice": 0.09, "multi_image": 0.1,
                 "text_only": 0.03, "write": 0.06, "spot": 0.06, "slot_caption": 0.07, "select": 0.14}
 
 
-TRAINING_ONLY = {
+TRAINING_ONLY: dict[str, Callable[[np.random.Generator, str], Sample]] = {
     "option_lookup_turns": task_option_lookup_turns,
     "choice_turns": task_choice_turns,
     "multi_image_turns": task_multi_image_turns,
 }
 
 
-def sample(rng, task, lang=None):
+def sample(rng: np.random.Generator, task: str, lang: str | None = None) -> Sample:
     lang = lang or ("en" if rng.random() < 0.5 else "zh")
     segs, scenes, meta = (TASKS.get(task) or TRAINING_ONLY[task])(rng, lang)
     meta = dict(meta, task=task, lang=lang)

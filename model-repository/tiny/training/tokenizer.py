@@ -1,17 +1,22 @@
 """The tiny model's tokenizer: whole English words (with and without a leading space), single CJK and other
 characters, and UTF-8 byte fallback, so any Unicode input encodes. The algorithm is specified in
 docs/model-contract.md; cpu-inference-server implements the same rules in Java."""
+from __future__ import annotations
+
 import json
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 SPECIAL = ["<pad>", "<s>", "</s>", "<unk>", "<eoh>", "<eoa>", "<|User|>", "<|Bot|>", "<ImageHere>", "<img>"]
 BYTE_PIECES = [f"<0x{b:02X}>" for b in range(256)]
 
 
-def _is_ascii_letter(ch):
+def _is_ascii_letter(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
-def split_pieces(text):
+def split_pieces(text: str) -> list[str]:
     pieces, i, n = [], 0, len(text)
     while i < n:
         ch = text[i]
@@ -34,7 +39,7 @@ def split_pieces(text):
 
 
 class Tokenizer:
-    def __init__(self, pieces):
+    def __init__(self, pieces: Iterable[str]) -> None:
         self.pieces = list(pieces)
         self.index = {p: i for i, p in enumerate(self.pieces)}
         self.special = [p for p in SPECIAL]
@@ -46,7 +51,7 @@ class Tokenizer:
         self.byte_offset = self.index["<0x00>"]
 
     @staticmethod
-    def build(corpus):
+    def build(corpus: Iterable[str]) -> Tokenizer:
         seen = {}
         for text in corpus:
             for seg, is_special in Tokenizer._cut_specials(text):
@@ -58,7 +63,7 @@ class Tokenizer:
         return Tokenizer(SPECIAL + BYTE_PIECES + words)
 
     @staticmethod
-    def _cut_specials(text):
+    def _cut_specials(text: str) -> list[tuple[str, bool]]:
         out, i, start = [], 0, 0
         while i < len(text):
             match = None
@@ -78,7 +83,7 @@ class Tokenizer:
             out.append((text[start:], False))
         return out
 
-    def encode(self, text):
+    def encode(self, text: str) -> list[int]:
         ids = []
         for seg, is_special in self._cut_specials(text):
             if is_special:
@@ -92,7 +97,7 @@ class Tokenizer:
                     ids.extend(self.byte_offset + b for b in p.encode("utf-8"))
         return ids
 
-    def decode(self, ids):
+    def decode(self, ids: Iterable[int]) -> str:
         out, buf = [], bytearray()
         for t in ids:
             if self.byte_offset <= t < self.byte_offset + 256:
@@ -106,14 +111,25 @@ class Tokenizer:
             out.append(buf.decode("utf-8", errors="replace"))
         return "".join(out)
 
-    def to_json(self):
+    def to_json(self) -> str:
         return json.dumps({"type": "xcomposer-tiny-bytes", "version": 1, "pieces": self.pieces,
                            "special": SPECIAL, "pad": "<pad>", "bos": "<s>", "eos": "</s>",
                            "image_token": "<img>"}, ensure_ascii=False, indent=0)
 
     @staticmethod
-    def from_json(text):
+    def from_json(text: str) -> Tokenizer:
         return Tokenizer(json.loads(text)["pieces"])
 
-    def __len__(self):
+    def encode_batch(self, texts: Sequence[str], max_len: int) -> tuple[np.ndarray, np.ndarray]:
+        """Padded int64 ids [B, T] and their attention mask, each text cut to `max_len` tokens."""
+        ids = [self.encode(t)[:max_len] for t in texts]
+        t = max(len(i) for i in ids)
+        arr = np.full((len(ids), t), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids), t), dtype=np.int64)
+        for r, i in enumerate(ids):
+            arr[r, :len(i)] = i
+            mask[r, :len(i)] = 1
+        return arr, mask
+
+    def __len__(self) -> int:
         return len(self.pieces)
