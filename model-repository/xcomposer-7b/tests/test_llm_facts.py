@@ -126,7 +126,21 @@ class FactSheetTests(unittest.TestCase):
         select = sheet_form(SELECT)
         head, tail = facts.COMPOSITION_SELECT.split("{context}")
         self.assertIn(head, select)
-        self.assertIn(tail + facts.EOH_TOKEN + facts.ASSISTANT_PREFIX + facts.COMPOSITION_SELECT_ANSWER_PREFIX, select)
+        self.assertIn(tail + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + facts.COMPOSITION_SELECT_ANSWER_PREFIX, select)
+
+    def test_composition_prompts_wrapped_by_the_platform_are_the_seeds_strings(self):
+        # composition-service sends user_prefix + content + user_suffix + assistant_prefix + answer_prefix
+        # (docs/composition-pipeline.md); the result must be the seed's prompt to the character.
+        def wrapped(content: str, answer_prefix: str = "") -> str:
+            return facts.USER_PREFIX + content + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + answer_prefix
+
+        def seed(line: str) -> str:
+            return "{context}".join(re.findall(r"`'(.*?)'`", sheet_form(line), flags=re.S))
+
+        self.assertEqual(wrapped(facts.COMPOSITION_WRITE), seed(ARTICLE))
+        self.assertEqual(wrapped(facts.COMPOSITION_SPOT, facts.COMPOSITION_SPOT_ANSWER_PREFIX), seed(SPOT))
+        self.assertEqual(wrapped(facts.COMPOSITION_CAPTION, facts.COMPOSITION_CAPTION_ANSWER_PREFIX), seed(CAPTION))
+        self.assertEqual(wrapped(facts.COMPOSITION_SELECT, facts.COMPOSITION_SELECT_ANSWER_PREFIX), seed(SELECT))
 
 
 class LlmConfigTests(unittest.TestCase):
