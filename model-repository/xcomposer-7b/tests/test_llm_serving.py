@@ -200,6 +200,20 @@ class ConversionRefusalTests(unittest.TestCase):
                 convert_quietly(root / "ckpt", root / "out")
             self.assertEqual(convert.main([str(root / "nothing"), str(root / "out")]), 2)
 
+    def test_checkpoint_without_vision_tensors_is_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = pathlib.Path(tmp)
+            fx.write_checkpoint(root / "ckpt", fx.train_tokenizer(root))
+            index_file = root / "ckpt" / "pytorch_model.bin.index.json"
+            index = json.loads(index_file.read_text())
+            for shard in sorted(set(index["weight_map"].values())):
+                state = torch.load(root / "ckpt" / shard)
+                torch.save({k: v for k, v in state.items() if k.startswith("internlm_model.")}, root / "ckpt" / shard)
+            index["weight_map"] = {k: v for k, v in index["weight_map"].items() if k.startswith("internlm_model.")}
+            index_file.write_text(json.dumps(index))
+            with self.assertRaisesRegex(CheckpointError, "no vision tensors"):
+                convert_quietly(root / "ckpt", root / "out")
+
     def test_gptq_checkpoint_is_kept_packed_for_vllm(self):
         with tempfile.TemporaryDirectory() as tmp:
             root = pathlib.Path(tmp)

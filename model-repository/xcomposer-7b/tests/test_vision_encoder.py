@@ -164,6 +164,12 @@ class ConversionAndServingTests(unittest.TestCase):
         self.assertEqual({p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}, digests)
         self.assertEqual({p: p.stat().st_mtime_ns for p in files}, mtimes)
 
+    def test_conversion_without_the_position_ids_buffer(self) -> None:
+        # Newer exports drop Qformer.bert.embeddings.position_ids; the sizes must still be read from the tensors.
+        self.state = {k: v for k, v in self.state.items() if not k.endswith("position_ids")}
+        self.convert()
+        VisionEncoder(VisionConfig.tiny()).load_checkpoint(load_weights(self.out / "1" / "vision_encoder.pt"))
+
     def test_conversion_refuses_a_foreign_state(self) -> None:
         broken = {k: v for k, v in self.state.items() if not k.startswith("ln_vision")}
         with self.assertRaisesRegex(ValueError, "missing .*ln_vision"):

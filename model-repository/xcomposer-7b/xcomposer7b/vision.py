@@ -108,6 +108,7 @@ class VisionConfig:
         """
         pos_embed, patch = state["visual_encoder.pos_embed"], state["visual_encoder.patch_embed.proj.weight"]
         queries, tiny = state["query_tokens"], VisionConfig.tiny()
+        positions = state.get("Qformer.bert.embeddings.position_ids")  # an unused buffer newer exports drop
         vit_width, qformer_hidden = pos_embed.shape[-1], queries.shape[-1]
         qformer_layers = _count(state, "Qformer.bert.encoder.layer.")
         cross = sorted({int(k.split(".")[4]) for k in state if ".crossattention." in k})
@@ -122,7 +123,7 @@ class VisionConfig:
             qformer_layers=qformer_layers,
             qformer_heads=qformer_hidden // 64 if qformer_hidden % 64 == 0 else tiny.qformer_heads,
             qformer_intermediate=state["Qformer.bert.encoder.layer.0.intermediate_query.dense.weight"].shape[0],
-            qformer_max_positions=state["Qformer.bert.embeddings.position_ids"].shape[-1],
+            qformer_max_positions=positions.shape[-1] if positions is not None else VisionConfig.qformer_max_positions,
             cross_attention_freq=cross[1] if len(cross) > 1 else qformer_layers,
             num_query_tokens=queries.shape[1],
             llm_hidden=state["flag_image_start"].shape[-1],
