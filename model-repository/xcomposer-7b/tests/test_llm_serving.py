@@ -84,7 +84,9 @@ class ConvertedRepositoryTests(unittest.TestCase):
         half = lora.merge_lora({k: v.half() for k, v in base.items()} | {k: v.half() for k, v in self.source["lora"].items()},
                                fx.LORA_ALPHA / fx.LORA_R)
         self.assertTrue(torch.equal(decoder.state_dict()[name], half[name].float()))
-        self.assertLess((decoder.state_dict()[name] - merged[name]).abs().max().item(), 1e-2)
+        # Against the fp32 merge: fp16 storage rounds weights of magnitude < 0.5 by at most 2^-12 ≈ 2.4e-4 (measured
+        # 2.1e-4); 1e-3 is four such steps.
+        self.assertLess((decoder.state_dict()[name] - merged[name]).abs().max().item(), 1e-3)
         self.assertTrue((self.out / "llm" / "1" / "tokenizer.model").is_file())
 
     def test_manifest_and_idempotence(self):
