@@ -38,6 +38,11 @@ FIRST_TURN = (
     "  - First turn, as concatenated embeddings: `[BOS] + meta + ' <|User|>:'` ‖ 66 image embeddings ‖ user text ‖ "
     "`'\\n<TOKENS_UNUSED_0> <|Bot|>:'`."
 )
+# xcomposer.md lines 95-96 (the web demo's chat, the seed's only text form of a multi-turn history)
+DEMO_TURNS = (
+    "Turn format (\"7132\" style): system=meta, then `role + \": \" + message + sep`, with sep=`<TOKENS_UNUSED_0>` "
+    "after user turns and sep2=`<TOKENS_UNUSED_1>` after bot turns"
+)
 # line 43
 STOPS = "- **Stops**: a StoppingCriteria on ids **103027 and 103028**; output is cut at eoa."
 # line 44
@@ -102,6 +107,12 @@ class FactSheetTests(unittest.TestCase):
         self.assertIn(f"' {facts.USER_PREFIX.strip()}'", FIRST_TURN)
         self.assertIn("'" + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + "'", unescape(FIRST_TURN))
         self.assertIn(f"‖ {facts.IMAGE_TOKENS} image embeddings ‖", FIRST_TURN)
+
+    def test_a_history_turn_ends_with_eoa_alone(self):
+        # The platform writes a past turn as ... assistant_prefix + answer + assistant_suffix, then the next
+        # user_prefix; the seed puts sep2 and nothing else between the answer and the next ' <|User|>:'.
+        sep2 = re.search(r"sep2=`([^`]*)` after bot turns", DEMO_TURNS).group(1)
+        self.assertEqual(facts.ASSISTANT_SUFFIX, sep2)
 
     def test_generation_defaults(self):
         d = facts.CHAT_DEFAULTS

@@ -53,7 +53,8 @@ META_INSTRUCTION = (
 USER_PREFIX = " <|User|>:"
 USER_SUFFIX = "\n" + EOH_TOKEN
 ASSISTANT_PREFIX = " <|Bot|>:"
-ASSISTANT_SUFFIX = EOA_TOKEN + "\n"
+# A past answer ends with eoa and the next turn follows at once (the web demo's sep2; no newline in the seed).
+ASSISTANT_SUFFIX = EOA_TOKEN
 
 # The five composition prompts of the seed's web demo (article, spotting, captioning, caption history, selection).
 COMPOSITION_WRITE = "根据给定标题写一个图文并茂，不重复的文章：{title}"
