@@ -50,6 +50,8 @@ GEN_DEFAULTS = (
     "- **Generation defaults** (`gen_config`): num_beams 5, do_sample False, min_length 1, **repetition_penalty 1.5**, "
     "length_penalty 1.0, temperature 1.0, **max_new_tokens 500**."
 )
+# line 46
+ARTICLE_UI = "  - Article UI: beams 5, repetition 5.0, max output 1000 (range 100–2000), \"Model selects images\" on, 5 images."
 # lines 48, 49, 50, 52 (the five composition prompts; the sheet's placeholder names differ from the config's)
 ARTICLE = "  1. **Article**: `' <|User|>:根据给定标题写一个图文并茂，不重复的文章：{title}\\n<TOKENS_UNUSED_0> <|Bot|>:'`."
 SPOT = (
@@ -121,6 +123,10 @@ class FactSheetTests(unittest.TestCase):
         self.assertIn(f"length_penalty {d.length_penalty}", GEN_DEFAULTS)
         self.assertIn(f"**max_new_tokens {d.max_new_tokens}**", GEN_DEFAULTS)
         spot, caption, select = (facts.COMPOSITION_STEPS[s] for s in ("spot", "caption", "select"))
+        write = facts.COMPOSITION_STEPS["write"]
+        self.assertIn(f"beams {write.num_beams}, repetition {write.repetition_penalty}, max output {write.max_new_tokens}",
+                      ARTICLE_UI)
+        self.assertFalse(write.do_sample)  # the article tab's do_sample default is off
         self.assertIn(f"beam {spot.num_beams}, max_length {spot.max_new_tokens}, repetition {spot.repetition_penalty}", SPOT)
         self.assertIn(f"beam {caption.num_beams}, max_length {caption.max_new_tokens}, repetition "
                       f"{caption.repetition_penalty}", CAPTION)
