@@ -19,6 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from xcomposer7b.internlm import InternLMConfig, InternLMForCausalLM  # noqa: E402
+from xcomposer7b.vision import VisionConfig, VisionEncoder  # noqa: E402
 
 
 def sync(device: torch.device) -> None:
@@ -50,11 +51,6 @@ def random_init(module: torch.nn.Module) -> torch.nn.Module:
 
 
 def vision_check(device, dtype, tiny: bool, report: dict, repeats: int) -> None:
-    try:
-        from xcomposer7b.vision import VisionConfig, VisionEncoder
-    except ImportError:
-        report["vision"] = "skipped: xcomposer7b.vision is not present"
-        return
     config = VisionConfig.tiny() if tiny else VisionConfig.full()
     encoder = random_init(VisionEncoder(config)).to(device=device, dtype=dtype).eval()
     memory(device, "vision_loaded", report)

@@ -14,6 +14,7 @@ import torch
 from xcomposer7b import facts
 from xcomposer7b.checkpoint import INDEX_FILE
 from xcomposer7b.internlm import InternLMConfig, InternLMForCausalLM
+from xcomposer7b.vision import VisionConfig, random_checkpoint
 
 _WORDS = (
     "the a cat dog sits on mat red blue image picture shows what is in this photo answer question city river "
@@ -80,22 +81,22 @@ def lora_tensors(model: InternLMForCausalLM, seed: int = 1) -> dict[str, torch.T
 
 
 def vision_tensors(hidden: int) -> tuple[dict[str, torch.Tensor], int]:
-    """The vision side in the checkpoint's names: 7bvision's encoder when present, else a few named tensors."""
-    try:
-        from xcomposer7b.vision import VisionConfig, VisionEncoder
-    except ImportError:
-        queries = 4
-        return {
-            "query_tokens": torch.randn(1, queries, 24),
-            "flag_image_start": torch.randn(1, 1, hidden),
-            "flag_image_end": torch.randn(1, 1, hidden),
-            "internlm_proj.weight": torch.randn(hidden, 24),
-            "internlm_proj.bias": torch.randn(hidden),
-            "ln_vision.weight": torch.ones(32),
-        }, queries + 2
+    """The vision side in the checkpoint's names (scaled-down EVA ViT + Q-Former + projection + flags), random values."""
     config = dataclasses.replace(VisionConfig.tiny(), llm_hidden=hidden)
-    torch.manual_seed(3)
-    return dict(VisionEncoder(config).state_dict()), config.num_query_tokens + 2
+    return random_checkpoint(config, seed=3), config.image_tokens
+
+
+def reference_greedy(model: InternLMForCausalLM, embeds: torch.Tensor, steps: int, stop_ids) -> list[int]:
+    """Greedy decoding that recomputes the whole sequence at every step (no KV cache)."""
+    ids = []
+    for _ in range(steps):
+        logits, _ = model(embeds)
+        token = int(logits[0].float().argmax())
+        ids.append(token)
+        if token in stop_ids:
+            break
+        embeds = torch.cat([embeds, model.embed(torch.tensor([[token]]))], dim=1)
+    return ids
 
 
 def write_checkpoint(directory: pathlib.Path, tokenizer: pathlib.Path, shards: int = 3) -> dict:
@@ -115,7 +116,8 @@ def write_checkpoint(directory: pathlib.Path, tokenizer: pathlib.Path, shards: i
     weight_map = {}
     for number in range(shards):
         shard = f"pytorch_model-{number + 1:05d}-of-{shards:05d}.bin"
-        part = {n: base[n].to(torch.float16) for n in names[number::shards]}
+        # fp16 like the release; index buffers (the Q-Former's position_ids) keep their integer dtype.
+        part = {n: base[n].to(torch.float16) if base[n].is_floating_point() else base[n] for n in names[number::shards]}
         torch.save(part, directory / shard)
         weight_map.update({n: shard for n in part})
     total = sum(t.numel() * 2 for t in base.values())
@@ -130,4 +132,5 @@ def write_checkpoint(directory: pathlib.Path, tokenizer: pathlib.Path, shards: i
     }
     (directory / "config.json").write_text(json.dumps(hf, indent=2))
     (directory / "tokenizer.model").write_bytes(tokenizer.read_bytes())
-    return {"config": config, "model": model, "lora": lora, "image_tokens": image_tokens}
+    vision_fp16 = {n: t.to(torch.float16) if t.is_floating_point() else t for n, t in vision.items()}
+    return {"config": config, "model": model, "lora": lora, "image_tokens": image_tokens, "vision": vision_fp16}

@@ -31,14 +31,7 @@ def full_logits(model, embeds):
 
 
 def reference_greedy(engine, embeds, steps):
-    ids = []
-    for _ in range(steps):
-        token = int(full_logits(engine.model, embeds).argmax())
-        ids.append(token)
-        if token in engine.stop_ids:
-            break
-        embeds = torch.cat([embeds, engine.model.embed(torch.tensor([[token]]))], dim=1)
-    return ids
+    return fx.reference_greedy(engine.model, embeds, steps, engine.stop_ids)
 
 
 def reference_beam(engine, embeds, steps, width, length_penalty):

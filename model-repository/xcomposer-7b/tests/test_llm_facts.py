@@ -38,6 +38,11 @@ FIRST_TURN = (
     "  - First turn, as concatenated embeddings: `[BOS] + meta + ' <|User|>:'` ‖ 66 image embeddings ‖ user text ‖ "
     "`'\\n<TOKENS_UNUSED_0> <|Bot|>:'`."
 )
+# xcomposer.md lines 95-96 (the web demo's chat, the seed's only text form of a multi-turn history)
+DEMO_TURNS = (
+    "Turn format (\"7132\" style): system=meta, then `role + \": \" + message + sep`, with sep=`<TOKENS_UNUSED_0>` "
+    "after user turns and sep2=`<TOKENS_UNUSED_1>` after bot turns"
+)
 # line 43
 STOPS = "- **Stops**: a StoppingCriteria on ids **103027 and 103028**; output is cut at eoa."
 # line 44
@@ -45,6 +50,8 @@ GEN_DEFAULTS = (
     "- **Generation defaults** (`gen_config`): num_beams 5, do_sample False, min_length 1, **repetition_penalty 1.5**, "
     "length_penalty 1.0, temperature 1.0, **max_new_tokens 500**."
 )
+# line 46
+ARTICLE_UI = "  - Article UI: beams 5, repetition 5.0, max output 1000 (range 100–2000), \"Model selects images\" on, 5 images."
 # lines 48, 49, 50, 52 (the five composition prompts; the sheet's placeholder names differ from the config's)
 ARTICLE = "  1. **Article**: `' <|User|>:根据给定标题写一个图文并茂，不重复的文章：{title}\\n<TOKENS_UNUSED_0> <|Bot|>:'`."
 SPOT = (
@@ -103,6 +110,12 @@ class FactSheetTests(unittest.TestCase):
         self.assertIn("'" + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + "'", unescape(FIRST_TURN))
         self.assertIn(f"‖ {facts.IMAGE_TOKENS} image embeddings ‖", FIRST_TURN)
 
+    def test_a_history_turn_ends_with_eoa_alone(self):
+        # The platform writes a past turn as ... assistant_prefix + answer + assistant_suffix, then the next
+        # user_prefix; the seed puts sep2 and nothing else between the answer and the next ' <|User|>:'.
+        sep2 = re.search(r"sep2=`([^`]*)` after bot turns", DEMO_TURNS).group(1)
+        self.assertEqual(facts.ASSISTANT_SUFFIX, sep2)
+
     def test_generation_defaults(self):
         d = facts.CHAT_DEFAULTS
         self.assertIn(f"num_beams {d.num_beams}, do_sample {d.do_sample}", GEN_DEFAULTS)
@@ -110,6 +123,10 @@ class FactSheetTests(unittest.TestCase):
         self.assertIn(f"length_penalty {d.length_penalty}", GEN_DEFAULTS)
         self.assertIn(f"**max_new_tokens {d.max_new_tokens}**", GEN_DEFAULTS)
         spot, caption, select = (facts.COMPOSITION_STEPS[s] for s in ("spot", "caption", "select"))
+        write = facts.COMPOSITION_STEPS["write"]
+        self.assertIn(f"beams {write.num_beams}, repetition {write.repetition_penalty}, max output {write.max_new_tokens}",
+                      ARTICLE_UI)
+        self.assertFalse(write.do_sample)  # the article tab's do_sample default is off
         self.assertIn(f"beam {spot.num_beams}, max_length {spot.max_new_tokens}, repetition {spot.repetition_penalty}", SPOT)
         self.assertIn(f"beam {caption.num_beams}, max_length {caption.max_new_tokens}, repetition "
                       f"{caption.repetition_penalty}", CAPTION)
@@ -126,7 +143,21 @@ class FactSheetTests(unittest.TestCase):
         select = sheet_form(SELECT)
         head, tail = facts.COMPOSITION_SELECT.split("{context}")
         self.assertIn(head, select)
-        self.assertIn(tail + facts.EOH_TOKEN + facts.ASSISTANT_PREFIX + facts.COMPOSITION_SELECT_ANSWER_PREFIX, select)
+        self.assertIn(tail + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + facts.COMPOSITION_SELECT_ANSWER_PREFIX, select)
+
+    def test_composition_prompts_wrapped_by_the_platform_are_the_seeds_strings(self):
+        # composition-service sends user_prefix + content + user_suffix + assistant_prefix + answer_prefix
+        # (docs/composition-pipeline.md); the result must be the seed's prompt to the character.
+        def wrapped(content: str, answer_prefix: str = "") -> str:
+            return facts.USER_PREFIX + content + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + answer_prefix
+
+        def seed(line: str) -> str:
+            return "{context}".join(re.findall(r"`'(.*?)'`", sheet_form(line), flags=re.S))
+
+        self.assertEqual(wrapped(facts.COMPOSITION_WRITE), seed(ARTICLE))
+        self.assertEqual(wrapped(facts.COMPOSITION_SPOT, facts.COMPOSITION_SPOT_ANSWER_PREFIX), seed(SPOT))
+        self.assertEqual(wrapped(facts.COMPOSITION_CAPTION, facts.COMPOSITION_CAPTION_ANSWER_PREFIX), seed(CAPTION))
+        self.assertEqual(wrapped(facts.COMPOSITION_SELECT, facts.COMPOSITION_SELECT_ANSWER_PREFIX), seed(SELECT))
 
 
 class LlmConfigTests(unittest.TestCase):

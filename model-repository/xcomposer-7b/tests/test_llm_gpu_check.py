@@ -7,6 +7,8 @@ import json
 import pathlib
 import unittest
 
+from xcomposer7b.vision import VisionConfig
+
 SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "gpu-check" / "gpu_check.py"
 
 
@@ -22,9 +24,9 @@ class GpuCheckSmokeTest(unittest.TestCase):
         for batch in (1, 16):
             self.assertGreater(report[f"prefill_tokens_per_s.batch{batch}"], 0)
             self.assertGreater(report[f"decode_tokens_per_s.batch{batch}"], 0)
-        if "vision" not in report:  # 7bvision's encoder present
-            for batch in (1, 8, 32):
-                self.assertEqual(report[f"image_embeds_shape.batch{batch}"][0], batch)
+        for batch in (1, 8, 32):
+            self.assertEqual(report[f"image_embeds_shape.batch{batch}"], [batch, 66, VisionConfig.tiny().llm_hidden])
+            self.assertGreater(report[f"image_encode_ms.batch{batch}"], 0)
         self.assertIn("vllm", report)
         self.assertIn("tritonserver", report)
 

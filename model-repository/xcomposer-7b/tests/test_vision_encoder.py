@@ -164,6 +164,20 @@ class ConversionAndServingTests(unittest.TestCase):
         self.assertEqual({p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}, digests)
         self.assertEqual({p: p.stat().st_mtime_ns for p in files}, mtimes)
 
+    def test_conversion_without_the_position_ids_buffer(self) -> None:
+        # Newer exports drop Qformer.bert.embeddings.position_ids; the sizes must still be read from the tensors.
+        full_state = self.state
+        self.state = {k: v for k, v in full_state.items() if not k.endswith("position_ids")}
+        self.convert()
+        converted = VisionEncoder(VisionConfig.tiny())
+        converted.load_checkpoint({k: v.float() for k, v in load_weights(self.out / "1" / "vision_encoder.pt").items()})
+        reference = VisionEncoder(VisionConfig.tiny())
+        reference.load_checkpoint({k: v.half().float() if v.is_floating_point() else v for k, v in full_state.items()})
+        pixels = torch.randn(2, 3, 28, 28)
+        with torch.no_grad():
+            # Same fp16-rounded weights, same fp32 CPU kernels: the buffer's absence changes nothing.
+            self.assertTrue(torch.equal(converted.eval()(pixels), reference.eval()(pixels)))
+
     def test_conversion_refuses_a_foreign_state(self) -> None:
         broken = {k: v for k, v in self.state.items() if not k.startswith("ln_vision")}
         with self.assertRaisesRegex(ValueError, "missing .*ln_vision"):

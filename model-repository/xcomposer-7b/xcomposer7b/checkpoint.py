@@ -15,16 +15,9 @@ from typing import Callable, Optional
 
 import torch
 
+from xcomposer7b.vision import is_vision_key
+
 DECODER_PREFIX = "internlm_model."
-VISION_PREFIXES = (
-    "visual_encoder.",
-    "ln_vision.",
-    "Qformer.",
-    "query_tokens",
-    "internlm_proj.",
-    "flag_image_start",
-    "flag_image_end",
-)
 # Buffers the decoder recomputes (rotary inverse frequencies are a function of head_dim and the base).
 RECOMPUTED_SUFFIXES = (".rotary_emb.inv_freq",)
 GPTQ_SUFFIXES = (".qweight", ".qzeros", ".scales", ".g_idx")
@@ -110,7 +103,7 @@ def split_state(state: dict[str, torch.Tensor]) -> SplitState:
         if name.startswith(DECODER_PREFIX):
             if not name.endswith(RECOMPUTED_SUFFIXES):
                 split.decoder[name[len(DECODER_PREFIX) :]] = tensor
-        elif name.startswith(VISION_PREFIXES):
+        elif is_vision_key(name):
             split.vision[name] = tensor
         else:
             split.other[name] = tensor

@@ -4,7 +4,7 @@ Why this pair: captions in the seed's composition are Chinese (its prompts are C
 shared/reference/xcomposer.md §3), and English must work too. Chinese-CLIP's text tower is RoBERTa-wwm-ext-base
 (BERT layout, 21128-piece Chinese BERT WordPiece vocabulary, which also holds lower-cased English word pieces).
 Licence: the OFA-Sys/Chinese-CLIP code is MIT (MIT-LICENSE.txt); the Hugging Face port in transformers is
-Apache-2.0; the model card carries no separate weight licence tag (checked 2026-12, see README-vision.md).
+Apache-2.0; the model card carries no separate weight licence tag (checked 2026-12, see README.md §5).
 
 Structure and parameter names are those of transformers' ``ChineseCLIPModel`` (``modeling_chinese_clip.py``), the
 layout of the checkpoint's ``pytorch_model.bin``:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import importlib
 import json
 import os
 import pathlib
@@ -24,7 +23,7 @@ from typing import Optional
 
 import torch
 
-from xcomposer7b import facts, lora, pbtxt
+from xcomposer7b import clip, facts, lora, pbtxt
 from xcomposer7b.checkpoint import (
     Checkpoint,
     CheckpointError,
@@ -36,6 +35,7 @@ from xcomposer7b.checkpoint import (
 )
 from xcomposer7b.internlm import InternLMConfig, InternLMForCausalLM
 from xcomposer7b.tokenizer import Tokenizer
+from xcomposer7b.vision_convert import write_vision_encoder
 
 CONVERTER_VERSION = 1
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
@@ -230,21 +230,15 @@ def copy_package(target: pathlib.Path) -> None:
 
 
 def write_vision(out: pathlib.Path, vision: dict, progress: Progress) -> None:
-    try:
-        vision_convert = importlib.import_module("xcomposer7b.vision_convert")
-    except ModuleNotFoundError as missing:
-        if missing.name != "xcomposer7b.vision_convert":
-            raise
-        progress("vision_encoder SKIPPED: xcomposer7b.vision_convert is not installed next to this converter")
-        return
-    written = vision_convert.write_vision_encoder(vision, out / "vision_encoder", progress)
+    if not vision:
+        raise CheckpointError("no vision tensors (visual_encoder.*, Qformer.*, ...): the image side cannot be written")
+    written = write_vision_encoder(vision, out / "vision_encoder", progress)
     progress(f"vision_encoder: {len(written)} files")
 
 
 def write_embedders(out: pathlib.Path, embedder_checkpoint: Optional[pathlib.Path], progress: Progress) -> None:
     if embedder_checkpoint is None:
         return
-    clip = importlib.import_module("xcomposer7b.clip")
     clip.write_embedders(embedder_checkpoint, out, progress)
 
 

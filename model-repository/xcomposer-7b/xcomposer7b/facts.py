@@ -53,18 +53,21 @@ META_INSTRUCTION = (
 USER_PREFIX = " <|User|>:"
 USER_SUFFIX = "\n" + EOH_TOKEN
 ASSISTANT_PREFIX = " <|Bot|>:"
-ASSISTANT_SUFFIX = EOA_TOKEN + "\n"
+# A past answer ends with eoa and the next turn follows at once (the web demo's sep2; no newline in the seed).
+ASSISTANT_SUFFIX = EOA_TOKEN
 
 # The five composition prompts of the seed's web demo (article, spotting, captioning, caption history, selection).
 COMPOSITION_WRITE = "根据给定标题写一个图文并茂，不重复的文章：{title}"
 COMPOSITION_SPOT = '给定文章"{article}" 根据上述文章，选择适合插入图像的{count}行 '
 COMPOSITION_SPOT_ANSWER_PREFIX = "适合插入图像的行是"
-COMPOSITION_CAPTION = '给定文章"{article}" {previous}给出适合在<Seg{pos}>后插入的图像对应的标题。'
+# The seed's captioning prompt alone has a space after ' <|User|>:' and ' <|Bot|>:' and before '\n<eoh>'.
+COMPOSITION_CAPTION = ' 给定文章"{article}" {previous}给出适合在<Seg{pos}>后插入的图像对应的标题。 '
 COMPOSITION_CAPTION_PREVIOUS = '现在<Seg{pos}>后插入图像对应的标题是"{caption}"，'
-COMPOSITION_CAPTION_ANSWER_PREFIX = '标题是"'
+COMPOSITION_CAPTION_ANSWER_PREFIX = ' 标题是"'
+# Ends with one newline: the user suffix adds the second ("...D.<ImageHere>\n\n<TOKENS_UNUSED_0>" in the seed).
 COMPOSITION_SELECT = (
     "根据给定上下文和候选图像，选择合适的配图：{context}\n\n"
-    "候选图像包括: A.<ImageHere>\nB.<ImageHere>\nC.<ImageHere>\nD.<ImageHere>\n\n"
+    "候选图像包括: A.<ImageHere>\nB.<ImageHere>\nC.<ImageHere>\nD.<ImageHere>\n"
 )
 COMPOSITION_SELECT_ANSWER_PREFIX = "最合适的图是"
 

@@ -12,6 +12,8 @@ from typing import Any, Mapping, Sequence, TypeVar
 
 import torch
 
+from xcomposer7b.pbtxt import quote
+
 
 def write_bytes_atomically(path: pathlib.Path, data: bytes) -> pathlib.Path:
     """Write via a temporary file in the same folder and rename, so a crash never leaves a half-written file.
@@ -58,10 +60,6 @@ def half_precision(state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]
     }
 
 
-def _quoted(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
 def _dims(dims: Sequence[int]) -> str:
     return "[ " + ", ".join(str(d) for d in dims) + " ]"
 
@@ -79,14 +77,14 @@ def model_config_pbtxt(
 ) -> str:
     """A batched python-backend ``config.pbtxt``; ``inputs``/``outputs`` are ``(name, TYPE_*, dims)``."""
     lines = [f"# {line}" for line in comment.splitlines()]
-    lines += [f"name: {_quoted(name)}", 'backend: "python"', f"max_batch_size: {max_batch_size}"]
+    lines += [f"name: {quote(name)}", 'backend: "python"', f"max_batch_size: {max_batch_size}"]
     for section, tensors in (("input", inputs), ("output", outputs)):
-        entries = [f"  {{ name: {_quoted(n)} data_type: {t} dims: {_dims(d)} }}" for n, t, d in tensors]
+        entries = [f"  {{ name: {quote(n)} data_type: {t} dims: {_dims(d)} }}" for n, t, d in tensors]
         lines += [f"{section} [", ",\n".join(entries), "]"]
     lines.append(f"instance_group [ {{ count: 1 kind: {kind} }} ]")
     lines.append(f"dynamic_batching {{ max_queue_delay_microseconds: {max_queue_delay_microseconds} }}")
     for key, value in parameters.items():
-        lines.append(f"parameters {{ key: {_quoted(key)} value: {{ string_value: {_quoted(value)} }} }}")
+        lines.append(f"parameters {{ key: {quote(key)} value: {{ string_value: {quote(value)} }} }}")
     return "\n".join(lines) + "\n"
 
 

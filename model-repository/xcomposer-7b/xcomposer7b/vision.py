@@ -20,16 +20,17 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from xcomposer7b import facts
 from xcomposer7b.layers import BertAttention, BertIntermediate, BertResidualOutput, attention, load_exactly
 from xcomposer7b.layers import merge_heads
 from xcomposer7b.repo_files import config_from_json, config_to_json, csv
 
 # Preprocessing of the seed (``vis_processor``): Resize((224, 224), BICUBIC) — exact size, no crop, aspect not kept —
-# ToTensor (pixels to [0, 1]), Normalize with the OpenAI CLIP mean/std.
-IMAGE_SIZE = 224
+# ToTensor (pixels to [0, 1]), Normalize with the OpenAI CLIP mean/std. The numbers live in facts.py.
+IMAGE_SIZE = facts.IMAGE_SIZE
 RESIZE_MODE = "bicubic"
-IMAGE_MEAN = (0.48145466, 0.4578275, 0.40821073)
-IMAGE_STD = (0.26862954, 0.26130258, 0.27577711)
+IMAGE_MEAN = facts.IMAGE_MEAN
+IMAGE_STD = facts.IMAGE_STD
 
 # Top-level names of the vision part in the released checkpoint; everything else there belongs to the decoder.
 VISION_KEY_PREFIXES = (
@@ -69,8 +70,8 @@ class VisionConfig:
     qformer_eps: float = 1e-12
     qformer_max_positions: int = 512  # only sizes the saved ``position_ids`` buffer
     cross_attention_freq: int = 2
-    num_query_tokens: int = 64
-    llm_hidden: int = 4096
+    num_query_tokens: int = facts.NUM_QUERY_TOKENS
+    llm_hidden: int = facts.HIDDEN_SIZE
     image_mean: tuple[float, float, float] = IMAGE_MEAN
     image_std: tuple[float, float, float] = IMAGE_STD
 
@@ -107,6 +108,7 @@ class VisionConfig:
         """
         pos_embed, patch = state["visual_encoder.pos_embed"], state["visual_encoder.patch_embed.proj.weight"]
         queries, tiny = state["query_tokens"], VisionConfig.tiny()
+        positions = state.get("Qformer.bert.embeddings.position_ids")  # an unused buffer newer exports drop
         vit_width, qformer_hidden = pos_embed.shape[-1], queries.shape[-1]
         qformer_layers = _count(state, "Qformer.bert.encoder.layer.")
         cross = sorted({int(k.split(".")[4]) for k in state if ".crossattention." in k})
@@ -121,7 +123,7 @@ class VisionConfig:
             qformer_layers=qformer_layers,
             qformer_heads=qformer_hidden // 64 if qformer_hidden % 64 == 0 else tiny.qformer_heads,
             qformer_intermediate=state["Qformer.bert.encoder.layer.0.intermediate_query.dense.weight"].shape[0],
-            qformer_max_positions=state["Qformer.bert.embeddings.position_ids"].shape[-1],
+            qformer_max_positions=positions.shape[-1] if positions is not None else VisionConfig.qformer_max_positions,
             cross_attention_freq=cross[1] if len(cross) > 1 else qformer_layers,
             num_query_tokens=queries.shape[1],
             llm_hidden=state["flag_image_start"].shape[-1],
