@@ -95,6 +95,9 @@ class PropertyNamesTests {
                 .isTrue();
         assertThat(catalog("cpu-inference-server").accepts("XCOMPOSER_SERVER_MAXCONCURRENTGENERATIONS"))
                 .isTrue();
+        // docs/operations.md names the underscore form, which Spring also binds (its legacy mapping of dashes).
+        assertThat(catalog("composition-service").accepts("XCOMPOSER_COMPOSITION_LEASE_REPLICA_ID"))
+                .isTrue();
     }
 
     /** Module to the names its compose service sets: environment keys and secrets (config-tree file names). */
