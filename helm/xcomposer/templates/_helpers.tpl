@@ -70,7 +70,7 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{/* Token, Redis and model-server addresses of the services behind the gateway. */}}
 {{- define "xcomposer.serviceEnv" -}}
 {{ include "xcomposer.securityEnv" . }}
-{{ include "xcomposer.redisEnv" . }}
+{{ include "xcomposer.redisEnv" . | trim }}
 - name: XCOMPOSER_INFERENCE_HOST
   value: {{ include "xcomposer.modelServerHost" . }}
 - name: XCOMPOSER_INFERENCE_PORT
@@ -79,7 +79,7 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 
 {{/* Where Redis is: the release's own, Sentinel, Cluster or a standalone address (Spring Boot's properties). */}}
 {{- define "xcomposer.redisEnv" -}}
-{{- $r := .Values.externalRedis }}
+{{- $r := .Values.externalRedis -}}
 {{- if .Values.redis.enabled }}
 - name: SPRING_DATA_REDIS_HOST
   value: {{ include "xcomposer.componentName" (dict "root" . "component" "redis") }}

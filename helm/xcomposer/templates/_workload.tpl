@@ -37,7 +37,9 @@ spec:
       automountServiceAccountToken: false
       securityContext:
         {{- toYaml .root.Values.podSecurityContext | nindent 8 }}
-      {{- include "xcomposer.scheduling" (dict "root" .root "values" .values) | nindent 6 }}
+      {{- with include "xcomposer.scheduling" (dict "root" .root "values" .values) }}
+      {{- . | nindent 6 }}
+      {{- end }}
       {{- with .initContainers }}
       initContainers:
         {{- . | nindent 8 }}
