@@ -1,5 +1,7 @@
 package io.xcomposer.comprehension.chat;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
@@ -144,11 +146,8 @@ class ChatResponder {
         if (last == null) {
             return ChatCompletion.Usage.of(0, 0);
         }
-        return ChatCompletion.Usage.of(orZero(last.promptTokens()), orZero(last.completionTokens()));
-    }
-
-    private static int orZero(@Nullable Integer value) {
-        return value == null ? 0 : value;
+        return ChatCompletion.Usage.of(
+                requireNonNullElse(last.promptTokens(), 0), requireNonNullElse(last.completionTokens(), 0));
     }
 
     /** The text so far and the final chunk once seen. */
