@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNullElse;
 
 import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.error.ErrorResponse;
+import io.xcomposer.common.sse.ServerSentEvents;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -31,8 +32,6 @@ import tools.jackson.databind.ObjectMapper;
 class ChatResponder {
 
     private static final Logger log = LoggerFactory.getLogger(ChatResponder.class);
-
-    private static final String DONE = "[DONE]";
 
     private final ObjectMapper json;
 
@@ -63,29 +62,18 @@ class ChatResponder {
     Flux<ServerSentEvent<String>> stream(ChatRun run, boolean includeUsage) {
         return Flux.defer(() -> {
             AtomicBoolean started = new AtomicBoolean();
-            Sinks.Empty<Void> finished = Sinks.empty();
             Flux<ServerSentEvent<String>> events = run.chunks()
                     .index()
                     .concatMap(indexed ->
                             Flux.fromIterable(events(run, indexed.getT1() == 0, indexed.getT2(), includeUsage)))
-                    .concatWith(Mono.just(DONE))
-                    .map(ChatResponder::event)
-                    .doFinally(signal -> finished.tryEmitEmpty());
-            Flux<ServerSentEvent<String>> keepAlives = Flux.interval(this.keepAlive, this.keepAlive)
-                    .onBackpressureDrop()
-                    .map(tick -> ServerSentEvent.<String>builder()
-                            .comment("keep-alive")
-                            .build())
-                    .takeUntilOther(finished.asMono());
-            return events.mergeWith(keepAlives)
+                    .map(ServerSentEvents::data)
+                    .concatWith(Mono.just(ServerSentEvents.done()));
+            return ServerSentEvents.withKeepAlive(events, this.keepAlive)
                     .doOnNext(sent -> started.set(true))
-                    .onErrorResume(error ->
-                            started.get() ? Flux.just(event(errorEvent(error)), event(DONE)) : Flux.error(error));
+                    .onErrorResume(error -> started.get()
+                            ? ServerSentEvents.errorThenDone(errorBody(error), this.json)
+                            : Flux.error(error));
         });
-    }
-
-    private static ServerSentEvent<String> event(String data) {
-        return ServerSentEvent.builder(data).build();
     }
 
     private List<String> events(ChatRun run, boolean first, GenerationChunk chunk, boolean includeUsage) {
@@ -127,14 +115,14 @@ class ChatResponder {
                 run.conversationId()));
     }
 
-    private String errorEvent(Throwable error) {
+    private ErrorResponse errorBody(Throwable error) {
         ApiException api = ApiErrors.toApiException(error);
         if (ApiErrors.isUnexpected(error)) {
             log.error("chat stream failed unexpectedly", error);
         } else {
             log.debug("chat stream ended with {}: {}", api.code(), error.getMessage());
         }
-        return this.json.writeValueAsString(api.toResponse());
+        return api.toResponse();
     }
 
     /** OpenAI knows {@code stop} and {@code length}; the server's {@code cancelled} only reaches us on shutdown. */
