@@ -14,10 +14,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The gateway. {@code java -jar gateway.jar --create-key=NAME} creates an API key in the configured Redis, prints
  * it and exits (no web server), for operators without the admin token at hand. The error shape, its handler and
- * {@code X-Request-Id} come from platform-common's auto-configuration.
+ * {@code X-Request-Id} come from platform-web's auto-configuration.
  */
-// platform-common brings inference-client along; the gateway owns no model, so no Triton channel and its meters.
-@SpringBootApplication(excludeName = "io.xcomposer.inference.client.config.InferenceClientAutoConfiguration")
+@SpringBootApplication
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayApplication {
 

@@ -1,5 +1,6 @@
 package io.xcomposer.composition.events;
 
+import io.xcomposer.common.sse.ServerSentEvents;
 import io.xcomposer.composition.article.CompositionEvent;
 import io.xcomposer.composition.compose.CompositionService;
 import io.xcomposer.composition.config.CompositionProperties;
@@ -45,15 +46,9 @@ class EventStreamController {
         long from = lastEventId != null ? lastEventId : after != null ? after : 0;
         return this.compositions
                 .find(id)
-                .thenMany(Flux.defer(() -> this.follower.follow(id, from).map(EventStreamController::toSse)))
-                .publish(events -> Flux.merge(events, keepAlive().takeUntilOther(events.then())));
-    }
-
-    private Flux<ServerSentEvent<String>> keepAlive() {
-        return Flux.interval(this.properties.keepAlive())
-                .onBackpressureDrop()
-                .map(tick ->
-                        ServerSentEvent.<String>builder().comment("keep-alive").build());
+                .thenMany(Flux.defer(() -> ServerSentEvents.withKeepAlive(
+                        this.follower.follow(id, from).map(EventStreamController::toSse),
+                        this.properties.keepAlive())));
     }
 
     private static ServerSentEvent<String> toSse(CompositionEvent event) {

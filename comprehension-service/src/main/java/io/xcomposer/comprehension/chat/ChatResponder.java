@@ -1,7 +1,11 @@
 package io.xcomposer.comprehension.chat;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.error.ErrorResponse;
+import io.xcomposer.common.sse.ServerSentEvents;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import java.time.Duration;
@@ -15,7 +19,6 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -29,8 +32,6 @@ import tools.jackson.databind.ObjectMapper;
 class ChatResponder {
 
     private static final Logger log = LoggerFactory.getLogger(ChatResponder.class);
-
-    private static final String DONE = "[DONE]";
 
     private final ObjectMapper json;
 
@@ -61,29 +62,18 @@ class ChatResponder {
     Flux<ServerSentEvent<String>> stream(ChatRun run, boolean includeUsage) {
         return Flux.defer(() -> {
             AtomicBoolean started = new AtomicBoolean();
-            Sinks.Empty<Void> finished = Sinks.empty();
             Flux<ServerSentEvent<String>> events = run.chunks()
                     .index()
                     .concatMap(indexed ->
                             Flux.fromIterable(events(run, indexed.getT1() == 0, indexed.getT2(), includeUsage)))
-                    .concatWith(Mono.just(DONE))
-                    .map(ChatResponder::event)
-                    .doFinally(signal -> finished.tryEmitEmpty());
-            Flux<ServerSentEvent<String>> keepAlives = Flux.interval(this.keepAlive, this.keepAlive)
-                    .onBackpressureDrop()
-                    .map(tick -> ServerSentEvent.<String>builder()
-                            .comment("keep-alive")
-                            .build())
-                    .takeUntilOther(finished.asMono());
-            return events.mergeWith(keepAlives)
+                    .map(ServerSentEvents::data)
+                    .concatWith(Mono.just(ServerSentEvents.done()));
+            return ServerSentEvents.withKeepAlive(events, this.keepAlive)
                     .doOnNext(sent -> started.set(true))
-                    .onErrorResume(error ->
-                            started.get() ? Flux.just(event(errorEvent(error)), event(DONE)) : Flux.error(error));
+                    .onErrorResume(error -> started.get()
+                            ? ServerSentEvents.errorThenDone(errorBody(error), this.json)
+                            : Flux.error(error));
         });
-    }
-
-    private static ServerSentEvent<String> event(String data) {
-        return ServerSentEvent.builder(data).build();
     }
 
     private List<String> events(ChatRun run, boolean first, GenerationChunk chunk, boolean includeUsage) {
@@ -125,14 +115,14 @@ class ChatResponder {
                 run.conversationId()));
     }
 
-    private String errorEvent(Throwable error) {
+    private ErrorResponse errorBody(Throwable error) {
         ApiException api = ApiErrors.toApiException(error);
         if (ApiErrors.isUnexpected(error)) {
             log.error("chat stream failed unexpectedly", error);
         } else {
             log.debug("chat stream ended with {}: {}", api.code(), error.getMessage());
         }
-        return this.json.writeValueAsString(api.toResponse());
+        return api.toResponse();
     }
 
     /** OpenAI knows {@code stop} and {@code length}; the server's {@code cancelled} only reaches us on shutdown. */
@@ -144,11 +134,8 @@ class ChatResponder {
         if (last == null) {
             return ChatCompletion.Usage.of(0, 0);
         }
-        return ChatCompletion.Usage.of(orZero(last.promptTokens()), orZero(last.completionTokens()));
-    }
-
-    private static int orZero(@Nullable Integer value) {
-        return value == null ? 0 : value;
+        return ChatCompletion.Usage.of(
+                requireNonNullElse(last.promptTokens(), 0), requireNonNullElse(last.completionTokens(), 0));
     }
 
     /** The text so far and the final chunk once seen. */

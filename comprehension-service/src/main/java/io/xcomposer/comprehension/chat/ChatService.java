@@ -1,5 +1,7 @@
 package io.xcomposer.comprehension.chat;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.StoredImage;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
@@ -251,8 +253,8 @@ public class ChatService {
             this.metrics.finished(
                     Duration.ofNanos(now - request.arrivalNanos),
                     String.valueOf(chunk.finishReason()),
-                    orZero(chunk.promptTokens()),
-                    orZero(chunk.completionTokens()),
+                    requireNonNullElse(chunk.promptTokens(), 0),
+                    requireNonNullElse(chunk.completionTokens(), 0),
                     request.sourced.size());
         }
     }
@@ -276,10 +278,6 @@ public class ChatService {
             finished.add(new ConversationTurn(turn.text(), images, turn.answer() != null ? turn.answer() : answer));
         }
         return this.conversations.append(request.conversation, finished);
-    }
-
-    private static int orZero(@Nullable Integer value) {
-        return value == null ? 0 : value;
     }
 
     /** The inputs of one request, resolved. */

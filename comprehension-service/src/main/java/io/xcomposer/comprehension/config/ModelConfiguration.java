@@ -1,7 +1,5 @@
 package io.xcomposer.comprehension.config;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.xcomposer.common.health.ModelServerWatch;
 import io.xcomposer.common.health.RequiredModels;
 import io.xcomposer.inference.client.TritonClient;
@@ -14,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -97,6 +96,6 @@ class ModelConfiguration {
         config.getParametersMap().forEach((key, value) -> parameters.put(key, value.getStringValue()));
         String identity = config.getName() + "|" + versions + "|" + config.getInputList() + "|" + config.getOutputList()
                 + "|" + parameters + "|" + PREPROCESSING_VERSION;
-        return ImagePreprocessor.sha256(identity.getBytes(UTF_8)).substring(0, 16);
+        return DigestUtils.sha256Hex(identity).substring(0, 16);
     }
 }

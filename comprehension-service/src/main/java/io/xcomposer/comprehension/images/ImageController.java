@@ -3,6 +3,7 @@ package io.xcomposer.comprehension.images;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.ImageValidator;
+import io.xcomposer.common.web.DataBuffers;
 import io.xcomposer.inference.client.image.ImageFormat;
 import io.xcomposer.inference.client.image.ImageInfo;
 import java.time.Duration;
@@ -52,12 +53,7 @@ class ImageController {
                         return Mono.error(ApiException.badRequest(
                                 "missing_file", "Send the image as a multipart file part named 'file'.", "file"));
                     }
-                    return DataBufferUtils.join(file.content()).map(buffer -> {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        DataBufferUtils.release(buffer);
-                        return bytes;
-                    });
+                    return DataBufferUtils.join(file.content()).map(DataBuffers::readAndRelease);
                 })
                 .flatMap(bytes -> store(bytes, "file"));
     }

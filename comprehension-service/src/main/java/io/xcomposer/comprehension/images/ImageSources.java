@@ -5,7 +5,7 @@ import io.xcomposer.common.fetch.SafeImageFetcher;
 import io.xcomposer.common.images.Base64Images;
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -55,7 +55,7 @@ public class ImageSources {
     }
 
     private static SourcedImage fromBytes(byte[] bytes, boolean stored, String param) {
-        return new SourcedImage(ImagePreprocessor.sha256(bytes), bytes, stored, param);
+        return new SourcedImage(DigestUtils.sha256Hex(bytes), bytes, stored, param);
     }
 
     private static ApiException withParam(ApiException error, String param) {

@@ -1,5 +1,6 @@
 package io.xcomposer.gateway.chat;
 
+import io.xcomposer.common.web.DataBuffers;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -71,7 +72,7 @@ public class ChatCompletionsHandler {
     public Mono<ServerResponse> create(ServerRequest request) {
         ServerWebExchange exchange = request.exchange();
         return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), maxBody)
-                .map(ChatCompletionsHandler::bytes)
+                .map(DataBuffers::readAndRelease)
                 .defaultIfEmpty(new byte[0])
                 .map(bytes -> ChatRequest.parse(json, bytes, models))
                 .flatMap(chat -> chat.stream() ? stream(exchange, chat) : complete(exchange, chat))
@@ -88,7 +89,7 @@ public class ChatCompletionsHandler {
                         json.writeValueAsBytes(chat.body()),
                         BYTES)
                 .flatMap(entity -> DataBufferUtils.join(entity.getBody())
-                        .map(ChatCompletionsHandler::bytes)
+                        .map(DataBuffers::readAndRelease)
                         .timeout(comprehension.http().requestTimeout())
                         .map(body -> respondWhole(entity, body)))
                 .flatMap(answer ->
@@ -158,13 +159,6 @@ public class ChatCompletionsHandler {
                 .contentType(type == null ? MediaType.APPLICATION_JSON : type)
                 .bodyValue(body);
         return new Answer(new String(body, StandardCharsets.UTF_8), response);
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        byte[] bytes = new byte[buffer.readableByteCount()];
-        buffer.read(bytes);
-        DataBufferUtils.release(buffer);
-        return bytes;
     }
 
     private record Answer(String text, Mono<ServerResponse> response) {}

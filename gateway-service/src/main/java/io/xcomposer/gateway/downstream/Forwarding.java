@@ -23,7 +23,7 @@ public final class Forwarding {
      * (owner of conversations and jobs). The client's secret is never forwarded.
      */
     public static Consumer<HttpHeaders> baseHeaders(ServerWebExchange exchange) {
-        String set = exchange.getAttribute(RequestId.KEY); // by platform-common's RequestIdFilter
+        String set = exchange.getAttribute(RequestId.KEY); // by platform-web's RequestIdFilter
         String requestId = set != null ? set : RequestId.generate();
         ApiKey key = exchange.getAttribute(ApiKeyFilter.ATTRIBUTE);
         return headers -> {

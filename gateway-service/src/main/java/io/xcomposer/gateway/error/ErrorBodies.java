@@ -2,13 +2,15 @@ package io.xcomposer.gateway.error;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ErrorResponse;
+import io.xcomposer.common.sse.ServerSentEvents;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Error bodies the gateway writes itself rather than through the exception handler: error events inside a running
- * SSE stream, and downstream error bodies relayed to the client. Both use platform-common's {@link ErrorResponse}.
+ * SSE stream (framed by platform-web's {@link ServerSentEvents}), and downstream error bodies relayed to the client,
+ * both in platform-web's {@link ErrorResponse}.
  */
 public final class ErrorBodies {
 
@@ -17,7 +19,7 @@ public final class ErrorBodies {
     private ErrorBodies() {}
 
     public static String json(String message, String type, @Nullable String code, @Nullable String param) {
-        return JSON.writeValueAsString(ErrorResponse.of(message, type, param, code));
+        return ServerSentEvents.errorData(ErrorResponse.of(message, type, param, code), JSON);
     }
 
     /**

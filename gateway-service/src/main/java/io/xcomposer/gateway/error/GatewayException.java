@@ -6,10 +6,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /**
- * The gateway's errors that platform-common's {@link ApiException} factories do not cover: 401s, 504
+ * The gateway's errors that platform-web's {@link ApiException} factories do not cover: 401s, 504
  * {@code upstream_timeout}, and 429/503 with the gateway's own codes ({@code tokens_exceeded}, {@code overloaded},
  * {@code auth_unavailable}, {@code upstream_*}) and a {@code Retry-After}. Rendered like every other
- * {@link ApiException} by platform-common's {@code ApiExceptionHandler}.
+ * {@link ApiException} by platform-web's {@code ApiExceptionHandler}.
  */
 public final class GatewayException extends ApiException {
 

@@ -4,6 +4,7 @@ import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.ImageStoreProperties;
 import io.xcomposer.common.images.ImageValidator;
 import io.xcomposer.common.security.ServiceToken;
+import io.xcomposer.common.web.config.ServiceSecurityAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -2,13 +2,13 @@ package io.xcomposer.common.images;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.inference.client.image.ImageInfo;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
@@ -96,7 +96,7 @@ public class ImageStore {
                     param));
         }
         return this.validator.validate(bytes, param).flatMap(info -> {
-            String sha256 = ImagePreprocessor.sha256(bytes);
+            String sha256 = DigestUtils.sha256Hex(bytes);
             StoredImage image = new StoredImage(idOf(sha256), sha256, bytes);
             return this.redis
                     .opsForValue()
@@ -114,7 +114,7 @@ public class ImageStore {
         return this.redis
                 .opsForValue()
                 .get(key(id))
-                .map(bytes -> new StoredImage(id, ImagePreprocessor.sha256(bytes), bytes))
+                .map(bytes -> new StoredImage(id, DigestUtils.sha256Hex(bytes), bytes))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound(
                         "image_not_found",
                         "No uploaded image has the id '" + id + "'; it may have expired. Upload it again.",

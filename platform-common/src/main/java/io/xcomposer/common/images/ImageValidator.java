@@ -1,6 +1,6 @@
 package io.xcomposer.common.images;
 
-import io.xcomposer.common.error.ApiErrors;
+import io.xcomposer.common.inference.InferenceErrors;
 import io.xcomposer.inference.client.image.ImageInfo;
 import io.xcomposer.inference.client.image.ImageLimits;
 import io.xcomposer.inference.client.image.ImagePreprocessor;
@@ -28,7 +28,7 @@ public class ImageValidator {
         try {
             return ImagePreprocessor.inspect(bytes, this.limits);
         } catch (ImageRejectedException rejected) {
-            throw ApiErrors.rejectedImage(rejected, param);
+            throw InferenceErrors.rejectedImage(rejected, param);
         }
     }
 

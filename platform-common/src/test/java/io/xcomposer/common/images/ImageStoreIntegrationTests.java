@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
 import io.xcomposer.testsupport.RedisServerProcess;
 import java.time.Duration;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class ImageStoreIntegrationTests {
 
         StoredImage stored = this.store.put(bytes, "image").block(WAIT);
 
-        String sha256 = ImagePreprocessor.sha256(bytes);
+        String sha256 = DigestUtils.sha256Hex(bytes);
         assertThat(stored.id()).isEqualTo("img_" + sha256.substring(0, 24)).matches("img_[0-9a-f]{24}");
         assertThat(stored.sha256()).isEqualTo(sha256);
         long ttl = Long.parseLong(redis.command("TTL", "xc:img:" + stored.id()).substring(1));
@@ -64,7 +64,7 @@ class ImageStoreIntegrationTests {
     @Test
     void withADeploymentSecretIdsCannotBeComputedFromTheBytes() {
         byte[] bytes = ImageValidatorTests.png(9, 7);
-        String sha256 = ImagePreprocessor.sha256(bytes);
+        String sha256 = DigestUtils.sha256Hex(bytes);
         ImageStore keyed = new ImageStore(
                 connectionFactory, PROPERTIES, new ImageValidator(PROPERTIES.limits()), "st-deployment-secret");
         ImageStore sameDeployment = new ImageStore(
@@ -127,7 +127,7 @@ class ImageStoreIntegrationTests {
 
         assertThat(refused.code()).isEqualTo("unsupported_image_format");
         assertThat(refused.param()).isEqualTo("user_images[0]");
-        String id = this.store.idOf(ImagePreprocessor.sha256(svg));
+        String id = this.store.idOf(DigestUtils.sha256Hex(svg));
         assertThat(redis.command("EXISTS", "xc:img:" + id)).isEqualTo(":0");
     }
 }

@@ -1,7 +1,7 @@
 package io.xcomposer.retrieval.embedding;
 
-import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.common.health.ModelServerWatch;
+import io.xcomposer.common.inference.InferenceErrors;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.image.ImageLimits;
@@ -74,7 +74,7 @@ public class EmbeddingService {
     /** {@link #preprocess(byte[])}, a refusal answered as a client error naming {@code param}. */
     public Mono<PreprocessedImage> preprocess(byte[] bytes, String param) {
         return preprocess(bytes)
-                .onErrorMap(ImageRejectedException.class, rejected -> ApiErrors.rejectedImage(rejected, param));
+                .onErrorMap(ImageRejectedException.class, rejected -> InferenceErrors.rejectedImage(rejected, param));
     }
 
     /** Decodes, checks and preprocesses untrusted bytes off the event loop; fails with ImageRejectedException. */

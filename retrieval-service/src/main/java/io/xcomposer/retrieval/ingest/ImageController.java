@@ -2,6 +2,7 @@ package io.xcomposer.retrieval.ingest;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ErrorResponse;
+import io.xcomposer.common.web.DataBuffers;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import io.xcomposer.retrieval.index.IndexSynchronizer;
@@ -154,12 +155,7 @@ class ImageController {
         ImageAttributes attributes = ImageAttributes.of(field(parts.getFirst("caption")), tags, metadata);
         long limit = this.properties.maxImageBytes().toBytes();
         return DataBufferUtils.join(file.content(), Math.toIntExact(Math.min(Integer.MAX_VALUE, limit)))
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return new Candidate(bytes, attributes);
-                });
+                .map(buffer -> new Candidate(DataBuffers.readAndRelease(buffer), attributes));
     }
 
     private Map<String, Object> parseMetadata(String text) {

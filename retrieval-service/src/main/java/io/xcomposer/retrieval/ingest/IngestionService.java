@@ -3,7 +3,6 @@ package io.xcomposer.retrieval.ingest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.common.error.ApiErrors;
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.catalog.ImageRecord;
@@ -13,6 +12,7 @@ import io.xcomposer.retrieval.index.IndexSynchronizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -70,7 +70,7 @@ public class IngestionService {
     }
 
     private Mono<Step> classify(Candidate candidate) {
-        String sha256 = ImagePreprocessor.sha256(candidate.bytes());
+        String sha256 = DigestUtils.sha256Hex(candidate.bytes());
         return this.catalog
                 .find(NewImage.idFor(sha256), false)
                 .map(Step::existing)

@@ -7,15 +7,13 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * Turns untrusted image bytes into a vision model's {@code pixel_values}, as the model's {@link VisionSpec} says:
@@ -55,7 +53,7 @@ public final class ImagePreprocessor {
         int size = this.spec.imageSize();
         RgbPixels resized = BicubicResampler.resize(upright, size, size);
         return new PreprocessedImage(
-                normalise(resized), size, sha256(imageBytes), format, upright.width(), upright.height());
+                normalise(resized), size, DigestUtils.sha256Hex(imageBytes), format, upright.width(), upright.height());
     }
 
     /**
@@ -76,16 +74,6 @@ public final class ImagePreprocessor {
                     "image has " + imageBytes.length + " bytes, at most " + limits.maxBytes() + " are accepted");
         }
         return ImageFormat.sniff(imageBytes);
-    }
-
-    /** Hex SHA-256 of the bytes, for caching results per image. */
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException unreachable) {
-            // Every Java platform must provide SHA-256.
-            throw new IllegalStateException(unreachable);
-        }
     }
 
     private static RgbPixels decode(byte[] imageBytes, ImageFormat format, ImageLimits limits) {

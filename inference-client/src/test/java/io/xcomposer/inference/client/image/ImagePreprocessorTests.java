@@ -13,8 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -197,9 +199,12 @@ class ImagePreprocessorTests {
     }
 
     @Test
-    void sha256_isTheHexDigestOfTheBytes() {
-        assertThat(ImagePreprocessor.sha256("abc".getBytes(StandardCharsets.US_ASCII)))
-                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    void sha256_isTheHexDigestOfTheOriginalBytes() throws Exception {
+        byte[] png = encode(solid(8, 8, Color.WHITE), "png");
+
+        assertThat(this.preprocessor.preprocess(png).sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(png)));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.xcomposer.common.config;
+package io.xcomposer.common.web.config;
 
 import io.xcomposer.common.security.ServiceAuthFilter;
 import io.xcomposer.common.security.ServiceSecurityProperties;

@@ -3,16 +3,9 @@ package io.xcomposer.common.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
-import io.xcomposer.inference.client.error.ContextLengthExceededException;
-import io.xcomposer.inference.client.error.GrpcErrors;
-import io.xcomposer.inference.client.error.InferenceTimeoutException;
-import io.xcomposer.inference.client.error.ServerUnavailableException;
-import io.xcomposer.inference.client.image.UnsupportedImageException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -79,21 +72,6 @@ class ApiExceptionHandlerTests {
     }
 
     @Test
-    void aModelStreamCutAfterOutputIsInterruptedNotOverload() {
-        StatusRuntimeException cut =
-                Status.UNAVAILABLE.withDescription("io exception").asRuntimeException();
-
-        assertThat(body(handle(GrpcErrors.mapStreamFailure(cut, "llm", 3)))
-                        .at("/error/code")
-                        .asString())
-                .isEqualTo("model_stream_interrupted");
-        assertThat(body(handle(GrpcErrors.mapStreamFailure(cut, "llm", 0)))
-                        .at("/error/code")
-                        .asString())
-                .isEqualTo("server_is_overloaded");
-    }
-
-    @Test
     void malformedJsonIsABadRequestWithTheParserReason() {
         Throwable parseError = catchThrowable(() -> this.json.readTree("{\"messages\": [}"));
         ServerWebInputException input = new ServerWebInputException(
@@ -120,23 +98,6 @@ class ApiExceptionHandlerTests {
         assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(error.get("message").asString()).isEqualTo("Invalid type for 'temperature': expected a number.");
         assertThat(error.get("param").asString()).isEqualTo("temperature");
-    }
-
-    @Test
-    void mapsImageAndInferenceFailures() {
-        assertThat(status(new UnsupportedImageException("not a PNG, JPEG, WebP or GIF image")))
-                .isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(status(new ContextLengthExceededException("llm", "context length exceeded: prompt has 600")))
-                .isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(body(handle(new ContextLengthExceededException("llm", "x")))
-                        .at("/error/code")
-                        .asString())
-                .isEqualTo("context_length_exceeded");
-        MockServerWebExchange busy = handle(
-                new ServerUnavailableException(Status.Code.UNAVAILABLE, "llm", "full", Duration.ofSeconds(3), null));
-        assertThat(busy.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-        assertThat(busy.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("3");
-        assertThat(status(new InferenceTimeoutException("llm", "late", null))).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
     }
 
     @Test
@@ -171,8 +132,14 @@ class ApiExceptionHandlerTests {
         assertThat(ApiErrors.isUnexpected(ApiException.badRequest("x", "y"))).isFalse();
     }
 
-    private HttpStatus status(Throwable error) {
-        return HttpStatus.valueOf(handle(error).getResponse().getStatusCode().value());
+    @Test
+    void failuresOfOtherLibrariesAreMappedByTheRegisteredMappers() {
+        // TeapotMapper is registered in this module's test META-INF/services, as platform-common registers its own.
+        MockServerWebExchange exchange = handle(new TeapotMapper.Teapot());
+
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.I_AM_A_TEAPOT);
+        assertThat(body(exchange).at("/error/code").asString()).isEqualTo("teapot");
+        assertThat(ApiErrors.isUnexpected(new TeapotMapper.Teapot())).isFalse();
     }
 
     private MockServerWebExchange handle(Throwable error) {

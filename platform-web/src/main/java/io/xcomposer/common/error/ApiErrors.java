@@ -1,22 +1,13 @@
 package io.xcomposer.common.error;
 
 import io.xcomposer.common.redis.RedisFailures;
-import io.xcomposer.inference.client.error.ContextLengthExceededException;
-import io.xcomposer.inference.client.error.InferenceException;
-import io.xcomposer.inference.client.error.InferenceTimeoutException;
-import io.xcomposer.inference.client.error.InvalidInputException;
-import io.xcomposer.inference.client.error.ModelNotFoundException;
-import io.xcomposer.inference.client.error.ServerUnavailableException;
-import io.xcomposer.inference.client.error.StreamInterruptedException;
-import io.xcomposer.inference.client.image.ImageRejectedException;
-import io.xcomposer.inference.client.image.ImageTooLargeException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -35,12 +26,19 @@ import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one mapping from any failure to an {@link ApiException}: the platform's own exceptions pass through; request
- * decoding, validation, image and inference failures get their status, type, code and a message a client can act
- * on. Anything else is a bug and becomes a 500 without internals in the message.
+ * decoding, validation and Redis failures, and those of the registered {@link ApiErrorMapper}s (image and inference
+ * failures, from platform-common), get their status, type, code and a message a client can act on. Anything else is
+ * a bug and becomes a 500 without internals in the message.
  */
 public final class ApiErrors {
 
     private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
+
+    /** The mappers on the classpath, in the order of their registration files; found once. */
+    private static final List<ApiErrorMapper> MAPPERS =
+            ServiceLoader.load(ApiErrorMapper.class, ApiErrors.class.getClassLoader()).stream()
+                    .map(ServiceLoader.Provider::get)
+                    .toList();
 
     private ApiErrors() {}
 
@@ -62,11 +60,9 @@ public final class ApiErrors {
         if (error instanceof ResponseStatusException status) {
             return fromStatus(status);
         }
-        if (error instanceof ImageRejectedException image) {
-            return rejectedImage(image, null);
-        }
-        if (error instanceof InferenceException inference) {
-            return fromInference(inference);
+        ApiException mapped = fromMappers(error);
+        if (mapped != null) {
+            return mapped;
         }
         if (RedisFailures.isUnavailable(error)) {
             return ApiException.unavailable(
@@ -82,14 +78,6 @@ public final class ApiErrors {
                 null);
     }
 
-    /** An image the checks refused, as 413 (too large) or 400, naming the request field it came from. */
-    public static ApiException rejectedImage(ImageRejectedException image, @Nullable String param) {
-        String message = "The image was refused: " + image.getMessage() + ".";
-        return image instanceof ImageTooLargeException
-                ? ApiException.payloadTooLarge(image.code(), message, param)
-                : ApiException.badRequest(image.code(), message, param);
-    }
-
     /**
      * A request field as clients spell it: the platform's JSON is snake_case, while bean validation reports the
      * Java property ({@code maxParagraphs} becomes {@code max_paragraphs}, {@code items[0].imageBase64}
@@ -103,8 +91,7 @@ public final class ApiErrors {
     public static boolean isUnexpected(Throwable error) {
         return !(error instanceof ApiException
                 || error instanceof ResponseStatusException
-                || error instanceof ImageRejectedException
-                || error instanceof InferenceException
+                || fromMappers(error) != null
                 || RedisFailures.isUnavailable(error)
                 || causedBy(error, DataBufferLimitException.class) != null);
     }
@@ -220,41 +207,14 @@ public final class ApiErrors {
         return new ApiException(httpStatus, type, code, reason, null);
     }
 
-    private static ApiException fromInference(InferenceException inference) {
-        if (inference instanceof ContextLengthExceededException) {
-            return ApiException.badRequest(
-                    "context_length_exceeded",
-                    "The prompt is longer than the model's context: " + inference.getMessage(),
-                    "messages");
+    private static @Nullable ApiException fromMappers(Throwable error) {
+        for (ApiErrorMapper mapper : MAPPERS) {
+            ApiException mapped = mapper.toApiException(error);
+            if (mapped != null) {
+                return mapped;
+            }
         }
-        if (inference instanceof ServerUnavailableException unavailable) {
-            return ApiException.unavailable(
-                    unavailable.retryAfter(), "The model server is busy or unavailable; retry later.");
-        }
-        if (inference instanceof StreamInterruptedException) {
-            return new ApiException(
-                    HttpStatus.BAD_GATEWAY,
-                    ApiException.SERVER_ERROR,
-                    "model_stream_interrupted",
-                    "The model server stopped in the middle of the answer; the answer is incomplete.",
-                    null);
-        }
-        if (inference instanceof InferenceTimeoutException) {
-            return ApiException.gatewayTimeout("The model did not answer in time.");
-        }
-        if (inference instanceof ModelNotFoundException) {
-            return ApiException.unavailable(Duration.ofSeconds(30), "The model is not loaded on the model server.");
-        }
-        if (inference instanceof InvalidInputException) {
-            return ApiException.badRequest(
-                    "invalid_model_input", "The model refused the input: " + inference.getMessage());
-        }
-        return new ApiException(
-                HttpStatus.BAD_GATEWAY,
-                ApiException.SERVER_ERROR,
-                "model_server_error",
-                "The model server failed: " + inference.getMessage(),
-                null);
+        return null;
     }
 
     private static String describe(@Nullable Class<?> type) {

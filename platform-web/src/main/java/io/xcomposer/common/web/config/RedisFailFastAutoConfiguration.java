@@ -1,4 +1,4 @@
-package io.xcomposer.common.config;
+package io.xcomposer.common.web.config;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;

@@ -1,4 +1,4 @@
-package io.xcomposer.common.config;
+package io.xcomposer.common.web.config;
 
 import io.micrometer.context.ContextRegistry;
 import io.xcomposer.common.error.ApiExceptionHandler;
