@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Each floor sits below the full run's value (model-repository/tiny/README.md, "Evaluation") by a margin for the
  * sample's noise (about 2.5 standard deviations of a 40-record rate), so only a real regression fails the build.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TinyModelEvaluationTests {
 
     private static final EvaluationPlan SAMPLE = new EvaluationPlan(20, 100, 7, 2, 300, Duration.ofSeconds(60));

@@ -15,16 +15,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +95,7 @@ class GalleryIntegrationTests {
     @Test
     void textToImage_recallAt1_chinese() {
         // Results carry the English caption; the Chinese one is in the stored metadata, looked up by id.
-        Map<String, String> chineseById = new java.util.HashMap<>();
+        Map<String, String> chineseById = new HashMap<>();
         double recall = recallAt1(
                 "caption_zh",
                 result -> chineseById.computeIfAbsent(
@@ -150,7 +155,7 @@ class GalleryIntegrationTests {
         long before = app.getBean(GalleryCatalog.class).count().block(Duration.ofSeconds(5));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Callable<Integer>> calls = new ArrayList<>();
-        Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> ids = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 8; i++) {
             calls.add(() -> {
                 var result = client.post()
@@ -246,7 +251,7 @@ class GalleryIntegrationTests {
         for (JsonNode value : response.get("data").get(0).get("embedding")) {
             norm += value.asDouble() * value.asDouble();
         }
-        assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(norm).isCloseTo(1.0, Offset.offset(1e-3));
     }
 
     @Test
@@ -313,10 +318,10 @@ class GalleryIntegrationTests {
                 .isGreaterThanOrEqualTo(gallery.size());
     }
 
-    private double recallAt1(String field, java.util.function.Function<JsonNode, String> captionOf) {
+    private double recallAt1(String field, Function<JsonNode, String> captionOf) {
         int hits = 0;
         // Every other caption as a query (the whole gallery is indexed): keeps the suite short.
-        List<JsonNode> queries = java.util.stream.IntStream.range(0, gallery.size())
+        List<JsonNode> queries = IntStream.range(0, gallery.size())
                 .filter(i -> i % 2 == 0)
                 .mapToObj(gallery::get)
                 .toList();

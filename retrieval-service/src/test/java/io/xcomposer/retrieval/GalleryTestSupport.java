@@ -14,6 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Real infrastructure for the integration tests: one redis-server process and one CPU inference server serving
@@ -87,7 +88,7 @@ final class GalleryTestSupport {
             JsonMapper json = JsonMapper.builder().build();
             List<String> lines = new ArrayList<>();
             for (JsonNode line : galleryLines(json).subList(0, count)) {
-                tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) line.deepCopy();
+                ObjectNode copy = (ObjectNode) line.deepCopy();
                 copy.put(
                         "image",
                         GALLERY.toAbsolutePath()

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -174,8 +175,7 @@ class RecoveryIntegrationTests {
         }
     }
 
-    private static JsonNode awaitJob(
-            WebTestClient client, String jobId, java.util.function.Predicate<JsonNode> condition)
+    private static JsonNode awaitJob(WebTestClient client, String jobId, Predicate<JsonNode> condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {

@@ -3,10 +3,12 @@ package io.xcomposer.testsupport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Plain HTTP calls to a service under fault, each timed and bounded: fault tests assert how fast a refusal comes,
@@ -22,7 +24,7 @@ public final class HttpProbe {
     private HttpProbe() {}
 
     /** One answer and how long it took. */
-    public record Answer(int status, String body, java.net.http.HttpHeaders headers, Duration took) {
+    public record Answer(int status, String body, HttpHeaders headers, Duration took) {
 
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
@@ -50,7 +52,7 @@ public final class HttpProbe {
      * Repeats {@code call} every 50 ms until {@code until} accepts its answer, for at most {@code within}; returns
      * that answer (its {@code took} is the time since the first try).
      */
-    public static Answer await(java.util.function.Supplier<Answer> call, Predicate<Answer> until, Duration within) {
+    public static Answer await(Supplier<Answer> call, Predicate<Answer> until, Duration within) {
         long start = System.nanoTime();
         long deadline = start + within.toNanos();
         Answer last = null;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -67,23 +68,16 @@ public final class InJvmService {
     public static void awaitGauge(
             ConfigurableApplicationContext context, String name, double atLeast, Duration timeout) {
         MeterRegistry registry = context.getBean(MeterRegistry.class);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        double value = 0;
-        while (System.nanoTime() < deadline) {
-            Gauge gauge = registry.find(name).gauge();
-            value = gauge == null ? 0 : gauge.value();
-            if (value >= atLeast) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException(
-                "gauge " + name + " reached " + value + ", not " + atLeast + ", within " + timeout);
+        // Awaitility's timeout error names the gauge and the last value it read.
+        Awaitility.await("gauge " + name + " ≥ " + atLeast)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> gaugeValue(registry, name), value -> value >= atLeast);
+    }
+
+    private static double gaugeValue(MeterRegistry registry, String name) {
+        Gauge gauge = registry.find(name).gauge();
+        return gauge == null ? 0 : gauge.value();
     }
 
     /** The {@code application.yml} next to {@code application}'s classes (its jar or its module's target/classes). */

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} process on a free loopback port, for tests. No Docker engine exists on the build
@@ -179,7 +180,7 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         current.destroyForcibly();
         try {
-            if (!current.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!current.waitFor(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("redis-server on port " + port + " did not die");
             }
         } catch (InterruptedException e) {
@@ -226,7 +227,7 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

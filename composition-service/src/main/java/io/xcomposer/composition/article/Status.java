@@ -1,6 +1,7 @@
 package io.xcomposer.composition.article;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 public enum Status {
     RUNNING,
@@ -13,6 +14,6 @@ public enum Status {
 
     @JsonValue
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

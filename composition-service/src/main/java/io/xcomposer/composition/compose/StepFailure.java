@@ -3,6 +3,7 @@ package io.xcomposer.composition.compose;
 import io.xcomposer.common.redis.RedisFailures;
 import io.xcomposer.composition.article.StepError;
 import io.xcomposer.inference.client.error.InferenceException;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.springframework.web.reactive.function.client.WebClientException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -48,7 +49,7 @@ public final class StepFailure extends RuntimeException {
             return "redis_unavailable";
         }
         if (failure instanceof InferenceException inference) {
-            return "model_" + inference.code().name().toLowerCase(java.util.Locale.ROOT);
+            return "model_" + inference.code().name().toLowerCase(Locale.ROOT);
         }
         return "internal_error";
     }

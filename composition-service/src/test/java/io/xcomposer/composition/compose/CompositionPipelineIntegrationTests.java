@@ -8,9 +8,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.LongStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
 
         assertThat(events)
                 .extracting(ServerSentEvent::id)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, events.size())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size())
                         .mapToObj(Long::toString)
                         .toList());
         List<String> types =
@@ -184,7 +186,7 @@ class CompositionPipelineIntegrationTests extends IntegrationTest {
      */
     @Test
     void shownImagesMatchTheirSlotCaptions() {
-        Map<String, List<Boolean>> outcomes = new java.util.LinkedHashMap<>();
+        Map<String, List<Boolean>> outcomes = new LinkedHashMap<>();
         int fallbacks = 0;
         int slots = 0;
         List<String> misses = new ArrayList<>();

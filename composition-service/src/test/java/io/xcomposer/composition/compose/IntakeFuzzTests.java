@@ -7,6 +7,7 @@ import io.xcomposer.composition.support.TestEnvironment;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -202,7 +203,7 @@ class IntakeFuzzTests extends IntegrationTest {
                 return bytes;
             }
             case 2 -> {
-                return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+                return Arrays.copyOf(bytes, random.nextInt(bytes.length));
             }
             default -> {
                 byte[] noise = new byte[random.nextInt(64)];

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ class IntakeIntegrationTests extends IntegrationTest {
         byte[] body = new byte[size];
         byte[] head = prefix.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(head, 0, body, 0, head.length);
-        java.util.Arrays.fill(body, head.length, size - 2, (byte) 'a');
+        Arrays.fill(body, head.length, size - 2, (byte) 'a');
         body[size - 2] = '"';
         body[size - 1] = '}';
         return body;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
@@ -104,7 +105,7 @@ class OrphanRecoveryIntegrationTests extends IntegrationTest {
                 .doesNotContain("created", "text_delta", "paragraph_done", "error");
         assertThat(rest)
                 .extracting(ServerSentEvent::id)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(3, rest.size() + 2)
+                .containsExactlyElementsOf(LongStream.rangeClosed(3, rest.size() + 2)
                         .mapToObj(Long::toString)
                         .toList());
         JsonNode state = get("/v1/compositions/" + id);

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,7 +90,7 @@ class ReplicaKillFaultTests {
         rest.events().forEach(event -> ids.add(event.id()));
         assertThat(ids)
                 .as("every event once, in order, across both replicas")
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, ids.size())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, ids.size())
                         .mapToObj(Long::toString)
                         .toList());
         JsonNode state = state(b, id);

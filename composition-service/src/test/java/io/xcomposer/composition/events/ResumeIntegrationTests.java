@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.codec.ServerSentEvent;
@@ -41,7 +42,7 @@ class ResumeIntegrationTests extends IntegrationTest {
         all.addAll(rest);
         assertThat(all)
                 .extracting(ServerSentEvent::id)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, all.size())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, all.size())
                         .mapToObj(Long::toString)
                         .toList());
         assertThat(rest.get(rest.size() - 1).event()).isEqualTo("done");

@@ -1,23 +1,26 @@
 package io.xcomposer.composition.support;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okio.Buffer;
+import okio.ByteString;
 
 /**
- * A loopback HTTP proxy in front of the real retrieval-service that forwards every request unchanged, except that
- * a test can make one {@code POST /v1/gallery/search} answer 500 instead ("retrieval down for one slot").
+ * A loopback HTTP proxy (an OkHttp {@link MockWebServer} whose dispatcher forwards) in front of the real
+ * retrieval-service that passes every request on unchanged, except that a test can make one
+ * {@code POST /v1/gallery/search} answer 500 instead ("retrieval down for one slot").
  */
 public final class FailingSearchProxy {
 
@@ -25,7 +28,7 @@ public final class FailingSearchProxy {
 
     private final String target;
 
-    private final HttpServer server;
+    private final MockWebServer server = new MockWebServer();
 
     private final HttpClient client =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -36,18 +39,21 @@ public final class FailingSearchProxy {
 
     public FailingSearchProxy(String target) {
         this.target = target;
+        this.server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                return forward(request);
+            }
+        });
         try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            this.server.start(InetAddress.getLoopbackAddress(), 0);
         } catch (IOException ex) {
-            throw new IllegalStateException(ex);
+            throw new UncheckedIOException(ex);
         }
-        this.server.setExecutor(Executors.newFixedThreadPool(4));
-        this.server.createContext("/", this::forward);
-        this.server.start();
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + this.server.getAddress().getPort();
+        return "http://127.0.0.1:" + this.server.getPort();
     }
 
     /** Makes the {@code n}-th search from now (1 = the next) answer 500. */
@@ -55,43 +61,41 @@ public final class FailingSearchProxy {
         this.failing.add(this.searches.get() + n);
     }
 
-    private void forward(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getRawPath();
-            if (SEARCH.equals(path) && this.failing.remove(this.searches.incrementAndGet())) {
-                respond(
-                        exchange,
-                        500,
-                        "application/json",
-                        "{\"error\":{\"message\":\"injected failure\",\"type\":\"server_error\"}}".getBytes());
-                return;
-            }
-            String query = exchange.getRequestURI().getRawQuery();
-            HttpRequest.Builder request = HttpRequest.newBuilder(
-                            URI.create(this.target + path + (query == null ? "" : "?" + query)))
-                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (contentType != null) {
-                request.header("Content-Type", contentType);
-            }
-            HttpResponse<byte[]> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            respond(
-                    exchange,
+    private MockResponse forward(RecordedRequest request) throws InterruptedException {
+        String pathAndQuery = request.getTarget();
+        String path = request.getUrl().encodedPath();
+        if (SEARCH.equals(path) && this.failing.remove(this.searches.incrementAndGet())) {
+            return answer(
+                    500,
+                    "application/json",
+                    "{\"error\":{\"message\":\"injected failure\",\"type\":\"server_error\"}}".getBytes());
+        }
+        ByteString body = request.getBody();
+        HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create(this.target + pathAndQuery))
+                .method(
+                        request.getMethod(),
+                        HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body.toByteArray()));
+        String contentType = request.getHeaders().get("Content-Type");
+        if (contentType != null) {
+            forwarded.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<byte[]> response =
+                    this.client.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return answer(
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse("application/octet-stream"),
                     response.body());
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IOException(ex);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    private static MockResponse answer(int status, String type, byte[] body) {
+        return new MockResponse.Builder()
+                .code(status)
+                .addHeader("Content-Type", type)
+                .body(new Buffer().write(body))
+                .build();
     }
 }

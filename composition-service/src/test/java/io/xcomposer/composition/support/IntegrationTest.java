@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,7 +96,7 @@ public abstract class IntegrationTest {
     protected static final long TEST_SEED = 1;
 
     protected String create(Map<String, ?> body) {
-        Map<String, Object> seeded = new java.util.LinkedHashMap<>(body);
+        Map<String, Object> seeded = new LinkedHashMap<>(body);
         seeded.putIfAbsent("seed", TEST_SEED);
         return post("/v1/compositions", seeded, 201).get("id").asString();
     }

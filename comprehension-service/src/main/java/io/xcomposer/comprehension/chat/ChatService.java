@@ -2,11 +2,11 @@ package io.xcomposer.comprehension.chat;
 
 import static java.util.Objects.requireNonNullElse;
 
+import io.xcomposer.common.images.ImageReferences;
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.StoredImage;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.flow.GenerationLimiter;
-import io.xcomposer.comprehension.images.ImageSources;
 import io.xcomposer.comprehension.images.SourcedImage;
 import io.xcomposer.comprehension.metrics.ChatMetrics;
 import io.xcomposer.comprehension.prompt.PromptPlan;
@@ -49,7 +49,7 @@ public class ChatService {
 
     private final ConversationStore conversations;
 
-    private final ImageSources imageSources;
+    private final ImageReferences imageReferences;
 
     private final ImageStore imageStore;
 
@@ -69,7 +69,7 @@ public class ChatService {
 
     public ChatService(
             ConversationStore conversations,
-            ImageSources imageSources,
+            ImageReferences imageReferences,
             ImageStore imageStore,
             VisionFeatures vision,
             PromptPlanner planner,
@@ -79,7 +79,7 @@ public class ChatService {
             ChatMetrics metrics,
             ComprehensionProperties properties) {
         this.conversations = conversations;
-        this.imageSources = imageSources;
+        this.imageReferences = imageReferences;
         this.imageStore = imageStore;
         this.vision = vision;
         this.planner = planner;
@@ -102,7 +102,11 @@ public class ChatService {
     private Mono<List<SourcedImage>> sourceImages(ChatCommand command) {
         return Flux.fromIterable(command.turns())
                 .flatMapIterable(ChatCommand.Turn::images)
-                .flatMapSequential(part -> this.imageSources.resolve(part.url(), part.param()), IMAGE_CONCURRENCY)
+                .flatMapSequential(
+                        part -> this.imageReferences
+                                .resolve(part.url(), part.param())
+                                .map(image -> SourcedImage.of(image, part.param())),
+                        IMAGE_CONCURRENCY)
                 .collectList();
     }
 

@@ -1,5 +1,7 @@
 package io.xcomposer.comprehension.flow;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +20,13 @@ import reactor.core.publisher.MonoSink;
  * Bounded concurrency with a bounded FIFO queue in front of the model server. {@link #acquire()} emits a
  * {@link Permit} when a slot is free; it fails with 503 (and {@code Retry-After}) when the queue is full or the wait
  * passes the queue timeout. A permit that is never delivered (the caller cancelled) is handed back automatically.
+ * <p>
+ * The slots are a Resilience4j {@link Bulkhead}. The queue in front of it stays here because the bulkhead cannot
+ * express it: its semaphore either refuses at once ({@code tryAcquirePermission}, which is all its Reactor operator
+ * does) or parks the calling thread for up to {@code maxWaitDuration} — not allowed on an event loop, and with no cap
+ * on how many wait. Its thread-pool variant has a capped queue but runs the work on its own threads, which does not
+ * fit a stream that lasts as long as a generation. A released slot goes straight to the oldest waiter, so a new
+ * request never overtakes the queue.
  */
 @Component
 public class GenerationLimiter {
@@ -28,10 +37,16 @@ public class GenerationLimiter {
 
     private final Timer queueTime;
 
-    private int running;
+    private final Bulkhead slots;
 
     public GenerationLimiter(FlowControlProperties properties, MeterRegistry registry) {
         this.properties = properties;
+        this.slots = Bulkhead.of(
+                "generation",
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(properties.maxConcurrent())
+                        .maxWaitDuration(Duration.ZERO)
+                        .build());
         this.queueTime = Timer.builder("request_queue_time")
                 .description("Time a chat request waited for a generation slot")
                 .register(registry);
@@ -56,8 +71,8 @@ public class GenerationLimiter {
                                         + this.properties.queueTimeout().toSeconds() + " s; retry later."));
     }
 
-    synchronized int running() {
-        return this.running;
+    int running() {
+        return this.properties.maxConcurrent() - this.slots.getMetrics().getAvailableConcurrentCalls();
     }
 
     synchronized int waiting() {
@@ -67,16 +82,16 @@ public class GenerationLimiter {
     private void admit(Waiter waiter) {
         boolean granted;
         synchronized (this) {
-            granted = this.running < this.properties.maxConcurrent();
-            if (granted) {
-                this.running++;
-            } else if (this.waiting.size() >= this.properties.maxQueued()) {
+            // Only when nobody waits: a free slot with a queue is about to be handed to the queue's head.
+            granted = this.waiting.isEmpty() && this.slots.tryAcquirePermission();
+            if (!granted && this.waiting.size() >= this.properties.maxQueued()) {
                 waiter.sink.error(ApiException.unavailable(
                         this.properties.retryAfter(),
                         "The service is at capacity (" + this.properties.maxConcurrent() + " generations running, "
                                 + this.properties.maxQueued() + " waiting); retry later."));
                 return;
-            } else {
+            }
+            if (!granted) {
                 this.waiting.addLast(waiter);
                 waiter.sink.onCancel(() -> abandon(waiter));
             }
@@ -95,9 +110,10 @@ public class GenerationLimiter {
         synchronized (this) {
             next = this.waiting.pollFirst();
             if (next == null) {
-                this.running--;
+                this.slots.onComplete();
                 return;
             }
+            // The slot passes to the next waiter without going back to the bulkhead.
         }
         deliver(next);
     }

@@ -1,6 +1,7 @@
 package io.xcomposer.comprehension.images;
 
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.images.ImageReferences;
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.ImageValidator;
 import io.xcomposer.common.web.DataBuffers;
@@ -35,13 +36,13 @@ class ImageController {
 
     private final ImageStore store;
 
-    private final ImageSources sources;
+    private final ImageReferences references;
 
     private final ImageValidator validator;
 
-    ImageController(ImageStore store, ImageSources sources, ImageValidator validator) {
+    ImageController(ImageStore store, ImageReferences references, ImageValidator validator) {
         this.store = store;
-        this.sources = sources;
+        this.references = references;
         this.validator = validator;
     }
 
@@ -65,10 +66,7 @@ class ImageController {
                     "missing_image", "'image' must hold the image as base64 or as a data URL.", "image"));
         }
         String image = request.image();
-        return Mono.fromCallable(() -> image.regionMatches(true, 0, "data:", 0, 5)
-                        ? this.sources.decodeDataUrl(image, "image")
-                        : this.sources.decodeBase64(image, "image"))
-                .flatMap(bytes -> store(bytes, "image"));
+        return this.references.inline(image, "image").flatMap(inline -> store(inline.bytes(), "image"));
     }
 
     @GetMapping("/v1/images/{id}")

@@ -1,5 +1,8 @@
 package io.xcomposer.comprehension.images;
 
+import io.xcomposer.common.images.ResolvedImage;
+import org.apache.commons.codec.digest.DigestUtils;
+
 /**
  * Image bytes taken from a request.
  *
@@ -8,4 +11,10 @@ package io.xcomposer.comprehension.images;
  * @param stored whether they already are in the image store (an uploaded id)
  * @param param the request field they came from
  */
-public record SourcedImage(String sha256, byte[] bytes, boolean stored, String param) {}
+public record SourcedImage(String sha256, byte[] bytes, boolean stored, String param) {
+
+    public static SourcedImage of(ResolvedImage image, String param) {
+        String sha256 = image.sha256() != null ? image.sha256() : DigestUtils.sha256Hex(image.bytes());
+        return new SourcedImage(sha256, image.bytes(), image.stored(), param);
+    }
+}

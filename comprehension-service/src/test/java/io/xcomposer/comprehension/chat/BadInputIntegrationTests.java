@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -145,7 +146,7 @@ class BadInputIntegrationTests {
                         "data URL that is not base64",
                         withImage("data:image/png;base64,@@@not-base64@@@"),
                         400,
-                        "invalid_image_url",
+                        "invalid_base64",
                         "messages[0].content[0]"),
                 arguments(
                         "data URL of a non-image type",
@@ -240,7 +241,7 @@ class BadInputIntegrationTests {
     @MethodSource("protocolErrors")
     void answersProtocolErrorsInTheErrorShape(String what, String method, MediaType type, int status) {
         JsonNode error = this.client
-                .method(org.springframework.http.HttpMethod.valueOf(method))
+                .method(HttpMethod.valueOf(method))
                 .uri("/v1/chat/completions")
                 .contentType(type)
                 .bodyValue("{}")

@@ -8,6 +8,7 @@ import io.xcomposer.comprehension.support.IntegrationTest;
 import io.xcomposer.comprehension.support.TestModelServer;
 import io.xcomposer.testsupport.RedisServerProcess;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.FileSystemResource;
@@ -190,7 +191,7 @@ class ConversationIntegrationTests {
                 .post()
                 .uri("/v1/images")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(java.util.Map.of("image", dataUrl))
+                .bodyValue(Map.of("image", dataUrl))
                 .exchange()
                 .expectStatus()
                 .isOk()

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Redis killed (SIGKILL) under a running service and restarted with its append-only file: chats, streamed or not,
@@ -109,7 +110,7 @@ class RedisOutageIntegrationTests {
                 .put("stream", stream)
                 .set("messages", JSON.readTree("[{\"role\":\"user\",\"content\":\"Say hello.\"}]"));
         if (conversation != null) {
-            ((tools.jackson.databind.node.ObjectNode) body).put("conversation_id", conversation);
+            ((ObjectNode) body).put("conversation_id", conversation);
         }
         return HttpProbe.postJson(url + "/v1/chat/completions", body.toString(), CALL_TIMEOUT);
     }

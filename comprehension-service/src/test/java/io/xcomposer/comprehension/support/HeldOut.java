@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -51,7 +52,7 @@ public record HeldOut(int id, String task, String lang, List<String> questions, 
 
     private static HeldOut of(JsonNode item, Path eval) {
         Matcher user = USER_TEXT.matcher(item.get("prompt").asString());
-        List<String> questions = new java.util.ArrayList<>();
+        List<String> questions = new ArrayList<>();
         while (user.find()) {
             questions.add(user.group(2));
         }

@@ -2,6 +2,7 @@ package io.xcomposer.common.fetch;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -130,7 +131,7 @@ public final class BlockedAddresses {
         static byte[] parse(String literal) {
             try {
                 return InetAddress.getByName(literal).getAddress();
-            } catch (java.net.UnknownHostException notALiteral) {
+            } catch (UnknownHostException notALiteral) {
                 throw new IllegalArgumentException(literal, notALiteral);
             }
         }

@@ -7,6 +7,9 @@ import io.xcomposer.common.error.ApiException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +22,11 @@ class SafeImageFetcherTests {
 
     private static final byte[] IMAGE = "not really a png, but bytes".getBytes();
 
-    private RecordingHttpServer recorder;
+    private LoopbackRecorder recorder;
 
     @BeforeEach
     void startRecorder() throws Exception {
-        this.recorder = RecordingHttpServer.start(RecordingHttpServer.respond(200, IMAGE));
+        this.recorder = LoopbackRecorder.answering(LoopbackRecorder.respond(200, IMAGE));
     }
 
     @AfterEach
@@ -70,6 +73,7 @@ class SafeImageFetcherTests {
         assertThat(refused.getMessage()).contains("loopback");
         assertThat(byName.getMessage()).contains("loopback");
         assertThat(this.recorder.hits()).isZero();
+        assertThat(this.recorder.connections()).isZero();
     }
 
     @Test
@@ -118,10 +122,10 @@ class SafeImageFetcherTests {
 
     @Test
     void redirectToLoopbackIsRefusedAndNeverFollowed() throws Exception {
-        try (RecordingHttpServer redirector = RecordingHttpServer.start(exchange -> {
-            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + this.recorder.port() + "/a.png");
-            RecordingHttpServer.send(exchange, 302, new byte[0]);
-        })) {
+        try (LoopbackRecorder redirector = LoopbackRecorder.answering(new MockResponse.Builder()
+                .code(302)
+                .addHeader("Location", "http://127.0.0.1:" + this.recorder.port() + "/a.png")
+                .build())) {
             SafeImageFetcher fetcher = fetcher(properties(true, List.of(), List.of(redirector.origin())));
 
             ApiException refused = refusal(fetcher, redirector.origin() + "/start");
@@ -129,15 +133,16 @@ class SafeImageFetcherTests {
             assertThat(refused.code()).isEqualTo("image_url_forbidden");
             assertThat(redirector.hits()).isEqualTo(1);
             assertThat(this.recorder.hits()).isZero();
+            assertThat(this.recorder.connections()).isZero();
         }
     }
 
     @Test
     void followsRedirectsUpToTheLimit() throws Exception {
-        try (RecordingHttpServer loop = RecordingHttpServer.start(exchange -> {
-            exchange.getResponseHeaders().set("Location", "/again");
-            RecordingHttpServer.send(exchange, 301, new byte[0]);
-        })) {
+        try (LoopbackRecorder loop = LoopbackRecorder.answering(new MockResponse.Builder()
+                .code(301)
+                .addHeader("Location", "/again")
+                .build())) {
             SafeImageFetcher fetcher = fetcher(properties(false, List.of(), List.of(loop.origin())));
 
             ApiException refused = refusal(fetcher, loop.origin() + "/start");
@@ -151,16 +156,15 @@ class SafeImageFetcherTests {
     void abortsBodiesOverTheCapWhileStreaming() throws Exception {
         byte[] big = new byte[64 * 1024];
         Arrays.fill(big, (byte) 7);
-        try (RecordingHttpServer chunked = RecordingHttpServer.start(exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            try (var out = exchange.getResponseBody()) {
-                for (int i = 0; i < 64; i++) {
-                    out.write(big);
-                }
-            } catch (java.io.IOException clientWentAway) {
-                // expected: the fetcher aborts at the cap
-            }
-        })) {
+        Buffer fourMegabytes = new Buffer();
+        for (int i = 0; i < 64; i++) {
+            fourMegabytes.write(big);
+        }
+        // Chunked, so no Content-Length announces the size: the cap must apply while the body streams in.
+        try (LoopbackRecorder chunked = LoopbackRecorder.answering(new MockResponse.Builder()
+                .code(200)
+                .chunkedBody(fourMegabytes, big.length)
+                .build())) {
             FetchProperties capped = new FetchProperties(
                     false,
                     List.of(),
@@ -180,7 +184,7 @@ class SafeImageFetcherTests {
 
     @Test
     void refusesDeclaredOversizeBodies() throws Exception {
-        try (RecordingHttpServer server = RecordingHttpServer.start(RecordingHttpServer.respond(200, new byte[4096]))) {
+        try (LoopbackRecorder server = LoopbackRecorder.answering(LoopbackRecorder.respond(200, new byte[4096]))) {
             FetchProperties capped = new FetchProperties(
                     false,
                     List.of(),
@@ -198,14 +202,11 @@ class SafeImageFetcherTests {
 
     @Test
     void timesOutOnASlowServer() throws Exception {
-        try (RecordingHttpServer slow = RecordingHttpServer.start(exchange -> {
-            try {
-                Thread.sleep(3000);
-            } catch (InterruptedException stopped) {
-                Thread.currentThread().interrupt();
-            }
-            RecordingHttpServer.send(exchange, 200, IMAGE);
-        })) {
+        try (LoopbackRecorder slow = LoopbackRecorder.answering(new MockResponse.Builder()
+                .code(200)
+                .body(new Buffer().write(IMAGE))
+                .headersDelay(3, TimeUnit.SECONDS)
+                .build())) {
             FetchProperties impatient = new FetchProperties(
                     false,
                     List.of(),
@@ -226,7 +227,7 @@ class SafeImageFetcherTests {
 
     @Test
     void reportsHttpErrors() throws Exception {
-        try (RecordingHttpServer missing = RecordingHttpServer.start(RecordingHttpServer.respond(404, new byte[0]))) {
+        try (LoopbackRecorder missing = LoopbackRecorder.answering(LoopbackRecorder.respond(404, new byte[0]))) {
             SafeImageFetcher fetcher = fetcher(properties(false, List.of(), List.of(missing.origin())));
 
             ApiException refused = refusal(fetcher, missing.origin() + "/a.png");

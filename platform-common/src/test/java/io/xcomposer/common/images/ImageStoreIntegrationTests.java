@@ -10,7 +10,6 @@ import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.util.unit.DataSize;
@@ -32,9 +31,7 @@ class ImageStoreIntegrationTests {
     @BeforeAll
     static void connect() {
         redis = RedisServerProcess.shared();
-        connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
-        connectionFactory.afterPropertiesSet();
-        connectionFactory.start();
+        connectionFactory = TestRedis.connect(redis);
     }
 
     @AfterAll

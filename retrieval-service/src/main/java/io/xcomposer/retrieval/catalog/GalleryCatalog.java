@@ -1,5 +1,7 @@
 package io.xcomposer.retrieval.catalog;
 
+import io.xcomposer.common.images.GalleryImages;
+import io.xcomposer.common.images.StoredImage;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,9 +11,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveHashOperations;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * concurrently produce exactly one record.
  */
 @Component
-public class GalleryCatalog {
+public class GalleryCatalog implements GalleryImages {
 
     private static final RedisScript<Long> INSERT = RedisScript.of("""
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -68,14 +73,22 @@ public class GalleryCatalog {
 
     private final String prefix;
 
-    public GalleryCatalog(
-            ReactiveRedisTemplate<String, byte[]> galleryRedisTemplate,
-            JsonMapper json,
-            RetrievalProperties properties) {
-        this.redis = galleryRedisTemplate;
-        this.hashes = galleryRedisTemplate.opsForHash();
+    public GalleryCatalog(ReactiveRedisConnectionFactory connections, JsonMapper json, RetrievalProperties properties) {
+        this.redis = redisTemplate(connections);
+        this.hashes = this.redis.opsForHash();
         this.json = json;
         this.prefix = properties.keyPrefix();
+    }
+
+    /** String keys, raw byte values: the catalog stores image bytes and float32 vectors next to UTF-8 fields. */
+    private static ReactiveRedisTemplate<String, byte[]> redisTemplate(ReactiveRedisConnectionFactory connections) {
+        RedisSerializationContext<String, byte[]> context =
+                RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+                        .value(RedisSerializer.byteArray())
+                        .hashKey(RedisSerializer.string())
+                        .hashValue(RedisSerializer.byteArray())
+                        .build();
+        return new ReactiveRedisTemplate<>(connections, context);
     }
 
     /** The catalog's epoch (created on first use) and current generation. */
@@ -137,6 +150,11 @@ public class GalleryCatalog {
                 .multiGet(imageKey(id), fields)
                 .filter(values -> values.get(0) != null)
                 .map(values -> toRecord(id, values, withVector));
+    }
+
+    @Override
+    public Mono<StoredImage> find(String id) {
+        return content(id).map(content -> new StoredImage(id, content.sha256(), content.bytes()));
     }
 
     public Mono<StoredContent> content(String id) {

@@ -2,9 +2,9 @@ package io.xcomposer.retrieval.embedding;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.images.ImageReferences;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.retrieval.config.RetrievalProperties;
-import io.xcomposer.retrieval.ingest.ImageSources;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -26,13 +26,13 @@ class EmbeddingController {
 
     private final EmbeddingService embeddings;
 
-    private final ImageSources sources;
+    private final ImageReferences references;
 
     private final RetrievalProperties properties;
 
-    EmbeddingController(EmbeddingService embeddings, ImageSources sources, RetrievalProperties properties) {
+    EmbeddingController(EmbeddingService embeddings, ImageReferences references, RetrievalProperties properties) {
         this.embeddings = embeddings;
-        this.sources = sources;
+        this.references = references;
         this.properties = properties;
     }
 
@@ -54,13 +54,13 @@ class EmbeddingController {
         return vectors.map(list -> EmbeddingResponse.of(list, model));
     }
 
-    private Mono<List<float[]>> embedImages(List<String> references) {
+    private Mono<List<float[]>> embedImages(List<String> inputs) {
         List<Mono<PreprocessedImage>> images = new ArrayList<>();
-        for (int i = 0; i < references.size(); i++) {
+        for (int i = 0; i < inputs.size(); i++) {
             String param = "images[" + i + "]";
-            images.add(this.sources
-                    .fromAny(references.get(i), param)
-                    .flatMap(bytes -> this.embeddings.preprocess(bytes, param)));
+            images.add(this.references
+                    .resolveOrBase64(inputs.get(i), param)
+                    .flatMap(image -> this.embeddings.preprocess(image.bytes(), param)));
         }
         return Flux.fromIterable(images)
                 .flatMapSequential(image -> image, 4)

@@ -11,6 +11,7 @@ import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.model.EmbedderSpec;
 import io.xcomposer.inference.client.model.ModelDescription;
 import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.retrieval.catalog.Vectors;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import java.time.Duration;
@@ -145,7 +146,7 @@ public class EmbeddingService {
         return chunks;
     }
 
-    private static int batchLimit(io.xcomposer.inference.grpc.ModelConfig config) {
+    private static int batchLimit(ModelConfig config) {
         int max = ModelDescription.of(config).maxBatchSize();
         if (max <= 0) {
             throw new IllegalStateException(config.getName() + " must batch (max_batch_size > 0) for the gallery");

@@ -2,6 +2,7 @@ package io.xcomposer.retrieval.ingest;
 
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ErrorResponse;
+import io.xcomposer.common.images.ImageReferences;
 import io.xcomposer.common.web.DataBuffers;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.config.RetrievalProperties;
@@ -45,7 +46,7 @@ class ImageController {
 
     private final IngestionService ingestion;
 
-    private final ImageSources sources;
+    private final Candidates candidates;
 
     private final GalleryCatalog catalog;
 
@@ -57,13 +58,13 @@ class ImageController {
 
     ImageController(
             IngestionService ingestion,
-            ImageSources sources,
+            Candidates candidates,
             GalleryCatalog catalog,
             IndexSynchronizer synchronizer,
             RetrievalProperties properties,
             JsonMapper json) {
         this.ingestion = ingestion;
-        this.sources = sources;
+        this.candidates = candidates;
         this.catalog = catalog;
         this.synchronizer = synchronizer;
         this.properties = properties;
@@ -72,7 +73,7 @@ class ImageController {
 
     @PostMapping(path = "/v1/gallery/images", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ImageView>> addJson(@RequestBody IngestRequest request) {
-        return this.ingestion.ingest(this.sources.candidate(request, "")).map(this::created);
+        return this.ingestion.ingest(this.candidates.candidate(request, "")).map(this::created);
     }
 
     /** Multipart: part {@code file} holds the image; optional fields caption, tags (comma-separated or repeated), metadata (JSON). */
@@ -91,7 +92,7 @@ class ImageController {
         }
         List<Mono<Candidate>> candidates = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            candidates.add(this.sources.candidate(items.get(i), "items[" + i + "]."));
+            candidates.add(this.candidates.candidate(items.get(i), "items[" + i + "]."));
         }
         return this.ingestion.ingestAll(candidates).map(outcomes -> BatchResponse.of(outcomes, this.properties));
     }
@@ -101,7 +102,7 @@ class ImageController {
         return this.catalog
                 .find(id, false)
                 .map(record -> ImageView.of(record, this.properties.contentUrl(id), false))
-                .switchIfEmpty(Mono.error(() -> ImageSources.unknownImage(id, "id")));
+                .switchIfEmpty(Mono.error(() -> ImageReferences.notFound(id, "id")));
     }
 
     /** The stored bytes. Content-addressed, so they never change: immutable caching, ETag = SHA-256. */
@@ -126,7 +127,7 @@ class ImageController {
                             .header("X-Content-Type-Options", "nosniff")
                             .body(content.bytes());
                 })
-                .switchIfEmpty(Mono.error(() -> ImageSources.unknownImage(id, "id")));
+                .switchIfEmpty(Mono.error(() -> ImageReferences.notFound(id, "id")));
     }
 
     @DeleteMapping("/v1/gallery/images/{id}")
@@ -134,7 +135,7 @@ class ImageController {
         return this.catalog
                 .delete(id)
                 .filter(generation -> generation > 0)
-                .switchIfEmpty(Mono.error(() -> ImageSources.unknownImage(id, "id")))
+                .switchIfEmpty(Mono.error(() -> ImageReferences.notFound(id, "id")))
                 .flatMap(generation -> this.synchronizer.awaitApplied(generation))
                 .thenReturn(Map.of("id", id, "deleted", true));
     }

@@ -1,12 +1,10 @@
 package io.xcomposer.retrieval.job;
 
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.common.error.ErrorResponse;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.config.RetrievalProperties;
 import io.xcomposer.retrieval.ingest.Candidate;
-import io.xcomposer.retrieval.ingest.ImageSources;
-import io.xcomposer.retrieval.ingest.IngestOutcome;
+import io.xcomposer.retrieval.ingest.Candidates;
 import io.xcomposer.retrieval.ingest.IngestRequest;
 import io.xcomposer.retrieval.ingest.IngestionService;
 import java.time.Duration;
@@ -19,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,17 +45,17 @@ public class BulkJobService implements SmartLifecycle {
 
     private static final Logger logger = LoggerFactory.getLogger(BulkJobService.class);
 
-    private static final int MAX_PENDING_LISTED = 1000;
-
     private final ReactiveStringRedisTemplate redis;
 
     private final IngestionService ingestion;
 
-    private final ImageSources sources;
+    private final Candidates candidates;
 
     private final RetrievalProperties properties;
 
     private final JsonMapper json;
+
+    private final JobResults results;
 
     private final String prefix;
 
@@ -68,15 +68,16 @@ public class BulkJobService implements SmartLifecycle {
     public BulkJobService(
             ReactiveStringRedisTemplate redis,
             IngestionService ingestion,
-            ImageSources sources,
+            Candidates candidates,
             GalleryCatalog catalog,
             RetrievalProperties properties,
             JsonMapper json) {
         this.redis = redis;
         this.ingestion = ingestion;
-        this.sources = sources;
+        this.candidates = candidates;
         this.properties = properties;
         this.json = json;
+        this.results = new JobResults(json);
         this.prefix = catalog.key("");
     }
 
@@ -113,7 +114,7 @@ public class BulkJobService implements SmartLifecycle {
             if (pair.getT1().isEmpty()) {
                 return Mono.error(ApiException.notFound("job_not_found", "No job has id '" + id + "'.", "id"));
             }
-            return Mono.just(toStatus(id, pair.getT1(), pair.getT2()));
+            return Mono.just(this.results.status(id, pair.getT1(), pair.getT2()));
         });
     }
 
@@ -169,7 +170,7 @@ public class BulkJobService implements SmartLifecycle {
         if (this.poller == null || this.running.containsKey(id)) {
             return;
         }
-        Disposable.Swap slot = reactor.core.Disposables.swap();
+        Disposable.Swap slot = Disposables.swap();
         if (this.running.putIfAbsent(id, slot) != null) {
             return;
         }
@@ -188,7 +189,7 @@ public class BulkJobService implements SmartLifecycle {
         Mono<List<String>> items =
                 this.redis.opsForList().range(key(id, ":items"), 0, -1).collectList();
         Mono<Set<Object>> recorded =
-                this.redis.opsForHash().keys(key(id, ":results")).collect(java.util.stream.Collectors.toSet());
+                this.redis.opsForHash().keys(key(id, ":results")).collect(Collectors.toSet());
         return Mono.zip(items, recorded).flatMap(state -> {
             List<Integer> pending = new ArrayList<>();
             for (int i = 0; i < state.getT1().size(); i++) {
@@ -205,7 +206,7 @@ public class BulkJobService implements SmartLifecycle {
     private Mono<Void> processChunk(String id, List<String> items, List<Integer> chunk) {
         List<Mono<Candidate>> candidates = new ArrayList<>();
         for (int index : chunk) {
-            candidates.add(Mono.defer(() -> this.sources.candidate(
+            candidates.add(Mono.defer(() -> this.candidates.candidate(
                     this.json.readValue(items.get(index), IngestRequest.class), "items[" + index + "].")));
         }
         return this.ingestion
@@ -213,7 +214,7 @@ public class BulkJobService implements SmartLifecycle {
                 .flatMap(outcomes -> {
                     Map<String, String> results = new HashMap<>();
                     for (int i = 0; i < chunk.size(); i++) {
-                        results.put(String.valueOf(chunk.get(i)), encode(outcomes.get(i)));
+                        results.put(String.valueOf(chunk.get(i)), this.results.encode(outcomes.get(i)));
                     }
                     return this.redis
                             .opsForHash()
@@ -238,52 +239,6 @@ public class BulkJobService implements SmartLifecycle {
                     .then(this.redis.delete(key(id, ":lease")))
                     .then();
         });
-    }
-
-    private String encode(IngestOutcome outcome) {
-        Map<String, Object> value = new HashMap<>();
-        if (outcome.succeeded()) {
-            value.put("status", outcome.created() ? "created" : "exists");
-            value.put("id", outcome.record().id());
-        } else {
-            value.put("status", "failed");
-            value.put("error", outcome.error().toResponse().error());
-        }
-        return this.json.writeValueAsString(value);
-    }
-
-    private JobStatus toStatus(String id, Map<Object, Object> header, Map<Object, Object> results) {
-        int total = Integer.parseInt(header.get("total").toString());
-        List<JobStatus.ItemError> errors = new ArrayList<>();
-        List<JobStatus.DoneItem> done = new ArrayList<>();
-        for (Map.Entry<Object, Object> entry : results.entrySet()) {
-            int index = Integer.parseInt(entry.getKey().toString());
-            Map<?, ?> outcome = this.json.readValue(entry.getValue().toString(), Map.class);
-            if ("failed".equals(outcome.get("status"))) {
-                errors.add(new JobStatus.ItemError(
-                        index, this.json.convertValue(outcome.get("error"), ErrorResponse.Error.class)));
-            } else {
-                done.add(new JobStatus.DoneItem(index, outcome.get("id").toString()));
-            }
-        }
-        errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
-        done.sort((a, b) -> Integer.compare(a.index(), b.index()));
-        List<Integer> pending = new ArrayList<>();
-        for (int i = 0; i < total && pending.size() < MAX_PENDING_LISTED; i++) {
-            if (!results.containsKey(String.valueOf(i))) {
-                pending.add(i);
-            }
-        }
-        return new JobStatus(
-                id,
-                header.get("status").toString(),
-                total,
-                done.size(),
-                errors.size(),
-                total - done.size() - errors.size(),
-                pending,
-                errors,
-                done);
     }
 
     private List<List<Integer>> chunks(List<Integer> indexes) {

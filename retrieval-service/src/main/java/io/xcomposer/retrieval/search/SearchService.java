@@ -3,6 +3,8 @@ package io.xcomposer.retrieval.search;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.images.ImageReferences;
+import io.xcomposer.common.images.ResolvedImage;
 import io.xcomposer.retrieval.catalog.GalleryCatalog;
 import io.xcomposer.retrieval.catalog.ImageRecord;
 import io.xcomposer.retrieval.catalog.Vectors;
@@ -13,7 +15,6 @@ import io.xcomposer.retrieval.index.IndexSynchronizer;
 import io.xcomposer.retrieval.index.SearchFilter;
 import io.xcomposer.retrieval.index.VectorIndex;
 import io.xcomposer.retrieval.ingest.ImageAttributes;
-import io.xcomposer.retrieval.ingest.ImageSources;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +42,7 @@ public class SearchService {
 
     private final EmbeddingService embeddings;
 
-    private final ImageSources sources;
+    private final ImageReferences references;
 
     private final RetrievalProperties properties;
 
@@ -54,14 +55,14 @@ public class SearchService {
             IndexSynchronizer synchronizer,
             GalleryCatalog catalog,
             EmbeddingService embeddings,
-            ImageSources sources,
+            ImageReferences references,
             RetrievalProperties properties,
             MeterRegistry meters) {
         this.index = index;
         this.synchronizer = synchronizer;
         this.catalog = catalog;
         this.embeddings = embeddings;
-        this.sources = sources;
+        this.references = references;
         this.properties = properties;
         this.meters = meters;
     }
@@ -96,21 +97,21 @@ public class SearchService {
         return switch (mode) {
             case "text" -> this.embeddings.embedTexts(List.of(request.text())).map(vectors -> vectors.get(0));
             case "image_base64" ->
-                embedImage(this.sources.fromBase64(request.imageBase64(), "image_base64"), "image_base64");
-            case "image_url" -> embedImage(this.sources.fromUrl(request.imageUrl()), "image_url");
+                embedImage(this.references.inline(request.imageBase64(), "image_base64"), "image_base64");
+            case "image_url" -> embedImage(this.references.fetch(request.imageUrl(), "image_url"), "image_url");
             // A gallery image has its vector stored; an uploaded one (POST /v1/images) is embedded now.
             case "image_id" ->
                 this.catalog
                         .find(request.imageId(), true)
                         .map(ImageRecord::vector)
                         .switchIfEmpty(Mono.defer(
-                                () -> embedImage(this.sources.fromUpload(request.imageId(), "image_id"), "image_id")));
+                                () -> embedImage(this.references.byId(request.imageId(), "image_id"), "image_id")));
             default -> rawVector(request.vector());
         };
     }
 
-    private Mono<float[]> embedImage(Mono<byte[]> bytes, String param) {
-        return bytes.flatMap(image -> this.embeddings.preprocess(image, param))
+    private Mono<float[]> embedImage(Mono<ResolvedImage> resolved, String param) {
+        return resolved.flatMap(image -> this.embeddings.preprocess(image.bytes(), param))
                 .flatMap(image -> this.embeddings.embedImages(List.of(image)))
                 .map(vectors -> vectors.get(0));
     }

@@ -4,11 +4,15 @@ import io.xcomposer.retrieval.catalog.IndexEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +55,7 @@ class VectorIndexBenchmarkTests {
             double ingestSeconds = (System.nanoTime() - start) / 1e9;
 
             long[] exactNanos = new long[queries];
-            List<Set<String>> truths = new java.util.ArrayList<>();
+            List<Set<String>> truths = new ArrayList<>();
             for (int q = 0; q < queries; q++) {
                 long t0 = System.nanoTime();
                 truths.add(bruteForce(data, dim, size, queryVectors[q], k));
@@ -105,7 +109,7 @@ class VectorIndexBenchmarkTests {
 
     private static Set<String> bruteForce(float[] data, int dim, int size, float[] query, int k) {
         // Exact top-k by a bounded min-heap over all dot products.
-        java.util.PriorityQueue<long[]> heap = new java.util.PriorityQueue<>(
+        PriorityQueue<long[]> heap = new PriorityQueue<>(
                 (a, b) -> Float.compare(Float.intBitsToFloat((int) a[1]), Float.intBitsToFloat((int) b[1])));
         for (int i = 0; i < size; i++) {
             float dot = 0;
@@ -152,7 +156,7 @@ class VectorIndexBenchmarkTests {
     }
 
     private static int segmentCount(Path dir) throws IOException {
-        try (var reader = org.apache.lucene.index.DirectoryReader.open(org.apache.lucene.store.FSDirectory.open(dir))) {
+        try (var reader = DirectoryReader.open(FSDirectory.open(dir))) {
             return reader.leaves().size();
         }
     }

@@ -2,9 +2,14 @@ package io.xcomposer.inference.client.model;
 
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelParameter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A model's config with typed, fail-fast access to its string parameters. Parameter values arrive with pbtxt
@@ -12,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * they are.
  */
 public final class ModelDescription {
+
+    /** Jackson 3, the JSON library the services use already; text after the array is an error, not ignored. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final ModelConfig config;
 
@@ -97,11 +107,23 @@ public final class ModelDescription {
     /** A JSON array of strings, e.g. {@code stop_strings}. */
     public List<String> requireStringList(String key) {
         String value = requireString(key);
+        JsonNode array;
         try {
-            return JsonStringArray.parse(value);
-        } catch (IllegalArgumentException malformed) {
-            throw invalid(key, value, "a JSON array of strings (" + malformed.getMessage() + ")");
+            array = JSON.readTree(value);
+        } catch (JacksonException malformed) {
+            throw invalid(key, value, "a JSON array of strings (" + malformed.getOriginalMessage() + ")");
         }
+        if (array == null || !array.isArray()) {
+            throw invalid(key, value, "a JSON array of strings");
+        }
+        List<String> strings = new ArrayList<>(array.size());
+        for (JsonNode element : array) {
+            if (!element.isString()) {
+                throw invalid(key, value, "a JSON array of strings (found " + element.getNodeType() + ")");
+            }
+            strings.add(element.stringValue());
+        }
+        return List.copyOf(strings);
     }
 
     public ModelConfig config() {

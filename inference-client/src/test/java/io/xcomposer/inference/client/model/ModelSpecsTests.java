@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelParameter;
 import io.xcomposer.inference.grpc.ModelTransactionPolicy;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class ModelSpecsTests {
 
     @Test
     void stopStrings_decodeJsonEscapes() {
-        Map<String, String> parameters = new java.util.HashMap<>(TINY_LLM);
+        Map<String, String> parameters = new HashMap<>(TINY_LLM);
         parameters.put("stop_strings", "[\"a\\\"b\", \"\\n\\u00e9\", \"back\\\\slash\"]");
 
         assertThat(LlmSpec.fromConfig(config("llm", parameters)).stopStrings())
@@ -58,7 +59,7 @@ class ModelSpecsTests {
 
     @Test
     void missingKey_isNamedInTheError() {
-        Map<String, String> parameters = new java.util.HashMap<>(TINY_LLM);
+        Map<String, String> parameters = new HashMap<>(TINY_LLM);
         parameters.remove("context_length");
 
         assertThatThrownBy(() -> LlmSpec.fromConfig(config("llm", parameters)))
@@ -68,11 +69,24 @@ class ModelSpecsTests {
 
     @Test
     void malformedValues_areReportedWithWhatWasExpected() {
-        Map<String, String> parameters = new java.util.HashMap<>(TINY_LLM);
+        Map<String, String> parameters = new HashMap<>(TINY_LLM);
         parameters.put("stop_strings", "[\"<eoa>\"");
 
         assertThatThrownBy(() -> LlmSpec.fromConfig(config("llm", parameters)))
                 .hasMessageStartingWith("model 'llm' parameter 'stop_strings' is '[\"<eoa>\"', expected a JSON array");
+    }
+
+    @Test
+    void stopStrings_mustBeOneArrayOfStrings() {
+        Map<String, String> parameters = new HashMap<>(TINY_LLM);
+        for (String malformed : new String[] {"[\"<eoa>\", 7]", "[\"<eoa>\"] trailing", "{\"a\": \"b\"}"}) {
+            parameters.put("stop_strings", malformed);
+
+            assertThatThrownBy(() -> LlmSpec.fromConfig(config("llm", parameters)))
+                    .as(malformed)
+                    .hasMessageContaining("parameter 'stop_strings'")
+                    .hasMessageContaining("expected a JSON array of strings");
+        }
     }
 
     @Test

@@ -1,0 +1,62 @@
+package io.xcomposer.comprehension.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/** The ranges of the sampling options ({@code temperature}, {@code top_p}, {@code top_k}, ..., {@code stop}). */
+final class SamplingRules {
+
+    private static final int MAX_STOP_SEQUENCES = 4;
+
+    private SamplingRules() {}
+
+    static @Nullable Float range(String param, @Nullable Double value, double min, double max, boolean minInclusive) {
+        if (value == null) {
+            return null;
+        }
+        boolean aboveMin = minInclusive ? value >= min : value > min;
+        if (!aboveMin || value > max || value.isNaN()) {
+            throw ChatRequestParser.invalid(
+                    param,
+                    "expected a number " + (minInclusive ? "from " : "above ") + format(min) + " to " + format(max)
+                            + ", got " + value);
+        }
+        return value.floatValue();
+    }
+
+    static @Nullable Integer nonNegative(String param, @Nullable Integer value) {
+        if (value != null && value < 0) {
+            throw ChatRequestParser.invalid(param, "expected an integer ≥ 0 (0 turns it off), got " + value);
+        }
+        return value;
+    }
+
+    static List<String> stops(@Nullable JsonNode stop) {
+        if (stop == null || stop.isNull()) {
+            return List.of();
+        }
+        List<String> stops = new ArrayList<>();
+        if (stop.isString()) {
+            stops.add(stop.stringValue());
+        } else if (stop.isArray() && stop.size() <= MAX_STOP_SEQUENCES) {
+            for (JsonNode element : stop) {
+                if (!element.isString()) {
+                    throw ChatRequestParser.invalid("stop", "expected a string or an array of up to 4 strings");
+                }
+                stops.add(element.stringValue());
+            }
+        } else {
+            throw ChatRequestParser.invalid("stop", "expected a string or an array of up to 4 strings");
+        }
+        if (stops.stream().anyMatch(String::isEmpty)) {
+            throw ChatRequestParser.invalid("stop", "stop sequences must not be empty");
+        }
+        return stops;
+    }
+
+    private static String format(double number) {
+        return number == Math.rint(number) ? String.valueOf((long) number) : String.valueOf(number);
+    }
+}

@@ -1,5 +1,0 @@
-/** Gallery metrics. */
-@NullMarked
-package io.xcomposer.retrieval.metrics;
-
-import org.jspecify.annotations.NullMarked;
