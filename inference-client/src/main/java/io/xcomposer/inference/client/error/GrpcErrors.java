@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.xcomposer.inference.client.contract.LlmContract;
 import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +73,7 @@ public final class GrpcErrors {
      * with it, so only the contract's context-length message gets its own type; the rest are UNKNOWN.
      */
     public static InferenceException fromStreamError(String errorMessage, @Nullable String model) {
-        if (errorMessage.startsWith(ContextLengthExceededException.MESSAGE_PREFIX)) {
+        if (LlmContract.isContextLengthExceeded(errorMessage)) {
             return new ContextLengthExceededException(model, errorMessage);
         }
         return new InferenceException(Status.Code.UNKNOWN, model, errorMessage, null);
