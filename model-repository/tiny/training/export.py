@@ -144,7 +144,9 @@ def run(weights_dir, repo, eval_data=True):
                   tensor("top_k", "TYPE_INT32", [1], True),
                   tensor("repetition_penalty", "TYPE_FP32", [1], True),
                   tensor("seed", "TYPE_INT64", [1], True),
-                  tensor("stop_words", "TYPE_STRING", [-1], True)],
+                  tensor("stop_words", "TYPE_STRING", [-1], True),
+                  tensor("num_beams", "TYPE_INT32", [1], True),
+                  tensor("length_penalty", "TYPE_FP32", [1], True)],
                  [tensor("text_output", "TYPE_STRING", [1]), tensor("finish_reason", "TYPE_STRING", [1]),
                   tensor("prompt_tokens", "TYPE_INT32", [1]), tensor("completion_tokens", "TYPE_INT32", [1])],
                  llm_params, "model_transaction_policy { decoupled: true }\n")

@@ -32,7 +32,7 @@ import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
-import io.xcomposer.inference.server.repository.OrtSessions;
+import io.xcomposer.inference.server.runtime.OrtSessions;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -15,7 +15,7 @@ import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
-import io.xcomposer.inference.server.repository.OrtSessions;
+import io.xcomposer.inference.server.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -20,7 +20,7 @@ import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.FixtureRepository;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
-import io.xcomposer.inference.server.repository.OrtSessions;
+import io.xcomposer.inference.server.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
