@@ -3,6 +3,7 @@ package io.xcomposer.inference.server.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.ModelStreamInferResponse;
 import io.xcomposer.inference.server.InferenceException;
@@ -73,7 +74,10 @@ final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
 
     private void fail(ModelInferRequest request, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        send(StreamResponses.error(request, cause.getMessage()));
+        String message = String.valueOf(cause.getMessage());
+        boolean refused =
+                cause instanceof InferenceException inference && inference.code() == Status.Code.INVALID_ARGUMENT;
+        send(StreamResponses.error(request, refused ? LlmContract.invalidInput(message) : message));
         requestDone();
     }
 

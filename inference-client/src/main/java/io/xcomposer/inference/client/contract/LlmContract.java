@@ -59,6 +59,12 @@ public final class LlmContract {
     /** How the stream error message starts when the prompt alone does not fit into {@code context_length}. */
     public static final String CONTEXT_LENGTH_EXCEEDED_PREFIX = "context length exceeded:";
 
+    /**
+     * How a stream error message starts when the server refused the request's tensors or values (what ModelInfer
+     * would answer with INVALID_ARGUMENT; streams carry no status code). Clients map it to an invalid-input error.
+     */
+    public static final String INVALID_INPUT_PREFIX = "invalid input:";
+
     /** The most beams a server must accept; more is INVALID_ARGUMENT (a 7B beam holds up to 1 GiB of KV cache). */
     public static final int MAX_NUM_BEAMS = 8;
 
@@ -111,6 +117,16 @@ public final class LlmContract {
     /** Whether a stream error message is the contract's context-length error. */
     public static boolean isContextLengthExceeded(String errorMessage) {
         return errorMessage.startsWith(CONTEXT_LENGTH_EXCEEDED_PREFIX);
+    }
+
+    /** Whether a stream error message says the request itself was invalid (context length included). */
+    public static boolean isInvalidInput(String errorMessage) {
+        return errorMessage.startsWith(INVALID_INPUT_PREFIX) || isContextLengthExceeded(errorMessage);
+    }
+
+    /** A stream error message for a refused request: the contract's prefix unless it has the context-length one. */
+    public static String invalidInput(String message) {
+        return isInvalidInput(message) ? message : INVALID_INPUT_PREFIX + " " + message;
     }
 
     /** The beam-count rule: 1 to {@link #MAX_NUM_BEAMS}. */
