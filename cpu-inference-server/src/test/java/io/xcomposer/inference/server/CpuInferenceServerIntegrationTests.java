@@ -16,6 +16,7 @@ import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.InferResult;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.TritonClientOptions;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.error.GrpcErrors;
 import io.xcomposer.inference.client.error.InferenceException;
@@ -334,6 +335,49 @@ class CpuInferenceServerIntegrationTests {
     }
 
     @Test
+    void generate_oneBeamIsGreedyAndBeamsSendTheirWholeTextInTheFinalResponse() {
+        String prompt = " <|User|>:hello world<eoh>\n <|Bot|>:";
+        List<GenerationChunk> greedy = client.generate(GenerationRequest.text("llm", prompt, SamplingParams.greedy(20)))
+                .collectList()
+                .block(TIMEOUT);
+        List<GenerationChunk> oneBeam = client.generate(GenerationRequest.text(
+                        "llm", prompt, SamplingParams.greedy(20).withBeams(1, 1f)))
+                .collectList()
+                .block(TIMEOUT);
+        List<GenerationChunk> beams = client.generate(GenerationRequest.text(
+                        "llm", prompt, SamplingParams.greedy(20).withBeams(3, 1f)))
+                .collectList()
+                .block(TIMEOUT);
+
+        assertThat(text(oneBeam)).isEqualTo(text(greedy)).isNotEmpty();
+        assertThat(beams).hasSize(1);
+        GenerationChunk last = beams.get(0);
+        assertThat(last.last()).isTrue();
+        assertThat(last.finishReason()).isIn("stop", "length");
+        assertThat(last.completionTokens()).isBetween(1, 20);
+        assertThat(last.promptTokens()).isEqualTo(greedy.get(greedy.size() - 1).promptTokens());
+    }
+
+    @Test
+    void generate_beamSettingsOutOfRangeAreInvalidInput() {
+        for (SamplingParams invalid : List.of(
+                SamplingParams.greedy(5).withBeams(0, null),
+                SamplingParams.greedy(5).withBeams(LlmContract.MAX_NUM_BEAMS + 1, null),
+                new SamplingParams(5, 0.7f, null, null, null, 1L, List.of(), 2, null))) {
+            assertThatThrownBy(() -> client.generate(GenerationRequest.text("llm", "hello", invalid))
+                            .blockLast(TIMEOUT))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining(LlmContract.INVALID_INPUT_PREFIX + " num_beams");
+        }
+        assertThatThrownBy(() -> client.generate(GenerationRequest.text(
+                                "llm",
+                                "1".repeat(100_000),
+                                SamplingParams.greedy(5).withBeams(4, 1f)))
+                        .blockLast(TIMEOUT))
+                .isInstanceOf(ContextLengthExceededException.class);
+    }
+
+    @Test
     void generate_cancellingTheCallStopsDecodingWithinOneSecond() {
         AtomicInteger received = new AtomicInteger();
         Disposable generation = client.generate(GenerationRequest.text(
@@ -518,6 +562,10 @@ class CpuInferenceServerIntegrationTests {
                         HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String text(List<GenerationChunk> chunks) {
+        return chunks.stream().map(GenerationChunk::textDelta).reduce("", String::concat);
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout) {
