@@ -29,7 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEvents event-log length cap (Redis stream MAXLEN, approximate)
  * @param pollInterval how often an event stream that has caught up looks for new events
  * @param keepAlive interval of SSE keep-alive comments
- * @param writeSampling how the article is sampled (spotting, captions and selection stay greedy, as in the seed)
+ * @param writeSampling how the article is sampled (spotting, captions and selection are greedy); the llm's
+ * {@code composition.generation} parameter can ask for beam search per step instead
  * @param maxTokens generation limits per step
  * @param rewrite prompts of the paragraph rewrite operation ({paragraph}, {instruction}); the tiny model was never
  * trained on them

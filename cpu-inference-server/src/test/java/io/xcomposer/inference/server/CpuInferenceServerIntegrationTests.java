@@ -27,7 +27,10 @@ import io.xcomposer.inference.client.error.ServerUnavailableException;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
 import io.xcomposer.inference.client.generation.SamplingParams;
+import io.xcomposer.inference.client.image.ImageFormat;
+import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.client.vision.VisionEncoder;
 import io.xcomposer.inference.grpc.GRPCInferenceServiceGrpc;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
@@ -147,6 +150,29 @@ class CpuInferenceServerIntegrationTests {
 
         assertThat(floatBits(result.output("image_embeds").asFloats()))
                 .containsExactly(floatBits(directVision(pixels, 2)));
+    }
+
+    @Test
+    void visionEncoder_splitsImagesIntoCallsOfAtMostMaxBatchSizeAndKeepsTheirOrder() throws OrtException {
+        int maxBatchSize = client.modelConfig("vision_encoder").block(TIMEOUT).getMaxBatchSize();
+        List<PreprocessedImage> images = new ArrayList<>();
+        for (int i = 0; i < maxBatchSize + 2; i++) {
+            images.add(new PreprocessedImage(randomFloats(PIXELS, 100 + i), 8, "sha" + i, ImageFormat.PNG, 8, 8));
+        }
+        double executionsBefore = counter(InferenceMetrics.EXEC_COUNT, "vision_encoder");
+
+        List<Tensor> embeds = new VisionEncoder(client, "vision_encoder", TIMEOUT)
+                .encode(images, maxBatchSize, null)
+                .block(TIMEOUT);
+
+        assertThat(embeds).hasSize(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            assertThat(embeds.get(i).shape()).containsExactly(3, 16);
+            assertThat(floatBits(embeds.get(i).asFloats()))
+                    .containsExactly(floatBits(directVision(images.get(i).pixels(), 1)));
+        }
+        assertThat(counter(InferenceMetrics.EXEC_COUNT, "vision_encoder") - executionsBefore)
+                .isEqualTo(2);
     }
 
     @Test
