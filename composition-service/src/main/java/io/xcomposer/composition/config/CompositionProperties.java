@@ -1,5 +1,7 @@
 package io.xcomposer.composition.config;
 
+import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.contract.VisionContract;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -39,8 +41,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(CompositionProperties.PREFIX)
 public record CompositionProperties(
-        @DefaultValue("llm") @NotBlank String llmModel,
-        @DefaultValue("vision_encoder") @NotBlank String visionModel,
+        @DefaultValue(LlmContract.MODEL) @NotBlank String llmModel,
+        @DefaultValue(VisionContract.MODEL) @NotBlank String visionModel,
         @DefaultValue("4") @Min(1) int maxRunning,
         @DefaultValue("10s") Duration retryAfter,
         @Nullable Boolean selectByDefault,

@@ -4,6 +4,7 @@ import io.xcomposer.common.error.ApiException;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.prompt.ImageAnchors;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,9 @@ class ChatRequestParser {
                 nonNegative("top_k", request.topK()),
                 range("repetition_penalty", request.repetitionPenalty(), 0, 10, false),
                 request.seed(),
-                stops(request.stop()));
+                stops(request.stop()),
+                numBeams(request.numBeams()),
+                range("length_penalty", request.lengthPenalty(), -10, 10, true));
         MessageCollector conversation = messages(request.messages());
         boolean includeUsage = request.streamOptions() != null
                 && Boolean.TRUE.equals(request.streamOptions().includeUsage());
@@ -212,6 +215,17 @@ class ChatRequestParser {
                             + ", got " + value);
         }
         return value.floatValue();
+    }
+
+    /**
+     * The contract's beam-count rule, checked here so the 400 names the parameter; whether beams combine with the
+     * other settings is the model server's call (it refuses beams with a temperature above 0).
+     */
+    private static @Nullable Integer numBeams(@Nullable Integer value) {
+        if (value != null && (value < 1 || value > LlmContract.MAX_NUM_BEAMS)) {
+            throw invalid("num_beams", "expected an integer from 1 to " + LlmContract.MAX_NUM_BEAMS + ", got " + value);
+        }
+        return value;
     }
 
     private static @Nullable Integer nonNegative(String param, @Nullable Integer value) {
