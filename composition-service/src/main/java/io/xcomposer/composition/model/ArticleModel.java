@@ -67,7 +67,9 @@ public class ArticleModel {
                 null,
                 sampling.repetitionPenalty(),
                 seed,
-                List.of());
+                List.of(),
+                null,
+                null);
         return this.steps.flatMapMany(
                 steps -> generate(prompt, null, steps.of(Step.WRITE).applyTo(sampled), requestId));
     }

@@ -276,7 +276,7 @@ class CpuInferenceServerIntegrationTests {
                 "llm",
                 " <|User|>:hello world<eoh>\n <|Bot|>:",
                 null,
-                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 1234L, List.of()),
+                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 1234L, List.of(), null, null),
                 "gen-1",
                 null);
 
@@ -294,7 +294,7 @@ class CpuInferenceServerIntegrationTests {
                         "llm",
                         request.prompt(),
                         null,
-                        new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 99L, List.of()),
+                        new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 99L, List.of(), null, null),
                         null,
                         null))
                 .map(GenerationChunk::textDelta)
@@ -337,7 +337,7 @@ class CpuInferenceServerIntegrationTests {
         String expected = full.substring(0, full.indexOf(stop));
 
         List<GenerationChunk> chunks = client.generate(GenerationRequest.text(
-                        "llm", "hello", new SamplingParams(30, 0f, null, null, null, null, List.of(stop))))
+                        "llm", "hello", new SamplingParams(30, 0f, null, null, null, null, List.of(stop), null, null)))
                 .collectList()
                 .block(TIMEOUT);
 
@@ -407,7 +407,7 @@ class CpuInferenceServerIntegrationTests {
     void generate_cancellingTheCallStopsDecodingWithinOneSecond() {
         AtomicInteger received = new AtomicInteger();
         Disposable generation = client.generate(GenerationRequest.text(
-                        "llm", "hello", new SamplingParams(90_000, 1f, null, null, null, 3L, List.of())))
+                        "llm", "hello", new SamplingParams(90_000, 1f, null, null, null, 3L, List.of(), null, null)))
                 .subscribe(chunk -> received.incrementAndGet());
         awaitTrue(() -> received.get() > 20 && inFlight() == 1, Duration.ofSeconds(10));
 
@@ -420,7 +420,7 @@ class CpuInferenceServerIntegrationTests {
 
     @Test
     void generate_beyondTheConcurrencyLimitIsRefusedWithUnavailable() {
-        SamplingParams endless = new SamplingParams(90_000, 1f, null, null, null, 4L, List.of());
+        SamplingParams endless = new SamplingParams(90_000, 1f, null, null, null, 4L, List.of(), null, null);
         Disposable first =
                 client.generate(GenerationRequest.text("llm", "hello", endless)).subscribe();
         Disposable second =

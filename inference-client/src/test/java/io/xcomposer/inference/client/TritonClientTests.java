@@ -242,7 +242,12 @@ class TritonClientTests {
             responses.onCompleted();
         }));
         GenerationRequest request = new GenerationRequest(
-                "llm", "Hi", null, new SamplingParams(16, 0.7f, null, null, null, 42L, List.of("\n\n")), "gen-1", null);
+                "llm",
+                "Hi",
+                null,
+                new SamplingParams(16, 0.7f, null, null, null, 42L, List.of("\n\n"), null, null),
+                "gen-1",
+                null);
 
         this.client
                 .generate(request)

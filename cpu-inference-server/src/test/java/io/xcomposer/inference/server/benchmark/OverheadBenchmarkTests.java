@@ -176,7 +176,7 @@ class OverheadBenchmarkTests {
         return GenerationRequest.text(
                 "llm",
                 " <|User|>:hello\n<eoh> <|Bot|>:",
-                new SamplingParams(maxTokens, 1f, null, null, null, seed, List.of()));
+                new SamplingParams(maxTokens, 1f, null, null, null, seed, List.of(), null, null));
     }
 
     private double counter(String name) {

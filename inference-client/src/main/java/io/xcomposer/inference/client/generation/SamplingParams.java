@@ -29,26 +29,14 @@ public record SamplingParams(
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
-    /** Without beam settings (one sequence, the model's default). */
-    public SamplingParams(
-            @Nullable Integer maxTokens,
-            @Nullable Float temperature,
-            @Nullable Float topP,
-            @Nullable Integer topK,
-            @Nullable Float repetitionPenalty,
-            @Nullable Long seed,
-            List<String> stop) {
-        this(maxTokens, temperature, topP, topK, repetitionPenalty, seed, stop, null, null);
-    }
-
     /** Every field left to the model. */
     public static SamplingParams modelDefaults() {
-        return new SamplingParams(null, null, null, null, null, null, List.of());
+        return new SamplingParams(null, null, null, null, null, null, List.of(), null, null);
     }
 
     /** Deterministic decoding (temperature 0) of at most {@code maxTokens} tokens. */
     public static SamplingParams greedy(int maxTokens) {
-        return new SamplingParams(maxTokens, 0f, null, null, null, null, List.of());
+        return new SamplingParams(maxTokens, 0f, null, null, null, null, List.of(), null, null);
     }
 
     /** These settings with beam search; null values leave the model's defaults. */
