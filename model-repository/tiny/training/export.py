@@ -84,7 +84,8 @@ def model_configs(sizes: Sizes = MODEL) -> dict[str, pb.ModelConfig]:
                        ("max_tokens", pb.TYPE_INT32, [1]), ("temperature", pb.TYPE_FP32, [1]),
                        ("top_p", pb.TYPE_FP32, [1]), ("top_k", pb.TYPE_INT32, [1]),
                        ("repetition_penalty", pb.TYPE_FP32, [1]), ("seed", pb.TYPE_INT64, [1]),
-                       ("stop_words", pb.TYPE_STRING, [-1])]
+                       ("stop_words", pb.TYPE_STRING, [-1]), ("num_beams", pb.TYPE_INT32, [1]),
+                       ("length_penalty", pb.TYPE_FP32, [1])]
     llm_outputs = [("text_output", pb.TYPE_STRING), ("finish_reason", pb.TYPE_STRING),
                    ("prompt_tokens", pb.TYPE_INT32), ("completion_tokens", pb.TYPE_INT32)]
     return {

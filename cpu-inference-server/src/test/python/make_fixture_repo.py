@@ -164,7 +164,9 @@ input [
   { name: "top_k" data_type: TYPE_INT32 dims: [ 1 ] optional: true },
   { name: "repetition_penalty" data_type: TYPE_FP32 dims: [ 1 ] optional: true },
   { name: "seed" data_type: TYPE_INT64 dims: [ 1 ] optional: true },
-  { name: "stop_words" data_type: TYPE_STRING dims: [ -1 ] optional: true }
+  { name: "stop_words" data_type: TYPE_STRING dims: [ -1 ] optional: true },
+  { name: "num_beams" data_type: TYPE_INT32 dims: [ 1 ] optional: true },
+  { name: "length_penalty" data_type: TYPE_FP32 dims: [ 1 ] optional: true }
 ]
 output [
   { name: "text_output" data_type: TYPE_STRING dims: [ 1 ] },

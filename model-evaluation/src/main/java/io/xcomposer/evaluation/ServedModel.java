@@ -3,6 +3,10 @@ package io.xcomposer.evaluation;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.InferResult;
 import io.xcomposer.inference.client.TritonClient;
+import io.xcomposer.inference.client.contract.EmbedderContract;
+import io.xcomposer.inference.client.contract.ImageEmbeds;
+import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.contract.VisionContract;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
 import io.xcomposer.inference.client.generation.SamplingParams;
@@ -11,8 +15,9 @@ import io.xcomposer.inference.client.image.ImagePreprocessor;
 import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.model.EmbedderSpec;
 import io.xcomposer.inference.client.model.LlmSpec;
-import io.xcomposer.inference.client.model.VisionSpec;
 import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.client.vision.VisionEncoder;
+import io.xcomposer.inference.client.vision.VisionModel;
 import io.xcomposer.inference.grpc.ModelConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,15 +31,15 @@ import java.util.Map;
  */
 public final class ServedModel {
 
-    static final String VISION_ENCODER = "vision_encoder";
-    static final String LLM = "llm";
-    static final String IMAGE_EMBEDDER = "image_embedder";
-    static final String TEXT_EMBEDDER = "text_embedder";
+    static final String VISION_ENCODER = VisionContract.MODEL;
+    static final String LLM = LlmContract.MODEL;
+    static final String IMAGE_EMBEDDER = EmbedderContract.IMAGE_MODEL;
+    static final String TEXT_EMBEDDER = EmbedderContract.TEXT_MODEL;
 
     private final TritonClient client;
     private final Duration timeout;
-    private final ImagePreprocessor visionPreprocessor;
-    private final int visionMaxBatch;
+    private final VisionEncoder visionEncoder;
+    private final VisionModel vision;
     private final ImagePreprocessor embedderPreprocessor;
     private final int imageEmbedderMaxBatch;
     private final int textEmbedderMaxBatch;
@@ -44,9 +49,8 @@ public final class ServedModel {
     public ServedModel(TritonClient client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
-        ModelConfig vision = config(VISION_ENCODER);
-        this.visionPreprocessor = new ImagePreprocessor(VisionSpec.fromConfig(vision), ImageLimits.defaults());
-        this.visionMaxBatch = vision.getMaxBatchSize();
+        this.visionEncoder = new VisionEncoder(client, VISION_ENCODER, timeout);
+        this.vision = VisionModel.fromConfig(config(VISION_ENCODER), ImageLimits.defaults());
         ModelConfig imageEmbedder = config(IMAGE_EMBEDDER);
         this.embedderPreprocessor =
                 new ImagePreprocessor(EmbedderSpec.fromConfig(imageEmbedder).vision(), ImageLimits.defaults());
@@ -61,12 +65,16 @@ public final class ServedModel {
 
     /** vision_encoder over the images, in batches of its max_batch_size: one {@code [Q, D]} tensor per image. */
     public List<Tensor> encodeImages(List<byte[]> images) {
-        return batched(images, visionMaxBatch, VISION_ENCODER, "pixel_values", "image_embeds", visionPreprocessor);
+        List<PreprocessedImage> pixels =
+                images.stream().map(vision.preprocessor()::preprocess).toList();
+        return visionEncoder
+                .encode(pixels, vision.maxBatchSize(), null)
+                .block(timeout.multipliedBy(Math.max(1, images.size())).plusSeconds(5));
     }
 
     /** Greedy decoding with the model's own stop strings (the server always applies them). */
     public Generation generate(String prompt, List<Tensor> imageEmbeds, int maxTokens) {
-        Tensor stacked = imageEmbeds.isEmpty() ? null : GenerationRequest.stackImageEmbeds(imageEmbeds);
+        Tensor stacked = imageEmbeds.isEmpty() ? null : ImageEmbeds.stack(imageEmbeds);
         GenerationRequest request =
                 new GenerationRequest(LLM, prompt, stacked, SamplingParams.greedy(maxTokens), null, timeout);
         StringBuilder text = new StringBuilder();
@@ -82,7 +90,13 @@ public final class ServedModel {
 
     /** image_embedder embeddings (L2-normalised), one per image, in order. */
     public List<float[]> embedImages(List<byte[]> images) {
-        return batched(images, imageEmbedderMaxBatch, IMAGE_EMBEDDER, "pixel_values", "embedding", embedderPreprocessor)
+        return batched(
+                        images,
+                        imageEmbedderMaxBatch,
+                        IMAGE_EMBEDDER,
+                        EmbedderContract.PIXEL_VALUES,
+                        EmbedderContract.EMBEDDING,
+                        embedderPreprocessor)
                 .stream()
                 .map(Tensor::asFloats)
                 .toList();
@@ -93,8 +107,8 @@ public final class ServedModel {
         List<float[]> embeddings = new ArrayList<>();
         for (int start = 0; start < texts.size(); start += textEmbedderMaxBatch) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + textEmbedderMaxBatch));
-            Tensor input = Tensor.strings("text", new long[] {batch.size(), 1}, batch);
-            embeddings.addAll(rows(infer(TEXT_EMBEDDER, input).output("embedding")));
+            Tensor input = Tensor.strings(EmbedderContract.TEXT, new long[] {batch.size(), 1}, batch);
+            embeddings.addAll(rows(infer(TEXT_EMBEDDER, input).output(EmbedderContract.EMBEDDING)));
         }
         return embeddings;
     }

@@ -11,6 +11,7 @@ import io.xcomposer.composition.model.ArticleModel;
 import io.xcomposer.composition.model.CompositionPrompts;
 import io.xcomposer.composition.model.Generation;
 import io.xcomposer.composition.model.ModelAnswers;
+import io.xcomposer.composition.model.Step;
 import io.xcomposer.composition.retrieval.GalleryHit;
 import io.xcomposer.composition.retrieval.RetrievalClient;
 import io.xcomposer.inference.client.tensor.Tensor;
@@ -62,7 +63,7 @@ public class ArticleSteps {
         Mono<Costed<List<Integer>>> spotting = this.model
                 .prompts()
                 .flatMap(prompts -> this.model.complete(
-                        prompts.spotPrompt(paragraphs, count), List.of(), this.maxTokens.spot(), requestId))
+                        Step.SPOT, prompts.spotPrompt(paragraphs, count), List.of(), this.maxTokens.spot(), requestId))
                 .map(answer ->
                         new Costed<>(ModelAnswers.positions(answer.text(), paragraphs.size(), limit), cost(answer)));
         return this.metrics.timed("spot", spotting);
@@ -75,6 +76,7 @@ public class ArticleSteps {
         Mono<Costed<String>> captioning = this.model
                 .prompts()
                 .flatMap(prompts -> this.model.complete(
+                        Step.CAPTION,
                         prompts.captionPrompt(composition.paragraphs(), position, previous),
                         List.of(),
                         this.maxTokens.caption(),
@@ -131,7 +133,8 @@ public class ArticleSteps {
             Mono<List<Tensor>> embeds = Flux.fromIterable(shown)
                     .concatMap(image -> bytes(image).flatMap(content -> this.model.encode(content, requestId)))
                     .collectList();
-            return embeds.flatMap(images -> this.model.complete(prompt, images, this.maxTokens.select(), requestId))
+            return embeds.flatMap(images ->
+                            this.model.complete(Step.SELECT, prompt, images, this.maxTokens.select(), requestId))
                     .map(answer -> new Costed<>(
                             choice(answer, prompts.candidates()), cost(answer).plusVision(shown.size())));
         });

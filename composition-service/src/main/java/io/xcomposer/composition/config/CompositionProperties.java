@@ -1,5 +1,7 @@
 package io.xcomposer.composition.config;
 
+import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.contract.VisionContract;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -29,7 +31,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEvents event-log length cap (Redis stream MAXLEN, approximate)
  * @param pollInterval how often an event stream that has caught up looks for new events
  * @param keepAlive interval of SSE keep-alive comments
- * @param writeSampling how the article is sampled (spotting, captions and selection stay greedy, as in the seed)
+ * @param writeSampling how the article is sampled (spotting, captions and selection are greedy); the llm's
+ * {@code composition.generation} parameter can ask for beam search per step instead
  * @param maxTokens generation limits per step
  * @param rewrite prompts of the paragraph rewrite operation ({paragraph}, {instruction}); the tiny model was never
  * trained on them
@@ -38,8 +41,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(CompositionProperties.PREFIX)
 public record CompositionProperties(
-        @DefaultValue("llm") @NotBlank String llmModel,
-        @DefaultValue("vision_encoder") @NotBlank String visionModel,
+        @DefaultValue(LlmContract.MODEL) @NotBlank String llmModel,
+        @DefaultValue(VisionContract.MODEL) @NotBlank String visionModel,
         @DefaultValue("4") @Min(1) int maxRunning,
         @DefaultValue("10s") Duration retryAfter,
         @Nullable Boolean selectByDefault,

@@ -1,16 +1,16 @@
 package io.xcomposer.composition.model;
 
 import io.xcomposer.composition.config.CompositionProperties;
-import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
+import io.xcomposer.inference.client.contract.ImageEmbeds;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.image.ImageLimits;
-import io.xcomposer.inference.client.image.ImagePreprocessor;
-import io.xcomposer.inference.client.model.ModelDescription;
-import io.xcomposer.inference.client.model.VisionSpec;
 import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.client.vision.VisionEncoder;
+import io.xcomposer.inference.client.vision.VisionModel;
+import io.xcomposer.inference.grpc.ModelConfig;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -20,58 +20,64 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The llm and the vision encoder as composition uses them. What the models need (prompts, chat template, image
- * preprocessing) is read from their {@code ModelConfig} once, at start-up or on first use; a failed read is retried
- * by the next call.
+ * The llm and the vision encoder as composition uses them. What the models need (prompts, per-step generation
+ * settings, chat template, image preprocessing) is read from their {@code ModelConfig} once, at start-up or on first
+ * use; a failed read is retried by the next call.
  */
 @Component
 public class ArticleModel {
-
-    private static final String PIXEL_VALUES = "pixel_values";
-
-    private static final String IMAGE_EMBEDS = "image_embeds";
 
     private final TritonClient triton;
 
     private final CompositionProperties properties;
 
+    private final VisionEncoder encoder;
+
     private final Mono<CompositionPrompts> prompts;
 
-    private final Mono<Vision> vision;
+    private final Mono<GenerationSteps> steps;
+
+    private final Mono<VisionModel> vision;
 
     ArticleModel(TritonClient triton, CompositionProperties properties) {
         this.triton = triton;
         this.properties = properties;
-        this.prompts = cacheOnSuccess(triton.modelConfig(properties.llmModel()).map(CompositionPrompts::fromConfig));
-        this.vision =
-                cacheOnSuccess(triton.modelConfig(properties.visionModel()).map(Vision::of));
+        this.encoder = new VisionEncoder(triton, properties.visionModel(), null);
+        Mono<ModelConfig> llm = cacheOnSuccess(triton.modelConfig(properties.llmModel()));
+        this.prompts = cacheOnSuccess(llm.map(CompositionPrompts::fromConfig));
+        this.steps = cacheOnSuccess(llm.map(GenerationSteps::fromConfig));
+        this.vision = cacheOnSuccess(triton.modelConfig(properties.visionModel())
+                .map(config -> VisionModel.fromConfig(config, ImageLimits.defaults())));
     }
 
     public Mono<CompositionPrompts> prompts() {
         return this.prompts;
     }
 
-    /** The article itself, sampled (the seed's XComposer2 demo samples; greedy decoding repeats itself). */
+    /**
+     * The article itself: sampled (the seed's XComposer2 demo samples; greedy decoding repeats itself) unless the
+     * model's {@code composition.generation} asks for beams, as XComposer-7B's seed demo does.
+     */
     public Flux<GenerationChunk> write(String prompt, int maxTokens, long seed, @Nullable String requestId) {
         CompositionProperties.WriteSampling sampling = this.properties.writeSampling();
-        return generate(
-                prompt,
+        SamplingParams sampled = new SamplingParams(
+                maxTokens,
+                sampling.temperature(),
+                sampling.topP(),
                 null,
-                new SamplingParams(
-                        maxTokens,
-                        sampling.temperature(),
-                        sampling.topP(),
-                        null,
-                        sampling.repetitionPenalty(),
-                        seed,
-                        List.of()),
-                requestId);
+                sampling.repetitionPenalty(),
+                seed,
+                List.of(),
+                null,
+                null);
+        return this.steps.flatMapMany(
+                steps -> generate(prompt, null, steps.of(Step.WRITE).applyTo(sampled), requestId));
     }
 
-    /** Greedy generation, streamed. */
+    /** Greedy generation, streamed (the rewrite operation, which has no seed settings). */
     public Flux<GenerationChunk> stream(
             String prompt, List<Tensor> imageEmbeds, int maxTokens, @Nullable String requestId) {
-        Tensor stacked = imageEmbeds.isEmpty() ? null : GenerationRequest.stackImageEmbeds(imageEmbeds);
+        Tensor stacked = imageEmbeds.isEmpty() ? null : ImageEmbeds.stack(imageEmbeds);
         return generate(prompt, stacked, SamplingParams.greedy(maxTokens), requestId);
     }
 
@@ -81,10 +87,13 @@ public class ArticleModel {
                 new GenerationRequest(this.properties.llmModel(), prompt, imageEmbeds, sampling, requestId, null));
     }
 
-    /** Greedy generation, collected. */
+    /** One step's answer, collected: greedy unless the model's settings for the step say otherwise. */
     public Mono<Generation> complete(
-            String prompt, List<Tensor> imageEmbeds, int maxTokens, @Nullable String requestId) {
-        return stream(prompt, imageEmbeds, maxTokens, requestId)
+            Step step, String prompt, List<Tensor> imageEmbeds, int maxTokens, @Nullable String requestId) {
+        Tensor stacked = imageEmbeds.isEmpty() ? null : ImageEmbeds.stack(imageEmbeds);
+        return this.steps
+                .flatMapMany(steps ->
+                        generate(prompt, stacked, steps.of(step).applyTo(SamplingParams.greedy(maxTokens)), requestId))
                 .reduce(
                         new Generation("", 0, 0),
                         (sofar, chunk) -> new Generation(
@@ -95,33 +104,15 @@ public class ArticleModel {
                                         : chunk.completionTokens()));
     }
 
-    /** The vision encoder's {@code image_embeds} for one image. */
+    /** The vision encoder's {@code [Q, D]} image_embeds for one image. */
     public Mono<Tensor> encode(byte[] image, @Nullable String requestId) {
-        return this.vision.flatMap(spec -> Mono.fromCallable(
-                        () -> spec.preprocessor().preprocess(image))
-                .subscribeOn(Schedulers.boundedElastic())
-                .map(pixels -> pixels.toTensor(PIXEL_VALUES, spec.maxBatchSize()))
-                .flatMap(input -> this.triton.infer(new InferRequest(
-                        this.properties.visionModel(),
-                        null,
-                        requestId,
-                        List.of(input),
-                        List.of(IMAGE_EMBEDS),
-                        java.util.Map.of(),
-                        null)))
-                .map(result -> result.output(IMAGE_EMBEDS)));
+        return this.vision.flatMap(
+                model -> Mono.fromCallable(() -> model.preprocessor().preprocess(image))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .flatMap(pixels -> this.encoder.encode(pixels, model.maxBatchSize(), requestId)));
     }
 
     private static <T> Mono<T> cacheOnSuccess(Mono<T> load) {
         return load.cache(value -> Duration.ofMillis(Long.MAX_VALUE), failure -> Duration.ZERO, () -> Duration.ZERO);
-    }
-
-    private record Vision(ImagePreprocessor preprocessor, int maxBatchSize) {
-
-        static Vision of(io.xcomposer.inference.grpc.ModelConfig config) {
-            return new Vision(
-                    new ImagePreprocessor(VisionSpec.fromConfig(config), ImageLimits.defaults()),
-                    ModelDescription.of(config).maxBatchSize());
-        }
     }
 }

@@ -7,8 +7,8 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * OpenAI's chat completion request body, plus the extensions {@code top_k}, {@code repetition_penalty} and
- * {@code conversation_id}. Every field is optional at this level so that {@link ChatRequestParser} can answer each
+ * OpenAI's chat completion request body, plus the extensions {@code top_k}, {@code repetition_penalty},
+ * {@code num_beams}, {@code length_penalty} and {@code conversation_id}. Every field is optional at this level so that {@link ChatRequestParser} can answer each
  * problem with a precise message; {@code content} and {@code stop} stay JSON because they are string-or-array.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -26,7 +26,9 @@ public record ChatCompletionRequest(
         @Nullable JsonNode stop,
         @Nullable StreamOptions streamOptions,
         @Nullable Integer n,
-        @Nullable String conversationId) {
+        @Nullable String conversationId,
+        @Nullable Integer numBeams,
+        @Nullable Double lengthPenalty) {
 
     /** One message: {@code content} is a string or an array of {@code text} / {@code image_url} parts. */
     public record Message(@Nullable String role, @Nullable JsonNode content) {}

@@ -48,7 +48,9 @@ class ChatRequestParser {
                 SamplingRules.nonNegative("top_k", request.topK()),
                 SamplingRules.range("repetition_penalty", request.repetitionPenalty(), 0, 10, false),
                 request.seed(),
-                SamplingRules.stops(request.stop()));
+                SamplingRules.stops(request.stop()),
+                SamplingRules.numBeams(request.numBeams()),
+                SamplingRules.range("length_penalty", request.lengthPenalty(), -10, 10, true));
         MessageCollector conversation = messages(request.messages());
         boolean includeUsage = request.streamOptions() != null
                 && Boolean.TRUE.equals(request.streamOptions().includeUsage());

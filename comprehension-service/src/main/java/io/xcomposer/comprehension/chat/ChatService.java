@@ -19,6 +19,7 @@ import io.xcomposer.comprehension.session.ConversationTurn;
 import io.xcomposer.comprehension.vision.ImageInput;
 import io.xcomposer.comprehension.vision.VisionFeatures;
 import io.xcomposer.inference.client.TritonClient;
+import io.xcomposer.inference.client.contract.ImageEmbeds;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
@@ -215,7 +216,7 @@ public class ChatService {
         GenerationRequest generation = new GenerationRequest(
                 this.properties.llmModel(),
                 plan.prompt(),
-                embeds.isEmpty() ? null : GenerationRequest.stackImageEmbeds(embeds),
+                embeds.isEmpty() ? null : ImageEmbeds.stack(embeds),
                 request.command.sampling(),
                 request.requestId,
                 this.properties.generationDeadline());

@@ -1,5 +1,6 @@
 package io.xcomposer.comprehension.chat;
 
+import io.xcomposer.inference.client.contract.LlmContract;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,18 @@ final class SamplingRules {
                             + ", got " + value);
         }
         return value.floatValue();
+    }
+
+    /**
+     * The contract's beam-count rule, checked here so the 400 names the parameter; whether beams combine with the
+     * other settings is the model server's call (it refuses beams with a temperature above 0).
+     */
+    static @Nullable Integer numBeams(@Nullable Integer value) {
+        if (value != null && (value < 1 || value > LlmContract.MAX_NUM_BEAMS)) {
+            throw ChatRequestParser.invalid(
+                    "num_beams", "expected an integer from 1 to " + LlmContract.MAX_NUM_BEAMS + ", got " + value);
+        }
+        return value;
     }
 
     static @Nullable Integer nonNegative(String param, @Nullable Integer value) {

@@ -1,5 +1,7 @@
 package io.xcomposer.comprehension.config;
 
+import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.contract.VisionContract;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,8 +23,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(ComprehensionProperties.PREFIX)
 public record ComprehensionProperties(
         @DefaultValue("xcomposer") String modelName,
-        @DefaultValue("llm") String llmModel,
-        @DefaultValue("vision_encoder") String visionModel,
+        @DefaultValue(LlmContract.MODEL) String llmModel,
+        @DefaultValue(VisionContract.MODEL) String visionModel,
         @DefaultValue("120s") Duration generationDeadline,
         @DefaultValue("30s") Duration visionDeadline,
         @DefaultValue("15s") Duration keepAlive,

@@ -4,7 +4,7 @@ import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.FeatureCacheProperties;
 import io.xcomposer.comprehension.config.ModelSpecs;
 import io.xcomposer.comprehension.config.ModelSpecsSource;
-import io.xcomposer.inference.client.generation.LlmTensors;
+import io.xcomposer.inference.client.contract.ImageEmbeds;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorDatatype;
 import java.nio.ByteBuffer;
@@ -58,8 +58,7 @@ public class FeatureCache {
                 .opsForValue()
                 .getAndExpire(key(sha256), this.properties.ttl())
                 .filter(bytes -> bytes.length == entryBytes(shape))
-                .map(bytes ->
-                        new Tensor(LlmTensors.IMAGE_EMBEDS, TensorDatatype.FP32.name(), shape, ByteBuffer.wrap(bytes)))
+                .map(bytes -> new Tensor(ImageEmbeds.NAME, TensorDatatype.FP32.name(), shape, ByteBuffer.wrap(bytes)))
                 .onErrorResume(error -> {
                     log.warn("feature cache read failed, encoding instead: {}", error.toString());
                     return Mono.empty();

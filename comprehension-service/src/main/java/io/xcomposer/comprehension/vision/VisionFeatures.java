@@ -3,13 +3,9 @@ package io.xcomposer.comprehension.vision;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.metrics.ChatMetrics;
-import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
-import io.xcomposer.inference.client.generation.LlmTensors;
-import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.tensor.Tensor;
-import java.util.List;
-import java.util.Map;
+import io.xcomposer.inference.client.vision.VisionEncoder;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -17,21 +13,16 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Image → {@code [Q, D]} features for the llm: from the {@link FeatureCache} when it has them, otherwise decoded,
- * validated and preprocessed here (on a worker thread) and run through the vision encoder, then cached.
+ * validated and preprocessed here (on a worker thread) and run through the {@link VisionEncoder}, then cached.
  */
 @Component
 public class VisionFeatures {
 
-    /** The vision encoder's input and output names (docs/model-contract.md). */
-    static final String PIXEL_VALUES = "pixel_values";
-
-    private final TritonClient client;
+    private final VisionEncoder encoder;
 
     private final FeatureCache cache;
 
     private final ChatMetrics metrics;
-
-    private final ComprehensionProperties properties;
 
     private final ModelSpecsSource specs;
 
@@ -41,10 +32,9 @@ public class VisionFeatures {
             ChatMetrics metrics,
             ComprehensionProperties properties,
             ModelSpecsSource specs) {
-        this.client = client;
+        this.encoder = new VisionEncoder(client, properties.visionModel(), properties.visionDeadline());
         this.cache = cache;
         this.metrics = metrics;
-        this.properties = properties;
         this.specs = specs;
     }
 
@@ -63,20 +53,7 @@ public class VisionFeatures {
         return image.bytes()
                 .publishOn(Schedulers.boundedElastic())
                 .map(bytes -> this.specs.preprocessor().preprocess(bytes))
-                .flatMap(pixels -> this.client.infer(request(pixels, requestId)))
-                .map(result -> result.output(LlmTensors.IMAGE_EMBEDS))
+                .flatMap(pixels -> this.encoder.encode(pixels, this.specs.get().visionMaxBatchSize(), requestId))
                 .flatMap(features -> this.cache.put(image.sha256(), features).thenReturn(features));
-    }
-
-    private InferRequest request(PreprocessedImage pixels, @Nullable String requestId) {
-        Tensor input = pixels.toTensor(PIXEL_VALUES, this.specs.get().visionMaxBatchSize());
-        return new InferRequest(
-                this.properties.visionModel(),
-                null,
-                requestId,
-                List.of(input),
-                List.of(LlmTensors.IMAGE_EMBEDS),
-                Map.of(),
-                this.properties.visionDeadline());
     }
 }

@@ -10,8 +10,9 @@ import io.xcomposer.comprehension.support.TestModelServer;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.TritonClientOptions;
+import io.xcomposer.inference.client.contract.ImageEmbeds;
+import io.xcomposer.inference.client.contract.VisionContract;
 import io.xcomposer.inference.client.generation.GenerationRequest;
-import io.xcomposer.inference.client.generation.LlmTensors;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.image.ImageLimits;
 import io.xcomposer.inference.client.image.ImagePreprocessor;
@@ -123,15 +124,10 @@ class ChatBenchmarkTests {
             Tensor pixels = preprocessor.preprocess(bytes).toTensor("pixel_values", 16);
             Tensor features = triton.infer(InferRequest.of("vision_encoder", List.of(pixels)))
                     .block()
-                    .output(LlmTensors.IMAGE_EMBEDS);
+                    .output(VisionContract.IMAGE_EMBEDS);
             String prompt = llm.template().firstTurn(QUESTION, 1);
             triton.generate(new GenerationRequest(
-                            "llm",
-                            prompt,
-                            GenerationRequest.stackImageEmbeds(List.of(features)),
-                            SamplingParams.greedy(64),
-                            null,
-                            null))
+                            "llm", prompt, ImageEmbeds.stack(List.of(features)), SamplingParams.greedy(64), null, null))
                     .filter(chunk -> !chunk.textDelta().isEmpty())
                     .blockFirst(Duration.ofSeconds(30));
             return (System.nanoTime() - start) / 1e6;

@@ -116,6 +116,14 @@ class BadInputIntegrationTests {
                 arguments("top_p of zero", body(Map.of("top_p", 0)), 400, "invalid_value", "top_p"),
                 arguments("max_tokens of zero", body(Map.of("max_tokens", 0)), 400, "invalid_value", "max_tokens"),
                 arguments("n above one", body(Map.of("n", 2)), 400, "invalid_value", "n"),
+                arguments("num_beams of zero", body(Map.of("num_beams", 0)), 400, "invalid_value", "num_beams"),
+                arguments("num_beams above 8", body(Map.of("num_beams", 9)), 400, "invalid_value", "num_beams"),
+                arguments(
+                        "beams with sampling, refused by the model server",
+                        body(Map.of("num_beams", 2, "temperature", 0.7)),
+                        400,
+                        "invalid_model_input",
+                        null),
                 arguments(
                         "five stop sequences",
                         body(Map.of("stop", List.of("a", "b", "c", "d", "e"))),

@@ -16,6 +16,7 @@ import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.InferResult;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.TritonClientOptions;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.error.GrpcErrors;
 import io.xcomposer.inference.client.error.InferenceException;
@@ -26,13 +27,16 @@ import io.xcomposer.inference.client.error.ServerUnavailableException;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
 import io.xcomposer.inference.client.generation.SamplingParams;
+import io.xcomposer.inference.client.image.ImageFormat;
+import io.xcomposer.inference.client.image.PreprocessedImage;
 import io.xcomposer.inference.client.tensor.Tensor;
+import io.xcomposer.inference.client.vision.VisionEncoder;
 import io.xcomposer.inference.grpc.GRPCInferenceServiceGrpc;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
-import io.xcomposer.inference.server.repository.OrtSessions;
+import io.xcomposer.inference.server.runtime.OrtSessions;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,6 +153,29 @@ class CpuInferenceServerIntegrationTests {
     }
 
     @Test
+    void visionEncoder_splitsImagesIntoCallsOfAtMostMaxBatchSizeAndKeepsTheirOrder() throws OrtException {
+        int maxBatchSize = client.modelConfig("vision_encoder").block(TIMEOUT).getMaxBatchSize();
+        List<PreprocessedImage> images = new ArrayList<>();
+        for (int i = 0; i < maxBatchSize + 2; i++) {
+            images.add(new PreprocessedImage(randomFloats(PIXELS, 100 + i), 8, "sha" + i, ImageFormat.PNG, 8, 8));
+        }
+        double executionsBefore = counter(InferenceMetrics.EXEC_COUNT, "vision_encoder");
+
+        List<Tensor> embeds = new VisionEncoder(client, "vision_encoder", TIMEOUT)
+                .encode(images, maxBatchSize, null)
+                .block(TIMEOUT);
+
+        assertThat(embeds).hasSize(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            assertThat(embeds.get(i).shape()).containsExactly(3, 16);
+            assertThat(floatBits(embeds.get(i).asFloats()))
+                    .containsExactly(floatBits(directVision(images.get(i).pixels(), 1)));
+        }
+        assertThat(counter(InferenceMetrics.EXEC_COUNT, "vision_encoder") - executionsBefore)
+                .isEqualTo(2);
+    }
+
+    @Test
     void infer_textIsTokenizedPaddedAndTruncatedServerSide() throws OrtException {
         List<String> texts = List.of("hello world", "你好 cat sat on the mat a");
         Tokenizer tokenizer = Tokenizer.load(FixtureRepository.file("text_embedder", "tokenizer.json"));
@@ -249,7 +276,7 @@ class CpuInferenceServerIntegrationTests {
                 "llm",
                 " <|User|>:hello world<eoh>\n <|Bot|>:",
                 null,
-                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 1234L, List.of()),
+                new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 1234L, List.of(), null, null),
                 "gen-1",
                 null);
 
@@ -267,7 +294,7 @@ class CpuInferenceServerIntegrationTests {
                         "llm",
                         request.prompt(),
                         null,
-                        new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 99L, List.of()),
+                        new SamplingParams(40, 0.9f, 0.95f, 50, 1.1f, 99L, List.of(), null, null),
                         null,
                         null))
                 .map(GenerationChunk::textDelta)
@@ -310,7 +337,7 @@ class CpuInferenceServerIntegrationTests {
         String expected = full.substring(0, full.indexOf(stop));
 
         List<GenerationChunk> chunks = client.generate(GenerationRequest.text(
-                        "llm", "hello", new SamplingParams(30, 0f, null, null, null, null, List.of(stop))))
+                        "llm", "hello", new SamplingParams(30, 0f, null, null, null, null, List.of(stop), null, null)))
                 .collectList()
                 .block(TIMEOUT);
 
@@ -334,10 +361,53 @@ class CpuInferenceServerIntegrationTests {
     }
 
     @Test
+    void generate_oneBeamIsGreedyAndBeamsSendTheirWholeTextInTheFinalResponse() {
+        String prompt = " <|User|>:hello world<eoh>\n <|Bot|>:";
+        List<GenerationChunk> greedy = client.generate(GenerationRequest.text("llm", prompt, SamplingParams.greedy(20)))
+                .collectList()
+                .block(TIMEOUT);
+        List<GenerationChunk> oneBeam = client.generate(GenerationRequest.text(
+                        "llm", prompt, SamplingParams.greedy(20).withBeams(1, 1f)))
+                .collectList()
+                .block(TIMEOUT);
+        List<GenerationChunk> beams = client.generate(GenerationRequest.text(
+                        "llm", prompt, SamplingParams.greedy(20).withBeams(3, 1f)))
+                .collectList()
+                .block(TIMEOUT);
+
+        assertThat(text(oneBeam)).isEqualTo(text(greedy)).isNotEmpty();
+        assertThat(beams).hasSize(1);
+        GenerationChunk last = beams.get(0);
+        assertThat(last.last()).isTrue();
+        assertThat(last.finishReason()).isIn("stop", "length");
+        assertThat(last.completionTokens()).isBetween(1, 20);
+        assertThat(last.promptTokens()).isEqualTo(greedy.get(greedy.size() - 1).promptTokens());
+    }
+
+    @Test
+    void generate_beamSettingsOutOfRangeAreInvalidInput() {
+        for (SamplingParams invalid : List.of(
+                SamplingParams.greedy(5).withBeams(0, null),
+                SamplingParams.greedy(5).withBeams(LlmContract.MAX_NUM_BEAMS + 1, null),
+                new SamplingParams(5, 0.7f, null, null, null, 1L, List.of(), 2, null))) {
+            assertThatThrownBy(() -> client.generate(GenerationRequest.text("llm", "hello", invalid))
+                            .blockLast(TIMEOUT))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining(LlmContract.INVALID_INPUT_PREFIX + " num_beams");
+        }
+        assertThatThrownBy(() -> client.generate(GenerationRequest.text(
+                                "llm",
+                                "1".repeat(100_000),
+                                SamplingParams.greedy(5).withBeams(4, 1f)))
+                        .blockLast(TIMEOUT))
+                .isInstanceOf(ContextLengthExceededException.class);
+    }
+
+    @Test
     void generate_cancellingTheCallStopsDecodingWithinOneSecond() {
         AtomicInteger received = new AtomicInteger();
         Disposable generation = client.generate(GenerationRequest.text(
-                        "llm", "hello", new SamplingParams(90_000, 1f, null, null, null, 3L, List.of())))
+                        "llm", "hello", new SamplingParams(90_000, 1f, null, null, null, 3L, List.of(), null, null)))
                 .subscribe(chunk -> received.incrementAndGet());
         awaitTrue(() -> received.get() > 20 && inFlight() == 1, Duration.ofSeconds(10));
 
@@ -350,7 +420,7 @@ class CpuInferenceServerIntegrationTests {
 
     @Test
     void generate_beyondTheConcurrencyLimitIsRefusedWithUnavailable() {
-        SamplingParams endless = new SamplingParams(90_000, 1f, null, null, null, 4L, List.of());
+        SamplingParams endless = new SamplingParams(90_000, 1f, null, null, null, 4L, List.of(), null, null);
         Disposable first =
                 client.generate(GenerationRequest.text("llm", "hello", endless)).subscribe();
         Disposable second =
@@ -518,6 +588,10 @@ class CpuInferenceServerIntegrationTests {
                         HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String text(List<GenerationChunk> chunks) {
+        return chunks.stream().map(GenerationChunk::textDelta).reduce("", String::concat);
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout) {

@@ -9,13 +9,14 @@ import ai.onnxruntime.OrtSession;
 import io.xcomposer.inference.client.InferRequest;
 import io.xcomposer.inference.client.TritonClient;
 import io.xcomposer.inference.client.TritonClientOptions;
+import io.xcomposer.inference.client.contract.ImageEmbeds;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
-import io.xcomposer.inference.server.repository.OrtSessions;
+import io.xcomposer.inference.server.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ class TinyRepositoryIntegrationTests {
             List<GenerationChunk> chunks = client.generate(new GenerationRequest(
                             "llm",
                             " <|User|>:<ImageHere>What is in the picture?\n<eoh> <|Bot|>:",
-                            GenerationRequest.stackImageEmbeds(List.of(embeds)),
+                            ImageEmbeds.stack(List.of(embeds)),
                             SamplingParams.greedy(40),
                             "tiny-1",
                             null))

@@ -16,6 +16,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.error.InferenceTimeoutException;
 import io.xcomposer.inference.client.error.InferenceUnsupportedException;
@@ -23,7 +24,6 @@ import io.xcomposer.inference.client.error.ModelNotFoundException;
 import io.xcomposer.inference.client.error.ServerUnavailableException;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
-import io.xcomposer.inference.client.generation.LlmTensors;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
@@ -235,14 +235,19 @@ class TritonClientTests {
             TensorCodec.addOutputs(
                     last,
                     List.of(
-                            Tensor.strings(LlmTensors.FINISH_REASON, new long[] {1}, List.of("stop")),
-                            Tensor.int32(LlmTensors.PROMPT_TOKENS, new long[] {1}, new int[] {12}),
-                            Tensor.int32(LlmTensors.COMPLETION_TOKENS, new long[] {1}, new int[] {2})));
+                            Tensor.strings(LlmContract.FINISH_REASON, new long[] {1}, List.of("stop")),
+                            Tensor.int32(LlmContract.PROMPT_TOKENS, new long[] {1}, new int[] {12}),
+                            Tensor.int32(LlmContract.COMPLETION_TOKENS, new long[] {1}, new int[] {2})));
             responses.onNext(streamed(last));
             responses.onCompleted();
         }));
         GenerationRequest request = new GenerationRequest(
-                "llm", "Hi", null, new SamplingParams(16, 0.7f, null, null, null, 42L, List.of("\n\n")), "gen-1", null);
+                "llm",
+                "Hi",
+                null,
+                new SamplingParams(16, 0.7f, null, null, null, 42L, List.of("\n\n"), null, null),
+                "gen-1",
+                null);
 
         this.client
                 .generate(request)
@@ -442,10 +447,10 @@ class TritonClientTests {
                 .setModelName(request.getModelName())
                 .setId(request.getId())
                 .putParameters(
-                        LlmTensors.FINAL_RESPONSE_PARAMETER,
+                        LlmContract.FINAL_RESPONSE_PARAMETER,
                         InferParameter.newBuilder().setBoolParam(last).build());
         TensorCodec.addOutputs(
-                response, List.of(Tensor.strings(LlmTensors.TEXT_OUTPUT, new long[] {1}, List.of(text))));
+                response, List.of(Tensor.strings(LlmContract.TEXT_OUTPUT, new long[] {1}, List.of(text))));
         return response;
     }
 

@@ -5,10 +5,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelParameter;
-import io.xcomposer.inference.server.repository.OrtSessions;
-import io.xcomposer.inference.server.repository.ServedModel;
+import io.xcomposer.inference.server.runtime.OrtSessions;
+import io.xcomposer.inference.server.runtime.ServedModel;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ public final class DecoderModel implements ServedModel {
     public static DecoderModel load(OrtEnvironment environment, ModelConfig config, Path versionDir, int intraOpThreads)
             throws OrtException {
         DecoderSettings settings = DecoderSettings.from(config);
-        Tokenizer tokenizer = Tokenizer.load(versionDir.resolve(parameter(config, "tokenizer")));
+        Tokenizer tokenizer = Tokenizer.load(versionDir.resolve(parameter(config, LlmContract.TOKENIZER)));
         for (String file : List.of(EMBED_FILE, DECODER_FILE)) {
             if (!Files.isRegularFile(versionDir.resolve(file))) {
                 throw new IllegalArgumentException("decoder file " + versionDir.resolve(file) + " not found");
@@ -164,13 +165,14 @@ public final class DecoderModel implements ServedModel {
             List<String> stopStrings) {
 
         static DecoderSettings from(ModelConfig config) {
-            List<String> stops =
-                    List.of(JsonMapper.builder().build().readValue(parameter(config, "stop_strings"), String[].class));
+            List<String> stops = List.of(JsonMapper.builder()
+                    .build()
+                    .readValue(parameter(config, LlmContract.STOP_STRINGS), String[].class));
             return new DecoderSettings(
-                    parameter(config, "image_placeholder"),
-                    Integer.parseInt(parameter(config, "hidden_size")),
-                    Integer.parseInt(parameter(config, "context_length")),
-                    Integer.parseInt(parameter(config, "default_max_tokens")),
+                    parameter(config, LlmContract.IMAGE_PLACEHOLDER),
+                    Integer.parseInt(parameter(config, LlmContract.HIDDEN_SIZE)),
+                    Integer.parseInt(parameter(config, LlmContract.CONTEXT_LENGTH)),
+                    Integer.parseInt(parameter(config, LlmContract.DEFAULT_MAX_TOKENS)),
                     stops);
         }
     }

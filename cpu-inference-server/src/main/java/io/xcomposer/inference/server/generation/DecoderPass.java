@@ -9,9 +9,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One sequence's decoding state. The KV cache stays inside ONNX Runtime: each run's {@code present_key} /
- * {@code present_value} outputs are fed back as the next run's past without copying them into Java, and the
- * previous run's result is closed only after the next run has consumed it.
+ * The decoding state of one sequence, or of a batch of sequences of equal length (beams). The KV cache stays inside
+ * ONNX Runtime: each run's {@code present_key} / {@code present_value} outputs are fed back as the next run's past
+ * without copying them into Java, and the previous run's result is closed only after the next run has consumed it.
+ * Only {@link #reorder(int[])}, which beam search needs when beams fork, copies the cache.
  */
 final class DecoderPass implements AutoCloseable {
 
@@ -20,6 +21,7 @@ final class DecoderPass implements AutoCloseable {
     private final int hiddenSize;
     private OnnxTensor pastKey;
     private OnnxTensor pastValue;
+    /** The run whose present tensors are the current past; null while the past tensors are this pass's own. */
     private OrtSession.@Nullable Result previous;
 
     DecoderPass(OrtEnvironment environment, OrtSession session, long layers, long heads, long headSize, int hiddenSize)
@@ -33,15 +35,24 @@ final class DecoderPass implements AutoCloseable {
     }
 
     /**
-     * Runs the decoder on {@code embeds} ({@code [T, D]} row-major) after everything run so far.
+     * Runs the decoder on {@code embeds} ({@code [T, D]} row-major) of a single sequence after everything run so far.
      *
      * @return the logits of the last position.
      */
     float[] run(float[] embeds) throws OrtException {
-        long tokens = embeds.length / hiddenSize;
+        return run(embeds, 1);
+    }
+
+    /**
+     * Runs one step of {@code batch} sequences: {@code embeds} is {@code [batch, T, D]} row-major.
+     *
+     * @return the last position's logits, {@code [batch, V]} row-major.
+     */
+    float[] run(float[] embeds, int batch) throws OrtException {
+        long tokens = embeds.length / ((long) hiddenSize * batch);
         OrtSession.Result result;
-        try (OnnxTensor input =
-                OnnxTensor.createTensor(environment, FloatBuffer.wrap(embeds), new long[] {1, tokens, hiddenSize})) {
+        try (OnnxTensor input = OnnxTensor.createTensor(
+                environment, FloatBuffer.wrap(embeds), new long[] {batch, tokens, hiddenSize})) {
             result = session.run(Map.of("inputs_embeds", input, "past_key", pastKey, "past_value", pastValue));
         }
         releasePast();
@@ -54,9 +65,46 @@ final class DecoderPass implements AutoCloseable {
         return values;
     }
 
+    /**
+     * Makes sequence {@code i} of the batch continue from sequence {@code sources[i]} of the current cache; the batch
+     * becomes {@code sources.length} wide (a single prefilled sequence fans out into beams this way).
+     */
+    void reorder(int[] sources) throws OrtException {
+        OnnxTensor key = gather(pastKey, sources);
+        OnnxTensor value;
+        try {
+            value = gather(pastValue, sources);
+        } catch (OrtException | RuntimeException e) {
+            key.close();
+            throw e;
+        }
+        releasePast();
+        previous = null;
+        pastKey = key;
+        pastValue = value;
+    }
+
     @Override
     public void close() {
         releasePast();
+    }
+
+    /** {@code [L, B, Hh, P, hd]} → {@code [L, sources.length, Hh, P, hd]}, picking along the batch dimension. */
+    private OnnxTensor gather(OnnxTensor past, int[] sources) throws OrtException {
+        long[] shape = past.getInfo().getShape();
+        int layers = (int) shape[0];
+        int batch = (int) shape[1];
+        int perSequence = (int) (shape[2] * shape[3] * shape[4]);
+        FloatBuffer values = past.getFloatBuffer();
+        float[] gathered = new float[layers * sources.length * perSequence];
+        for (int layer = 0; layer < layers; layer++) {
+            for (int i = 0; i < sources.length; i++) {
+                values.position((layer * batch + sources[i]) * perSequence);
+                values.get(gathered, (layer * sources.length + i) * perSequence, perSequence);
+            }
+        }
+        long[] gatheredShape = {shape[0], sources.length, shape[2], shape[3], shape[4]};
+        return OnnxTensor.createTensor(environment, FloatBuffer.wrap(gathered), gatheredShape);
     }
 
     private void releasePast() {

@@ -1,5 +1,7 @@
 package io.xcomposer.inference.server.generation;
 
+import io.xcomposer.inference.client.contract.ImageEmbeds;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.server.InferenceException;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The llm request's tensors, already validated against the config, read into Java values.
@@ -23,19 +26,18 @@ record GenerationInput(
         int imageWidth,
         int maxTokens,
         SamplingSettings sampling,
+        BeamSettings beams,
         List<String> stopWords) {
 
-    static GenerationInput from(Map<String, Tensor> inputs, int defaultMaxTokens) {
-        String prompt = inputs.get("text_input").asStrings().get(0);
+    static GenerationInput from(Map<String, Tensor> inputs, int defaultMaxTokens, int hiddenSize) {
+        String prompt = inputs.get(LlmContract.TEXT_INPUT).asStrings().get(0);
         List<float[]> images = new ArrayList<>();
         int imageTokens = 0;
         int imageWidth = 0;
-        Tensor imageEmbeds = inputs.get("image_embeds");
+        Tensor imageEmbeds = inputs.get(LlmContract.IMAGE_EMBEDS);
         if (imageEmbeds != null) {
+            requireShape(imageEmbeds, hiddenSize);
             long[] shape = imageEmbeds.shape();
-            if (shape.length != 3) {
-                throw InferenceException.invalidArgument("image_embeds must be [N,Q,D], got rank " + shape.length);
-            }
             imageTokens = (int) shape[1];
             imageWidth = (int) shape[2];
             float[] all = imageEmbeds.asFloats();
@@ -44,23 +46,42 @@ record GenerationInput(
                 images.add(Arrays.copyOfRange(all, image * perImage, (image + 1) * perImage));
             }
         }
-        int maxTokens =
-                inputs.containsKey("max_tokens") ? inputs.get("max_tokens").asInts()[0] : defaultMaxTokens;
+        Integer requestedMax = intScalar(inputs, LlmContract.MAX_TOKENS);
+        int maxTokens = requestedMax == null ? defaultMaxTokens : requestedMax;
         if (maxTokens < 0) {
-            throw InferenceException.invalidArgument("max_tokens must be >= 0, got " + maxTokens);
+            throw InferenceException.invalidArgument(LlmContract.MAX_TOKENS + " must be >= 0, got " + maxTokens);
         }
-        long seed = inputs.containsKey("seed")
-                ? inputs.get("seed").asLongs()[0]
+        long seed = inputs.containsKey(LlmContract.SEED)
+                ? inputs.get(LlmContract.SEED).asLongs()[0]
                 : ThreadLocalRandom.current().nextLong();
+        Integer topK = intScalar(inputs, LlmContract.TOP_K);
         SamplingSettings sampling = new SamplingSettings(
-                floatScalar(inputs, "temperature", 0f),
-                inputs.containsKey("top_k") ? inputs.get("top_k").asInts()[0] : 0,
-                floatScalar(inputs, "top_p", 1f),
-                floatScalar(inputs, "repetition_penalty", 1f),
+                floatScalar(inputs, LlmContract.TEMPERATURE, 0f),
+                topK == null ? 0 : topK,
+                floatScalar(inputs, LlmContract.TOP_P, 1f),
+                floatScalar(inputs, LlmContract.REPETITION_PENALTY, 1f),
                 seed);
-        List<String> stopWords =
-                inputs.containsKey("stop_words") ? inputs.get("stop_words").asStrings() : List.of();
-        return new GenerationInput(prompt, images, imageTokens, imageWidth, maxTokens, sampling, stopWords);
+        Integer numBeams = intScalar(inputs, LlmContract.NUM_BEAMS);
+        BeamSettings beams =
+                new BeamSettings(numBeams == null ? 1 : numBeams, floatScalar(inputs, LlmContract.LENGTH_PENALTY, 1f));
+        beams.requireCompatible(sampling);
+        List<String> stopWords = inputs.containsKey(LlmContract.STOP_WORDS)
+                ? inputs.get(LlmContract.STOP_WORDS).asStrings()
+                : List.of();
+        return new GenerationInput(prompt, images, imageTokens, imageWidth, maxTokens, sampling, beams, stopWords);
+    }
+
+    private static void requireShape(Tensor imageEmbeds, int hiddenSize) {
+        try {
+            ImageEmbeds.requireStacked(imageEmbeds);
+            ImageEmbeds.requireWidth(imageEmbeds, hiddenSize);
+        } catch (IllegalArgumentException e) {
+            throw InferenceException.invalidArgument(e.getMessage());
+        }
+    }
+
+    private static @Nullable Integer intScalar(Map<String, Tensor> inputs, String name) {
+        return inputs.containsKey(name) ? inputs.get(name).asInts()[0] : null;
     }
 
     private static float floatScalar(Map<String, Tensor> inputs, String name, float fallback) {

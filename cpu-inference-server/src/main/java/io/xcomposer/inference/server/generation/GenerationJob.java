@@ -15,6 +15,7 @@ final class GenerationJob {
     private final Prompt prompt;
     private final int maxTokens;
     private final SamplingSettings sampling;
+    private final BeamSettings beams;
     private final List<String> stopStrings;
     private final GenerationListener listener;
     private final long tokenDelayMillis;
@@ -32,6 +33,7 @@ final class GenerationJob {
         this.prompt = prompt;
         this.maxTokens = maxTokens;
         this.sampling = input.sampling();
+        this.beams = input.beams();
         List<String> stops = new ArrayList<>(model.settings().stopStrings());
         stops.addAll(input.stopWords());
         this.stopStrings = stops;
@@ -44,6 +46,40 @@ final class GenerationJob {
 
     /** Runs to the end and reports it to the listener. */
     FinishReason run() throws OrtException, InterruptedException {
+        return beams.enabled() ? runBeamSearch() : runOneSequence();
+    }
+
+    /**
+     * Beam search streams nothing until it is over: which beam wins is known only at the end, so its whole text
+     * comes in the final response.
+     */
+    private FinishReason runBeamSearch() throws OrtException {
+        BeamSearch search = new BeamSearch(model, beams, sampling.repetitionPenalty(), stopStrings, prompt.textIds());
+        try (DecoderPass pass = model.newPass()) {
+            if (maxTokens == 0) {
+                return finish(FinishReason.LENGTH, "");
+            }
+            float[] logits = pass.run(prompt.embed(model, model.settings().hiddenSize()));
+            BeamSearch.Hypothesis best = search.run(pass, logits, maxTokens, this::stepDone);
+            completionTokens = best.tokens().length;
+            return finish(best.reason(), best.text());
+        }
+    }
+
+    /** Between two beam steps: paces like the single-sequence loop; false once the client cancelled. */
+    private boolean stepDone() {
+        if (tokenDelayMillis > 0) {
+            try {
+                Thread.sleep(tokenDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !listener.isCancelled();
+    }
+
+    private FinishReason runOneSequence() throws OrtException, InterruptedException {
         StreamDecoder decoder = model.tokenizer().newStreamDecoder();
         StopStringFilter filter = new StopStringFilter(stopStrings);
         Sampler sampler = new Sampler(sampling, model.tokenizer().vocabularySize(), prompt.textIds());

@@ -1,5 +1,6 @@
 package io.xcomposer.inference.server.generation;
 
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.InferenceException;
@@ -86,11 +87,11 @@ public class GenerationService implements DisposableBean {
         Map<String, Tensor> inputs = RequestInputs.read(request);
         InputValidator.validate(model.config(), inputs);
         DecoderModel.DecoderSettings settings = model.settings();
-        GenerationInput input = GenerationInput.from(inputs, settings.defaultMaxTokens());
-        Prompt prompt = Prompt.build(input, model.tokenizer(), settings.imagePlaceholder(), settings.hiddenSize());
+        GenerationInput input = GenerationInput.from(inputs, settings.defaultMaxTokens(), settings.hiddenSize());
+        Prompt prompt = Prompt.build(input, model.tokenizer(), settings.imagePlaceholder());
         if (prompt.length() > settings.contextLength()) {
-            throw InferenceException.invalidArgument("context length exceeded: prompt has " + prompt.length()
-                    + " tokens, context_length is " + settings.contextLength());
+            throw InferenceException.invalidArgument(
+                    LlmContract.contextLengthExceeded(prompt.length(), settings.contextLength()));
         }
         int maxTokens = Math.min(input.maxTokens(), settings.contextLength() - prompt.length());
         return new GenerationJob(model, prompt, maxTokens, input, listener, tokenDelayMillis);

@@ -16,16 +16,12 @@ import java.util.regex.Pattern;
  */
 record Prompt(List<int[]> segments, List<float[]> images, int length) {
 
-    static Prompt build(GenerationInput input, Tokenizer tokenizer, String placeholder, int hiddenSize) {
+    static Prompt build(GenerationInput input, Tokenizer tokenizer, String placeholder) {
         String[] texts = input.prompt().split(Pattern.quote(placeholder), -1);
         int placeholders = texts.length - 1;
         if (placeholders != input.images().size()) {
             throw InferenceException.invalidArgument("prompt has " + placeholders + " '" + placeholder
                     + "' placeholders but image_embeds holds " + input.images().size() + " images");
-        }
-        if (!input.images().isEmpty() && input.imageWidth() != hiddenSize) {
-            throw InferenceException.invalidArgument(
-                    "image_embeds rows have width " + input.imageWidth() + ", model hidden_size is " + hiddenSize);
         }
         List<int[]> segments = new ArrayList<>();
         int length = placeholders * input.imageTokens();

@@ -25,13 +25,9 @@ import io.xcomposer.inference.grpc.ServerMetadataResponse;
 import io.xcomposer.inference.grpc.ServerReadyRequest;
 import io.xcomposer.inference.grpc.ServerReadyResponse;
 import io.xcomposer.inference.server.InferenceException;
-import io.xcomposer.inference.server.generation.DecoderModel;
-import io.xcomposer.inference.server.generation.GenerationService;
 import io.xcomposer.inference.server.repository.ModelRepository;
 import io.xcomposer.inference.server.repository.RepositoryEntry;
-import io.xcomposer.inference.server.repository.ServedModel;
-import io.xcomposer.inference.server.unary.UnaryInferenceService;
-import io.xcomposer.inference.server.unary.UnaryModel;
+import io.xcomposer.inference.server.runtime.ServedModel;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -51,15 +47,12 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     private static final Logger log = LoggerFactory.getLogger(InferenceGrpcService.class);
 
     private final ModelRepository repository;
-    private final UnaryInferenceService unary;
-    private final GenerationService generations;
+    private final ModelDispatch dispatch;
     private final String serverVersion;
 
-    public InferenceGrpcService(
-            ModelRepository repository, UnaryInferenceService unary, GenerationService generations) {
+    InferenceGrpcService(ModelRepository repository, ModelDispatch dispatch) {
         this.repository = repository;
-        this.unary = unary;
-        this.generations = generations;
+        this.dispatch = dispatch;
         String implementationVersion = getClass().getPackage().getImplementationVersion();
         this.serverVersion = implementationVersion == null ? "dev" : implementationVersion;
     }
@@ -133,32 +126,22 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-        ServedModel model;
         try {
-            model = repository.require(request.getModelName(), request.getModelVersion());
+            dispatch.infer(request).whenComplete((response, error) -> {
+                if (error == null) {
+                    reply(observer, response);
+                } else {
+                    observer.onError(toStatus(error));
+                }
+            });
         } catch (InferenceException e) {
             observer.onError(e.toStatusException());
-            return;
         }
-        if (model instanceof DecoderModel) {
-            observer.onError(Status.UNIMPLEMENTED
-                    .withDescription("ModelInfer RPC doesn't support models with decoupled transaction policy")
-                    .asRuntimeException());
-            return;
-        }
-        unary.infer((UnaryModel) model, request).whenComplete((response, error) -> {
-            if (error == null) {
-                reply(observer, response);
-            } else {
-                observer.onError(toStatus(error));
-            }
-        });
     }
 
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
-        return new StreamInferHandler(
-                (ServerCallStreamObserver<ModelStreamInferResponse>) observer, repository, generations, unary);
+        return new StreamInferHandler((ServerCallStreamObserver<ModelStreamInferResponse>) observer, dispatch);
     }
 
     private static <T> void reply(StreamObserver<T> observer, T response) {

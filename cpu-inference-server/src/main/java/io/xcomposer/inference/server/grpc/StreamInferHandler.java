@@ -3,17 +3,12 @@ package io.xcomposer.inference.server.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.ModelStreamInferResponse;
 import io.xcomposer.inference.server.InferenceException;
-import io.xcomposer.inference.server.generation.DecoderModel;
 import io.xcomposer.inference.server.generation.FinishReason;
 import io.xcomposer.inference.server.generation.GenerationListener;
-import io.xcomposer.inference.server.generation.GenerationService;
-import io.xcomposer.inference.server.repository.ModelRepository;
-import io.xcomposer.inference.server.repository.ServedModel;
-import io.xcomposer.inference.server.unary.UnaryInferenceService;
-import io.xcomposer.inference.server.unary.UnaryModel;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -25,24 +20,16 @@ import java.util.concurrent.CompletionException;
 final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
 
     private final ServerCallStreamObserver<ModelStreamInferResponse> responses;
-    private final ModelRepository repository;
-    private final GenerationService generations;
-    private final UnaryInferenceService unary;
+    private final ModelDispatch dispatch;
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private int active;
     private boolean halfClosed;
     private boolean closed;
 
-    StreamInferHandler(
-            ServerCallStreamObserver<ModelStreamInferResponse> responses,
-            ModelRepository repository,
-            GenerationService generations,
-            UnaryInferenceService unary) {
+    StreamInferHandler(ServerCallStreamObserver<ModelStreamInferResponse> responses, ModelDispatch dispatch) {
         this.responses = responses;
-        this.repository = repository;
-        this.generations = generations;
-        this.unary = unary;
+        this.dispatch = dispatch;
         responses.setOnCancelHandler(() -> cancelled = true);
     }
 
@@ -52,19 +39,14 @@ final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
             active++;
         }
         try {
-            ServedModel model = repository.require(request.getModelName(), request.getModelVersion());
-            if (model instanceof DecoderModel decoder) {
-                generations.start(decoder, request, new Listener(request, decoder.version()));
-            } else {
-                unary.infer((UnaryModel) model, request).whenComplete((response, error) -> {
-                    if (error == null) {
-                        send(StreamResponses.unary(response));
-                        requestDone();
-                    } else {
-                        fail(request, error);
-                    }
-                });
-            }
+            dispatch.stream(request, version -> new Listener(request, version), (response, error) -> {
+                if (error == null) {
+                    send(StreamResponses.unary(response));
+                    requestDone();
+                } else {
+                    fail(request, error);
+                }
+            });
         } catch (InferenceException e) {
             if (e.code() == Status.Code.UNAVAILABLE) {
                 endCall(e);
@@ -92,7 +74,10 @@ final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
 
     private void fail(ModelInferRequest request, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        send(StreamResponses.error(request, cause.getMessage()));
+        String message = String.valueOf(cause.getMessage());
+        boolean refused =
+                cause instanceof InferenceException inference && inference.code() == Status.Code.INVALID_ARGUMENT;
+        send(StreamResponses.error(request, refused ? LlmContract.invalidInput(message) : message));
         requestDone();
     }
 

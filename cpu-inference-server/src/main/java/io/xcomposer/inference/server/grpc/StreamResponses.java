@@ -1,5 +1,6 @@
 package io.xcomposer.inference.server.grpc;
 
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
 import io.xcomposer.inference.grpc.InferParameter;
@@ -12,14 +13,14 @@ import java.util.List;
 /** Builds the ModelStreamInfer responses of the llm contract (docs/model-contract.md, "Streaming rules"). */
 final class StreamResponses {
 
-    static final String FINAL_RESPONSE = "triton_final_response";
+    static final String FINAL_RESPONSE = LlmContract.FINAL_RESPONSE_PARAMETER;
     private static final long[] SCALAR = {1};
 
     private StreamResponses() {}
 
     static ModelStreamInferResponse textDelta(ModelInferRequest request, String version, String text) {
         ModelInferResponse.Builder response = header(request, version, false);
-        TensorCodec.addOutputs(response, List.of(string("text_output", text)));
+        TensorCodec.addOutputs(response, List.of(string(LlmContract.TEXT_OUTPUT, text)));
         return ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
     }
 
@@ -34,10 +35,10 @@ final class StreamResponses {
         TensorCodec.addOutputs(
                 response,
                 List.of(
-                        string("text_output", text),
-                        string("finish_reason", reason.wireValue()),
-                        Tensor.int32("prompt_tokens", SCALAR, new int[] {promptTokens}),
-                        Tensor.int32("completion_tokens", SCALAR, new int[] {completionTokens})));
+                        string(LlmContract.TEXT_OUTPUT, text),
+                        string(LlmContract.FINISH_REASON, reason.wireValue()),
+                        Tensor.int32(LlmContract.PROMPT_TOKENS, SCALAR, new int[] {promptTokens}),
+                        Tensor.int32(LlmContract.COMPLETION_TOKENS, SCALAR, new int[] {completionTokens})));
         return ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
     }
 

@@ -1,43 +1,27 @@
 package io.xcomposer.inference.server.repository;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.xcomposer.inference.grpc.ModelConfig;
-import io.xcomposer.inference.server.config.ServerProperties;
-import io.xcomposer.inference.server.generation.DecoderModel;
-import io.xcomposer.inference.server.unary.UnaryModel;
+import io.xcomposer.inference.server.runtime.ModelBackend;
+import io.xcomposer.inference.server.runtime.ServedModel;
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** Opens a model according to its backend. */
+/** Opens a model with the backend that serves its config. */
 @Component
 public class ModelLoader {
 
-    static final String ONNXRUNTIME = "onnxruntime";
-    static final String ONNXRUNTIME_PLATFORM = "onnxruntime_onnx";
-    static final String ONNX_DECODER = "onnx_decoder";
+    private final List<ModelBackend> backends;
 
-    private final OrtEnvironment environment;
-    private final int intraOpThreads;
-
-    public ModelLoader(OrtEnvironment environment, ServerProperties properties) {
-        this.environment = environment;
-        this.intraOpThreads = properties.intraOpThreads();
+    public ModelLoader(List<ModelBackend> backends) {
+        this.backends = List.copyOf(backends);
     }
 
     ServedModel load(ModelConfig config, Path versionDir) throws Exception {
-        boolean decoupled = config.getModelTransactionPolicy().getDecoupled();
-        if (ONNX_DECODER.equals(config.getBackend())) {
-            if (!decoupled || config.getMaxBatchSize() != 0) {
-                throw new IllegalArgumentException(
-                        "backend onnx_decoder needs model_transaction_policy { decoupled: true } and max_batch_size 0");
+        for (ModelBackend backend : backends) {
+            if (backend.serves(config)) {
+                return backend.load(config, versionDir);
             }
-            return DecoderModel.load(environment, config, versionDir, intraOpThreads);
-        }
-        if (ONNXRUNTIME.equals(config.getBackend()) || ONNXRUNTIME_PLATFORM.equals(config.getPlatform())) {
-            if (decoupled) {
-                throw new IllegalArgumentException("backend onnxruntime cannot serve a decoupled model");
-            }
-            return UnaryModel.load(environment, config, versionDir, intraOpThreads);
         }
         throw new IllegalArgumentException("unsupported backend '" + config.getBackend() + "' / platform '"
                 + config.getPlatform() + "'; this server runs onnxruntime and onnx_decoder");

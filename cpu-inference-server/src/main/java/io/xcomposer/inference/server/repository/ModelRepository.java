@@ -3,6 +3,7 @@ package io.xcomposer.inference.server.repository;
 import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.server.InferenceException;
 import io.xcomposer.inference.server.config.ServerProperties;
+import io.xcomposer.inference.server.runtime.ServedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.xcomposer.inference.server.repository;
 
 import io.xcomposer.inference.grpc.ModelConfig;
+import io.xcomposer.inference.server.runtime.ServedModel;
 import java.util.Optional;
 
 /**

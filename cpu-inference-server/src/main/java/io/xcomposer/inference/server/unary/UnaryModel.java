@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.xcomposer.inference.client.contract.EmbedderContract;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorDatatype;
 import io.xcomposer.inference.grpc.DataType;
@@ -11,8 +12,8 @@ import io.xcomposer.inference.grpc.ModelConfig;
 import io.xcomposer.inference.grpc.ModelInput;
 import io.xcomposer.inference.grpc.ModelOutput;
 import io.xcomposer.inference.grpc.ModelParameter;
-import io.xcomposer.inference.server.repository.OrtSessions;
-import io.xcomposer.inference.server.repository.ServedModel;
+import io.xcomposer.inference.server.runtime.OrtSessions;
+import io.xcomposer.inference.server.runtime.ServedModel;
 import io.xcomposer.inference.server.tensor.OrtTensors;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public final class UnaryModel implements ServedModel {
         this.session = session;
         this.tokenizer = tokenizer;
         this.maxTextTokens = Integer.parseInt(config.getParametersOrDefault(
-                        "max_text_tokens",
+                        EmbedderContract.MAX_TEXT_TOKENS,
                         ModelParameter.newBuilder()
                                 .setStringValue(String.valueOf(Integer.MAX_VALUE))
                                 .build())
@@ -64,7 +65,7 @@ public final class UnaryModel implements ServedModel {
             throws OrtException {
         String fileName = config.getDefaultModelFilename().isEmpty() ? "model.onnx" : config.getDefaultModelFilename();
         Optional<Tokenizer> tokenizer = Optional.ofNullable(
-                        config.getParametersMap().get("tokenizer"))
+                        config.getParametersMap().get(EmbedderContract.TOKENIZER))
                 .map(parameter -> Tokenizer.load(versionDir.resolve(parameter.getStringValue())));
         Path modelFile = versionDir.resolve(fileName);
         if (!Files.isRegularFile(modelFile)) {

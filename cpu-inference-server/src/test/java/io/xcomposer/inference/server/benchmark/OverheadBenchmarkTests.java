@@ -20,7 +20,7 @@ import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.FixtureRepository;
 import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
-import io.xcomposer.inference.server.repository.OrtSessions;
+import io.xcomposer.inference.server.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,7 +176,7 @@ class OverheadBenchmarkTests {
         return GenerationRequest.text(
                 "llm",
                 " <|User|>:hello\n<eoh> <|Bot|>:",
-                new SamplingParams(maxTokens, 1f, null, null, null, seed, List.of()));
+                new SamplingParams(maxTokens, 1f, null, null, null, seed, List.of(), null, null));
     }
 
     private double counter(String name) {

@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.xcomposer.inference.client.contract.LlmContract;
 import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -69,11 +70,15 @@ public final class GrpcErrors {
 
     /**
      * Maps a {@code ModelStreamInferResponse.error_message}. Triton's default stream mode sends no status code
-     * with it, so only the contract's context-length message gets its own type; the rest are UNKNOWN.
+     * with it, so the contract's message prefixes carry the kind: context length exceeded and invalid input get
+     * their own types; the rest are UNKNOWN.
      */
     public static InferenceException fromStreamError(String errorMessage, @Nullable String model) {
-        if (errorMessage.startsWith(ContextLengthExceededException.MESSAGE_PREFIX)) {
+        if (LlmContract.isContextLengthExceeded(errorMessage)) {
             return new ContextLengthExceededException(model, errorMessage);
+        }
+        if (LlmContract.isInvalidInput(errorMessage)) {
+            return new InvalidInputException(model, errorMessage, null);
         }
         return new InferenceException(Status.Code.UNKNOWN, model, errorMessage, null);
     }

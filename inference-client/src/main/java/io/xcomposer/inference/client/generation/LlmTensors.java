@@ -1,5 +1,6 @@
 package io.xcomposer.inference.client.generation;
 
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
 import io.xcomposer.inference.grpc.InferParameter;
@@ -11,43 +12,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The llm's tensor and parameter names (docs/model-contract.md) and the mapping between {@link GenerationRequest} /
- * {@link GenerationChunk} and protocol messages. The CPU server uses the same names to read requests and write
- * responses.
+ * The mapping between {@link GenerationRequest} / {@link GenerationChunk} and protocol messages, with the names of
+ * {@link LlmContract}.
  */
 public final class LlmTensors {
-
-    public static final String TEXT_INPUT = "text_input";
-
-    public static final String IMAGE_EMBEDS = "image_embeds";
-
-    public static final String MAX_TOKENS = "max_tokens";
-
-    public static final String TEMPERATURE = "temperature";
-
-    public static final String TOP_P = "top_p";
-
-    public static final String TOP_K = "top_k";
-
-    public static final String REPETITION_PENALTY = "repetition_penalty";
-
-    public static final String SEED = "seed";
-
-    public static final String STOP_WORDS = "stop_words";
-
-    public static final String TEXT_OUTPUT = "text_output";
-
-    public static final String FINISH_REASON = "finish_reason";
-
-    public static final String PROMPT_TOKENS = "prompt_tokens";
-
-    public static final String COMPLETION_TOKENS = "completion_tokens";
-
-    /** Response parameter (bool) that Triton sets to true on exactly the last response of a request. */
-    public static final String FINAL_RESPONSE_PARAMETER = "triton_final_response";
-
-    /** Request parameter (must be bool_param) that asks for a final response even when a backend has no output. */
-    public static final String ENABLE_EMPTY_FINAL_RESPONSE_PARAMETER = "triton_enable_empty_final_response";
 
     private static final long[] SCALAR = {1};
 
@@ -56,36 +24,43 @@ public final class LlmTensors {
     /** The one ModelStreamInfer request of a generation; optional inputs are present only when set. */
     public static ModelInferRequest toInferRequest(GenerationRequest request) {
         List<Tensor> inputs = new ArrayList<>();
-        inputs.add(Tensor.strings(TEXT_INPUT, SCALAR, List.of(request.prompt())));
+        inputs.add(Tensor.strings(LlmContract.TEXT_INPUT, SCALAR, List.of(request.prompt())));
         if (request.imageEmbeds() != null) {
             inputs.add(request.imageEmbeds());
         }
         SamplingParams sampling = request.sampling();
         if (sampling.maxTokens() != null) {
-            inputs.add(Tensor.int32(MAX_TOKENS, SCALAR, new int[] {sampling.maxTokens()}));
+            inputs.add(Tensor.int32(LlmContract.MAX_TOKENS, SCALAR, new int[] {sampling.maxTokens()}));
         }
         if (sampling.temperature() != null) {
-            inputs.add(Tensor.fp32(TEMPERATURE, SCALAR, new float[] {sampling.temperature()}));
+            inputs.add(Tensor.fp32(LlmContract.TEMPERATURE, SCALAR, new float[] {sampling.temperature()}));
         }
         if (sampling.topP() != null) {
-            inputs.add(Tensor.fp32(TOP_P, SCALAR, new float[] {sampling.topP()}));
+            inputs.add(Tensor.fp32(LlmContract.TOP_P, SCALAR, new float[] {sampling.topP()}));
         }
         if (sampling.topK() != null) {
-            inputs.add(Tensor.int32(TOP_K, SCALAR, new int[] {sampling.topK()}));
+            inputs.add(Tensor.int32(LlmContract.TOP_K, SCALAR, new int[] {sampling.topK()}));
         }
         if (sampling.repetitionPenalty() != null) {
-            inputs.add(Tensor.fp32(REPETITION_PENALTY, SCALAR, new float[] {sampling.repetitionPenalty()}));
+            inputs.add(Tensor.fp32(LlmContract.REPETITION_PENALTY, SCALAR, new float[] {sampling.repetitionPenalty()}));
         }
         if (sampling.seed() != null) {
-            inputs.add(Tensor.int64(SEED, SCALAR, new long[] {sampling.seed()}));
+            inputs.add(Tensor.int64(LlmContract.SEED, SCALAR, new long[] {sampling.seed()}));
+        }
+        if (sampling.numBeams() != null) {
+            inputs.add(Tensor.int32(LlmContract.NUM_BEAMS, SCALAR, new int[] {sampling.numBeams()}));
+        }
+        if (sampling.lengthPenalty() != null) {
+            inputs.add(Tensor.fp32(LlmContract.LENGTH_PENALTY, SCALAR, new float[] {sampling.lengthPenalty()}));
         }
         if (!sampling.stop().isEmpty()) {
-            inputs.add(Tensor.strings(STOP_WORDS, new long[] {sampling.stop().size()}, sampling.stop()));
+            inputs.add(Tensor.strings(
+                    LlmContract.STOP_WORDS, new long[] {sampling.stop().size()}, sampling.stop()));
         }
         ModelInferRequest.Builder message = ModelInferRequest.newBuilder()
                 .setModelName(request.model())
                 .putParameters(
-                        ENABLE_EMPTY_FINAL_RESPONSE_PARAMETER,
+                        LlmContract.ENABLE_EMPTY_FINAL_RESPONSE_PARAMETER,
                         InferParameter.newBuilder().setBoolParam(true).build());
         if (request.requestId() != null) {
             message.setId(request.requestId());
@@ -100,14 +75,14 @@ public final class LlmTensors {
      */
     public static GenerationChunk toChunk(ModelInferResponse response) {
         Map<String, Tensor> outputs = TensorCodec.readOutputs(response);
-        InferParameter finalFlag = response.getParametersMap().get(FINAL_RESPONSE_PARAMETER);
+        InferParameter finalFlag = response.getParametersMap().get(LlmContract.FINAL_RESPONSE_PARAMETER);
         boolean last = finalFlag != null && finalFlag.getBoolParam();
         return new GenerationChunk(
-                firstString(outputs.get(TEXT_OUTPUT), ""),
+                firstString(outputs.get(LlmContract.TEXT_OUTPUT), ""),
                 last,
-                last ? firstString(outputs.get(FINISH_REASON), null) : null,
-                last ? firstInt(outputs.get(PROMPT_TOKENS)) : null,
-                last ? firstInt(outputs.get(COMPLETION_TOKENS)) : null,
+                last ? firstString(outputs.get(LlmContract.FINISH_REASON), null) : null,
+                last ? firstInt(outputs.get(LlmContract.PROMPT_TOKENS)) : null,
+                last ? firstInt(outputs.get(LlmContract.COMPLETION_TOKENS)) : null,
                 response.getId().isEmpty() ? null : response.getId());
     }
 

@@ -1,5 +1,6 @@
 package io.xcomposer.inference.client.model;
 
+import io.xcomposer.inference.client.contract.LlmContract;
 import java.util.Objects;
 
 /**
@@ -36,15 +37,15 @@ public record ChatTemplate(
 
     /** Reads the {@code chat_template.*} keys and {@code image_placeholder}; a missing system means empty. */
     static ChatTemplate from(ModelDescription description) {
-        String system = description.optionalString("chat_template.system");
+        String system = description.optionalString(LlmContract.CHAT_TEMPLATE_SYSTEM);
         return new ChatTemplate(
                 system == null ? "" : system,
-                description.requireString("chat_template.user_prefix"),
-                description.requireString("chat_template.user_suffix"),
-                description.requireString("chat_template.assistant_prefix"),
-                description.requireString("chat_template.assistant_suffix"),
-                description.requireString("chat_template.image_position"),
-                description.requireString("image_placeholder"));
+                description.requireString(LlmContract.CHAT_TEMPLATE_USER_PREFIX),
+                description.requireString(LlmContract.CHAT_TEMPLATE_USER_SUFFIX),
+                description.requireString(LlmContract.CHAT_TEMPLATE_ASSISTANT_PREFIX),
+                description.requireString(LlmContract.CHAT_TEMPLATE_ASSISTANT_SUFFIX),
+                description.requireString(LlmContract.CHAT_TEMPLATE_IMAGE_POSITION),
+                description.requireString(LlmContract.IMAGE_PLACEHOLDER));
     }
 
     /** The prompt of a conversation's first user turn with {@code imageCount} images, ready for the model's answer. */

@@ -1,5 +1,7 @@
 package io.xcomposer.inference.client.model;
 
+import io.xcomposer.inference.client.contract.EmbedderContract;
+import io.xcomposer.inference.client.contract.VisionContract;
 import io.xcomposer.inference.grpc.ModelConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +16,8 @@ public record EmbedderSpec(int embeddingDim, @Nullable VisionSpec vision) {
     /** The image preprocessing keys are read when the config has {@code image_size}. */
     public static EmbedderSpec fromConfig(ModelConfig config) {
         ModelDescription description = ModelDescription.of(config);
-        VisionSpec vision = description.has("image_size") ? VisionSpec.preprocessingFrom(description) : null;
-        return new EmbedderSpec(description.requireInt("embedding_dim"), vision);
+        VisionSpec vision =
+                description.has(VisionContract.IMAGE_SIZE) ? VisionSpec.preprocessingFrom(description) : null;
+        return new EmbedderSpec(description.requireInt(EmbedderContract.EMBEDDING_DIM), vision);
     }
 }

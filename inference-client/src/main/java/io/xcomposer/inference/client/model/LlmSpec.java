@@ -1,5 +1,6 @@
 package io.xcomposer.inference.client.model;
 
+import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.grpc.ModelConfig;
 import java.util.List;
 
@@ -27,11 +28,11 @@ public record LlmSpec(
     public static LlmSpec fromConfig(ModelConfig config) {
         ModelDescription description = ModelDescription.of(config);
         return new LlmSpec(
-                description.requireInt("context_length"),
-                description.requireInt("default_max_tokens"),
-                description.requireInt("image_tokens"),
-                description.requireInt("hidden_size"),
-                description.requireStringList("stop_strings"),
+                description.requireInt(LlmContract.CONTEXT_LENGTH),
+                description.requireInt(LlmContract.DEFAULT_MAX_TOKENS),
+                description.requireInt(LlmContract.IMAGE_TOKENS),
+                description.requireInt(LlmContract.HIDDEN_SIZE),
+                description.requireStringList(LlmContract.STOP_STRINGS),
                 ChatTemplate.from(description));
     }
 }

@@ -1,5 +1,6 @@
 package io.xcomposer.inference.client.model;
 
+import io.xcomposer.inference.client.contract.VisionContract;
 import io.xcomposer.inference.grpc.ModelConfig;
 
 /**
@@ -34,21 +35,21 @@ public record VisionSpec(int imageSize, String resizeMode, float[] mean, float[]
     public static VisionSpec fromConfig(ModelConfig config) {
         ModelDescription description = ModelDescription.of(config);
         return new VisionSpec(
-                description.requireInt("image_size"),
-                description.requireString("resize_mode"),
-                description.requireFloats("image_mean", 3),
-                description.requireFloats("image_std", 3),
-                description.requireInt("image_tokens"),
-                description.requireInt("hidden_size"));
+                description.requireInt(VisionContract.IMAGE_SIZE),
+                description.requireString(VisionContract.RESIZE_MODE),
+                description.requireFloats(VisionContract.IMAGE_MEAN, 3),
+                description.requireFloats(VisionContract.IMAGE_STD, 3),
+                description.requireInt(VisionContract.IMAGE_TOKENS),
+                description.requireInt(VisionContract.HIDDEN_SIZE));
     }
 
     /** Preprocessing only, for models such as {@code image_embedder} that produce no image tokens. */
     static VisionSpec preprocessingFrom(ModelDescription description) {
         return new VisionSpec(
-                description.requireInt("image_size"),
-                description.requireString("resize_mode"),
-                description.requireFloats("image_mean", 3),
-                description.requireFloats("image_std", 3),
+                description.requireInt(VisionContract.IMAGE_SIZE),
+                description.requireString(VisionContract.RESIZE_MODE),
+                description.requireFloats(VisionContract.IMAGE_MEAN, 3),
+                description.requireFloats(VisionContract.IMAGE_STD, 3),
                 0,
                 0);
     }

@@ -1,4 +1,4 @@
-package io.xcomposer.inference.server.repository;
+package io.xcomposer.inference.server.runtime;
 
 import io.xcomposer.inference.grpc.ModelConfig;
 
