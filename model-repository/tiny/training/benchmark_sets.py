@@ -8,7 +8,7 @@ Writes into OUT (default ../eval/benchmarks):
 - mme.tsv                          the flattened MME layout: index, image, question, answer (Yes/No), category
                                    (subtask), image_path; the second question of an image refers to the first row's
                                    index in its image column, as VLMEvalKit's TSVs do
-- seed.json + seed_images/         SEED-Bench JSON (question_type map, questions with choice_a-d, data_id)
+- seed.json + SEED-Bench-image/        SEED-Bench JSON (question_type map, questions with choice_a-d, data_id)
 - slices.jsonl                     robustness slices: the model's own phrasing with a system message, US spelling,
                                    no image, 1-3 shapes for position, images-first multi-image, lettered choice
 
@@ -148,7 +148,7 @@ def mme_rows(rng, per_subtask):
 
 
 def seed_set(rng, n, out):
-    image_dir = os.path.join(out, "seed_images")
+    image_dir = os.path.join(out, "SEED-Bench-image")  # the published layout
     os.makedirs(image_dir, exist_ok=True)
     kinds = list(SEED_KIND_DIMENSION)
     questions = []
