@@ -19,7 +19,6 @@ import org.jspecify.annotations.Nullable;
  * @param captionPrevious one earlier slot's caption in the caption prompt ({pos}, {caption})
  * @param captionHistory wraps the joined earlier captions ({entries}); the 7B's {@code 现在{entries}。}
  * @param captionHistorySeparator between two earlier captions; the 7B's {@code ， }
- *
  * @param candidates how many candidate images the select prompt shows (its placeholders after the context)
  * @param selectByDefault the model's own advice on whether its selection should run when a request does not say
  * ({@code composition.select_by_default}); null when it gives none
