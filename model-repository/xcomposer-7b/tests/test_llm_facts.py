@@ -2,6 +2,7 @@
 /work/shared/reference/production-path.md (line numbers of the 2026-12-02 compilation), and the 7B llm config's
 parameters are checked against facts.py."""
 
+import json
 import pathlib
 import re
 import unittest
@@ -68,6 +69,17 @@ SELECT = (
     "earlier chosen image + `'\\n\\n候选图像包括: A.<ImageHere>\\nB.<ImageHere>\\nC.<ImageHere>\\nD.<ImageHere>\\n\\n"
     "<TOKENS_UNUSED_0> <|Bot|>:最合适的图是'`. BOS is prepended, the last 2 positions are dropped, then beam 5, "
     "max_length 10"
+)
+# InternLM-XComposer-1.0/examples/web_demo.py, generate_cap (the seed's code, quoted: the sheet does not say how the
+# accumulated history ends)
+SEED_CAPTION_HISTORY = (
+    "            if idx > 0:\n"
+    "                past = pasts[:-2] + '。'\n"
+    "...\n"
+    "            if idx == 0:\n"
+    "                pasts = f'现在<Seg{po}>后插入图像对应的标题是\"{cap_text}\"， '\n"
+    "            else:\n"
+    "                pasts += f'<Seg{po}>后插入图像对应的标题是\"{cap_text}\"， '"
 )
 SHEET_NAMES = {"{full}": "{article}", "{n}": "{count}", "{text up to po+2}": "{article}", "{po}": "{pos}",
                "{past}": "{previous}", "{cap}": "{caption}"}
@@ -145,6 +157,18 @@ class FactSheetTests(unittest.TestCase):
         self.assertIn(head, select)
         self.assertIn(tail + facts.USER_SUFFIX + facts.ASSISTANT_PREFIX + facts.COMPOSITION_SELECT_ANSWER_PREFIX, select)
 
+    def test_caption_history_is_the_seeds(self):
+        entry, history, separator = (facts.COMPOSITION_CAPTION_PREVIOUS, facts.COMPOSITION_CAPTION_HISTORY,
+                                     facts.COMPOSITION_CAPTION_HISTORY_SEPARATOR)
+        first, later = re.findall(r"pasts \+?= f'(.*)'", SEED_CAPTION_HISTORY)
+        self.assertEqual(history.split("{entries}")[0] + entry + separator, first.replace("{po}", "{pos}")
+                         .replace("{cap_text}", "{caption}"))
+        self.assertEqual(entry + separator, later.replace("{po}", "{pos}").replace("{cap_text}", "{caption}"))
+        ending = re.search(r"pasts\[:-(\d)\] \+ '(.)'", SEED_CAPTION_HISTORY)
+        self.assertEqual(len(separator), int(ending.group(1)))  # the last separator is cut ...
+        self.assertEqual(history.split("{entries}")[1], ending.group(2))  # ... and '。' closes the history
+        self.assertIn(history.split("{entries}")[0] + entry + separator, sheet_form(CAPTION))
+
     def test_composition_prompts_wrapped_by_the_platform_are_the_seeds_strings(self):
         # composition-service sends user_prefix + content + user_suffix + assistant_prefix + answer_prefix
         # (docs/composition-pipeline.md); the result must be the seed's prompt to the character.
@@ -177,9 +201,24 @@ class LlmConfigTests(unittest.TestCase):
         self.assertEqual(p["composition.spot"], facts.COMPOSITION_SPOT)
         self.assertEqual(p["composition.caption"], facts.COMPOSITION_CAPTION)
         self.assertEqual(p["composition.caption_previous"], facts.COMPOSITION_CAPTION_PREVIOUS)
+        self.assertEqual(p["composition.caption_history"], facts.COMPOSITION_CAPTION_HISTORY)
+        self.assertEqual(p["composition.caption_history_separator"], facts.COMPOSITION_CAPTION_HISTORY_SEPARATOR)
         self.assertEqual(p["composition.select"], facts.COMPOSITION_SELECT)
         self.assertEqual(int(p["context_length"]), facts.MAX_POSITION_EMBEDDINGS)
         self.assertEqual(int(p["image_tokens"]), facts.IMAGE_TOKENS)
+
+    def test_composition_generation_is_the_seeds_per_step_settings(self):
+        # composition-service's GenerationSteps reads this JSON (StepGeneration: unknown fields are a config error).
+        steps = json.loads(self.parameters["composition.generation"])
+        self.assertEqual(set(steps), set(facts.COMPOSITION_STEPS))
+        for name, seed in facts.COMPOSITION_STEPS.items():
+            with self.subTest(step=name):
+                self.assertEqual(steps[name], {"num_beams": seed.num_beams, "length_penalty": seed.length_penalty,
+                                               "repetition_penalty": seed.repetition_penalty,
+                                               "max_tokens": seed.max_new_tokens})
+                self.assertFalse(seed.do_sample)  # beams decode greedily: composition sends temperature 0
+        self.assertEqual([name for name, s in facts.COMPOSITION_STEPS.items() if s.num_beams == 5],
+                         ["write", "spot", "select"])
 
     def test_contract_inputs_with_beam_settings(self):
         inputs = {i["name"]: i for i in self.config["input"]}

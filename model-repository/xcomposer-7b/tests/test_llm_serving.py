@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import pathlib
+import re
 import tempfile
 import unittest
 
@@ -42,6 +43,22 @@ def request(inputs: dict, request_id="r1") -> pb_utils.InferenceRequest:
 
 def text_of(response, name="text_output") -> str:
     return pb_utils.get_output_tensor_by_name(response, name).as_numpy()[0].decode()
+
+
+LLM_CONTRACT = (pathlib.Path(__file__).resolve().parents[3] / "inference-client/src/main/java/io/xcomposer/inference"
+                / "client/contract/LlmContract.java")
+
+
+def contract_constant(name: str) -> str:
+    """A constant of the Java contract, read from its source, so both servers keep one rule."""
+    match = re.search(rf"\b{name} = (\"[^\"]*\"|\d+);", LLM_CONTRACT.read_text(encoding="utf-8"))
+    if match is None:
+        raise AssertionError(f"{name} not found in {LLM_CONTRACT}")
+    return match.group(1).strip('"')
+
+
+def contract_max_beams() -> int:
+    return int(contract_constant("MAX_NUM_BEAMS"))
 
 
 class ConvertedRepositoryTests(unittest.TestCase):
@@ -139,6 +156,47 @@ class ConvertedRepositoryTests(unittest.TestCase):
             with self.subTest(inputs=list(inputs)):
                 error = self.ask(inputs)[-1].error()
                 self.assertEqual(error.code(), pb_utils.TritonError.INVALID_ARG)
+
+    def test_refused_requests_carry_the_contracts_prefix(self):
+        # The CPU server's rules and prefix (cpu-inference-server BeamSettings, LlmContract.invalidInput).
+        cases = {
+            "no text_input": {"max_tokens": np.array([3], np.int32)},
+            "placeholder count": {"text_input": "<ImageHere> two images?"},
+            "top_p 0": {"text_input": "a", "top_p": np.array([0.0], np.float32)},
+            "num_beams 0": {"text_input": "a", "num_beams": np.array([0], np.int32)},
+            "num_beams 9": {"text_input": "a", "num_beams": np.array([contract_max_beams() + 1], np.int32)},
+            "beams with sampling": {"text_input": "a", "num_beams": np.array([2], np.int32),
+                                    "temperature": np.array([0.7], np.float32)},
+            "length_penalty nan": {"text_input": "a", "num_beams": np.array([2], np.int32),
+                                   "length_penalty": np.array([np.nan], np.float32)},
+        }
+        for case, inputs in cases.items():
+            with self.subTest(case):
+                error = self.ask(inputs)[-1].error()
+                self.assertEqual(error.code(), pb_utils.TritonError.INVALID_ARG)
+                self.assertTrue(error.message().startswith(contract_constant("INVALID_INPUT_PREFIX") + " "),
+                                error.message())
+        beams = self.ask({"text_input": "a", "num_beams": np.array([2], np.int32),
+                          "temperature": np.array([0.7], np.float32)})[-1].error().message()
+        self.assertIn("temperature 0", beams)
+
+    def test_the_contracts_most_beams_are_served(self):
+        responses = self.ask({"text_input": "a cat", "max_tokens": np.array([3], np.int32),
+                              "num_beams": np.array([contract_max_beams()], np.int32)})
+        self.assertFalse(responses[-1].has_error())
+        self.assertIn(text_of(responses[-1], "finish_reason"), ("stop", "length"))
+
+    def test_an_engine_without_beam_search_refuses_beams_before_queueing(self):
+        engine = self.model.engine
+        engine.beam_search = False  # as VllmEngine, which cannot run here
+        try:
+            error = self.ask({"text_input": "a cat", "num_beams": np.array([5], np.int32)})[-1].error()
+            plain = self.ask({"text_input": "a cat", "max_tokens": np.array([2], np.int32)})[-1]
+        finally:
+            del engine.beam_search
+        self.assertEqual(error.code(), pb_utils.TritonError.INVALID_ARG)
+        self.assertTrue(error.message().startswith("invalid input: num_beams > 1 is not supported"), error.message())
+        self.assertFalse(plain.has_error())
 
     def test_cancellation_stops_the_stream(self):
         engine = self.model.engine

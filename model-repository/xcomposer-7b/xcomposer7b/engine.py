@@ -20,12 +20,27 @@ from xcomposer7b.text_stream import TextStream
 from xcomposer7b.tokenizer import Tokenizer
 
 
+# The llm contract (inference-client LlmContract): a refused request's stream error starts with this prefix, unless it
+# is a context-length error (its own prefix), so that clients answer 400 instead of 500.
+INVALID_INPUT_PREFIX = "invalid input:"
+CONTEXT_LENGTH_PREFIX = "context length exceeded:"
+# The most beams a request may ask for (LlmContract.MAX_NUM_BEAMS; a 7B beam holds up to 1 GiB of KV cache).
+MAX_NUM_BEAMS = 8
+# Refusal of an engine without beam search (vLLM): the composition steps' beams need engine=torch.
+BEAMS_UNSUPPORTED = "num_beams > 1 is not supported by this llm's engine (vLLM); serve it with engine=torch"
+
+
 class EngineError(Exception):
     """A request the engine refuses; ``str()`` is the message clients see."""
 
 
 class InvalidRequest(EngineError):
-    pass
+    def client_message(self) -> str:
+        """The stream error text of the contract: the ``invalid input:`` prefix, as the CPU server sends it."""
+        message = str(self)
+        if message.startswith((INVALID_INPUT_PREFIX, CONTEXT_LENGTH_PREFIX)):
+            return message
+        return f"{INVALID_INPUT_PREFIX} {message}"
 
 
 class ContextLengthExceeded(InvalidRequest):
@@ -44,15 +59,24 @@ class SamplingParams:
     num_beams: int = 1
     length_penalty: float = 1.0
 
-    def validate(self) -> None:
+    def validate(self, max_num_beams: Optional[int] = MAX_NUM_BEAMS) -> None:
+        """The rules of cpu-inference-server's GenerationInput/SamplingSettings/BeamSettings, with their messages.
+
+        ``max_num_beams`` None drops the contract's beam cap (the engines decode any width; the cap is applied where
+        requests come in, llm/1/model.py).
+        """
+        beam_cap = max_num_beams if max_num_beams is not None else math.inf
+        beam_rule = "must be >= 1" if max_num_beams is None else f"must be between 1 and {max_num_beams}"
         checks = [
-            (self.max_tokens >= 0, "max_tokens must be >= 0"),
-            (self.temperature >= 0, "temperature must be >= 0"),
-            (0 < self.top_p <= 1, "top_p must be in (0, 1]"),
-            (self.top_k >= 0, "top_k must be >= 0"),
-            (self.repetition_penalty > 0, "repetition_penalty must be > 0"),
-            (self.num_beams >= 1, "num_beams must be >= 1"),
-            (not (self.num_beams > 1 and self.temperature > 0), "num_beams > 1 needs temperature 0 (no sampling)"),
+            (self.max_tokens >= 0, f"max_tokens must be >= 0, got {self.max_tokens}"),
+            (0 <= self.temperature < math.inf, f"temperature must be >= 0, got {self.temperature}"),
+            (0 < self.top_p <= 1, f"top_p must be in (0, 1], got {self.top_p}"),
+            (self.top_k >= 0, f"top_k must be >= 0, got {self.top_k}"),
+            (0 < self.repetition_penalty < math.inf, f"repetition_penalty must be > 0, got {self.repetition_penalty}"),
+            (1 <= self.num_beams <= beam_cap, f"num_beams {beam_rule}, got {self.num_beams}"),
+            (math.isfinite(self.length_penalty), f"length_penalty must be a finite number, got {self.length_penalty}"),
+            (not (self.num_beams > 1 and self.temperature > 0),
+             f"num_beams > 1 needs temperature 0 (beam sampling is not supported), got {self.temperature}"),
         ]
         for ok, message in checks:
             if not ok:
@@ -77,6 +101,7 @@ Event = Union[TextDelta, Finished]
 
 class Engine(Protocol):
     context_length: int
+    beam_search: bool  # False: requests with num_beams > 1 are refused before they are queued
 
     def generate(
         self,
@@ -127,7 +152,7 @@ def layout_prompt(
 def clip_max_tokens(prompt_tokens: int, requested: int, context_length: int) -> int:
     if prompt_tokens > context_length:
         raise ContextLengthExceeded(
-            f"context length exceeded: prompt has {prompt_tokens} tokens, context_length is {context_length}"
+            f"{CONTEXT_LENGTH_PREFIX} prompt has {prompt_tokens} tokens, context_length is {context_length}"
         )
     return min(requested, context_length - prompt_tokens)
 
@@ -169,6 +194,8 @@ class _Beam:
 
 
 class TorchEngine:
+    beam_search = True
+
     def __init__(
         self,
         model: InternLMForCausalLM,
@@ -214,7 +241,7 @@ class TorchEngine:
         params: SamplingParams,
         is_cancelled: Callable[[], bool] = lambda: False,
     ) -> Iterator[Event]:
-        params.validate()
+        params.validate(max_num_beams=None)
         with torch.inference_mode():
             embeds = self.embed_prompt(prompt, image_embeds)
             prompt_tokens = embeds.shape[1]

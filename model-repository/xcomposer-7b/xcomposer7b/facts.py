@@ -62,7 +62,11 @@ COMPOSITION_SPOT = '给定文章"{article}" 根据上述文章，选择适合插
 COMPOSITION_SPOT_ANSWER_PREFIX = "适合插入图像的行是"
 # The seed's captioning prompt alone has a space after ' <|User|>:' and ' <|Bot|>:' and before '\n<eoh>'.
 COMPOSITION_CAPTION = ' 给定文章"{article}" {previous}给出适合在<Seg{pos}>后插入的图像对应的标题。 '
-COMPOSITION_CAPTION_PREVIOUS = '现在<Seg{pos}>后插入图像对应的标题是"{caption}"，'
+# The caption history (web_demo.py generate_cap): one 现在 before the first earlier caption, '， ' between them, and the
+# last '， ' replaced by '。' (``pasts[:-2] + '。'``).
+COMPOSITION_CAPTION_PREVIOUS = '<Seg{pos}>后插入图像对应的标题是"{caption}"'
+COMPOSITION_CAPTION_HISTORY = "现在{entries}。"
+COMPOSITION_CAPTION_HISTORY_SEPARATOR = "， "
 COMPOSITION_CAPTION_ANSWER_PREFIX = ' 标题是"'
 # Ends with one newline: the user suffix adds the second ("...D.<ImageHere>\n\n<TOKENS_UNUSED_0>" in the seed).
 COMPOSITION_SELECT = (

@@ -4,7 +4,9 @@ NOT RUN in this project: no build machine has vLLM or a GPU. Written against vLL
 (``enable_prompt_embeds=True``, prompt ``{"prompt_embeds": Tensor[T, D]}``) and ``AsyncLLMEngine.generate/abort``;
 the merged decoder in ``llm/1/decoder`` loads as ``InternLMForCausalLM`` (vLLM's llama.py with ``bias``). The prompt
 is spliced here exactly as by the torch engine (same ``layout_prompt``), with the decoder's own ``embed_tokens``.
-Beam search is refused (vLLM's sampler has none; use engine=torch for the composition steps that need it).
+Beam search is refused with the contract's ``invalid input:`` error (vLLM's sampler has none; a torch fallback would
+need a second fp16 copy of the decoder next to vLLM's preallocated KV cache). Serve with engine=torch where the
+composition steps' beams matter (README.md §3).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Callable, Iterator, Optional
 import torch
 
 from xcomposer7b.engine import (
+    BEAMS_UNSUPPORTED,
     Event,
     Finished,
     InvalidRequest,
@@ -41,6 +44,7 @@ _DONE = object()
 
 class VllmEngine:
     max_concurrent = 64
+    beam_search = False
 
     def __init__(self, decoder_dir: pathlib.Path, tokenizer: Tokenizer, settings, stop_ids: list[int]) -> None:
         if vllm is None:
@@ -81,7 +85,7 @@ class VllmEngine:
     ) -> Iterator[Event]:
         params.validate()
         if params.num_beams > 1:
-            raise InvalidRequest("num_beams > 1 is not available with the vLLM engine (engine=torch has beam search)")
+            raise InvalidRequest(BEAMS_UNSUPPORTED)
         embeds = self._prompt_embeds(prompt, image_embeds)
         budget = clip_max_tokens(embeds.shape[0], params.max_tokens, self.context_length)
         if budget == 0:

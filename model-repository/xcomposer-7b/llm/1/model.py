@@ -21,7 +21,7 @@ if (_HERE / "xcomposer7b").is_dir():
 
 import torch  # noqa: E402
 
-from xcomposer7b.engine import Finished, InvalidRequest, SamplingParams  # noqa: E402
+from xcomposer7b.engine import BEAMS_UNSUPPORTED, Finished, InvalidRequest, SamplingParams  # noqa: E402
 from xcomposer7b.llm_runtime import LlmSettings, build_engine  # noqa: E402
 
 _SCALARS = {
@@ -69,7 +69,7 @@ class TritonPythonModel:
             try:
                 prompt, embeds, params = self._read(request)
             except InvalidRequest as error:
-                self._fail(sender, str(error), pb_utils.TritonError.INVALID_ARG)
+                self._fail(sender, error.client_message(), pb_utils.TritonError.INVALID_ARG)
                 continue
             self.workers.submit(self._generate, sender, prompt, embeds, params)
         return None
@@ -92,7 +92,9 @@ class TritonPythonModel:
         if stop is not None:
             values["stop_words"] = tuple(_strings(stop))
         params = SamplingParams(**values)
-        params.validate()
+        params.validate()  # with the contract's MAX_NUM_BEAMS
+        if params.num_beams > 1 and not self.engine.beam_search:
+            raise InvalidRequest(BEAMS_UNSUPPORTED)
         embeds = pb_utils.get_input_tensor_by_name(request, "image_embeds")
         if embeds is not None:
             embeds = torch.from_numpy(np.ascontiguousarray(embeds.as_numpy(), dtype=np.float32))
@@ -108,7 +110,7 @@ class TritonPythonModel:
                 sender.send(pb_utils.InferenceResponse(output_tensors=[_bytes_tensor("text_output", event.text)]))
             self._fail(sender, "generation ended without a final response", pb_utils.TritonError.INTERNAL)
         except InvalidRequest as error:
-            self._fail(sender, str(error), pb_utils.TritonError.INVALID_ARG)
+            self._fail(sender, error.client_message(), pb_utils.TritonError.INVALID_ARG)
         except Exception as error:  # a failed generation must still close its stream
             self._fail(sender, f"generation failed: {error}", pb_utils.TritonError.INTERNAL)
 

@@ -63,6 +63,32 @@ class PropertyNamesTests {
     }
 
     @Test
+    void theModelServersAddressHasOneShortNameInEveryService() {
+        Map<String, List<String>> addressNames = new LinkedHashMap<>();
+        for (String module : DeploymentFiles.RUNNABLE_MODULES) {
+            ApplicationConfig config = ApplicationConfig.of(module);
+            if (config.properties().containsKey("xcomposer.inference.port")) {
+                addressNames.put(
+                        module,
+                        List.of(
+                                config.properties().get("xcomposer.inference.host"),
+                                config.properties().get("xcomposer.inference.port")));
+            }
+        }
+        assertThat(addressNames)
+                .containsOnlyKeys("comprehension-service", "composition-service", "retrieval-service")
+                .allSatisfy((module, names) -> assertThat(names)
+                        .as(module)
+                        .containsExactly("${INFERENCE_HOST:127.0.0.1}", "${INFERENCE_PORT:8001}"));
+        // The long names the chart and the compose file set bind in each of them too (Spring's relaxed binding).
+        addressNames
+                .keySet()
+                .forEach(module -> assertThat(catalog(module).accepts("XCOMPOSER_INFERENCE_PORT"))
+                        .as(module)
+                        .isTrue());
+    }
+
+    @Test
     void aMisspeltKeyIsReported() {
         Map<String, Object> compose = DeploymentFiles.yaml(DeploymentFiles.composeFile());
         Map<String, Object> gateway = service(compose, "gateway-service");

@@ -12,9 +12,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The seed's composition prompts as the llm publishes them in {@code config.pbtxt} ({@code composition.*}), wrapped
- * in its chat template. Every prompt is {@code system + user_prefix + content + user_suffix + assistant_prefix +
- * answer_prefix}, exactly how the tiny model was trained (model-repository/tiny/training/tasks.py).
+ * in its chat template. Every step's prompt is {@code user_prefix + content + user_suffix + assistant_prefix +
+ * answer_prefix}: the seed's composition steps carry no meta instruction, so {@code chat_template.system} is left out
+ * (the tiny model's system text is empty, and its training in model-repository/tiny/training/tasks.py is unchanged).
  *
+ * @param captionPrevious one earlier slot's caption in the caption prompt ({pos}, {caption})
+ * @param captionHistory wraps the joined earlier captions ({entries}); the 7B's {@code 现在{entries}。}
+ * @param captionHistorySeparator between two earlier captions; the 7B's {@code ， }
  * @param candidates how many candidate images the select prompt shows (its placeholders after the context)
  * @param selectByDefault the model's own advice on whether its selection should run when a request does not say
  * ({@code composition.select_by_default}); null when it gives none
@@ -26,6 +30,8 @@ public record CompositionPrompts(
         String spotAnswerPrefix,
         String caption,
         String captionPrevious,
+        String captionHistory,
+        String captionHistorySeparator,
         String captionAnswerPrefix,
         String select,
         String selectAnswerPrefix,
@@ -33,6 +39,9 @@ public record CompositionPrompts(
         @Nullable Boolean selectByDefault) {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
+
+    /** Without {@code composition.caption_history}: the earlier captions as they are (the tiny model's format). */
+    static final String CAPTION_HISTORY_AS_IS = "{entries}";
 
     public static CompositionPrompts fromConfig(ModelConfig config) {
         ModelDescription llm = ModelDescription.of(config);
@@ -49,6 +58,8 @@ public record CompositionPrompts(
                 llm.requireString("composition.spot_answer_prefix"),
                 llm.requireString("composition.caption"),
                 llm.requireString("composition.caption_previous"),
+                optionalString(llm, "composition.caption_history", CAPTION_HISTORY_AS_IS),
+                optionalString(llm, "composition.caption_history_separator", ""),
                 llm.requireString("composition.caption_answer_prefix"),
                 select,
                 llm.requireString("composition.select_answer_prefix"),
@@ -77,19 +88,27 @@ public record CompositionPrompts(
      * @param previous captions of the earlier slots, in article order (paragraph index → caption)
      */
     public String captionPrompt(List<String> paragraphs, int position, Map<Integer, String> previous) {
-        StringBuilder earlier = new StringBuilder();
-        previous.forEach((pos, text) ->
-                earlier.append(fill(this.captionPrevious, Map.of("pos", pos.toString(), "caption", plain(text)))));
+        String earlier = previous.isEmpty() ? "" : captionHistory(previous);
         String content = fill(
                 this.caption,
                 Map.of(
                         "article",
                         tag(plain(paragraphs), position + 1),
                         "previous",
-                        earlier.toString(),
+                        earlier,
                         "pos",
                         Integer.toString(position)));
         return turn(content, this.captionAnswerPrefix);
+    }
+
+    /** The seed's {@code 现在<SegA>…"a"， <SegB>…"b"。} for the 7B; the tiny model's entries one after another. */
+    private String captionHistory(Map<Integer, String> previous) {
+        List<String> entries = previous.entrySet().stream()
+                .map(entry -> fill(
+                        this.captionPrevious,
+                        Map.of("pos", entry.getKey().toString(), "caption", plain(entry.getValue()))))
+                .toList();
+        return fill(this.captionHistory, Map.of("entries", String.join(this.captionHistorySeparator, entries)));
     }
 
     /**
@@ -111,9 +130,12 @@ public record CompositionPrompts(
         return turn(fill(this.select, Map.of("context", context.toString())), this.selectAnswerPrefix);
     }
 
-    /** A free-form instruction (rewriting a paragraph), with no answer prefix. */
+    /**
+     * A free-form instruction (rewriting a paragraph), with no answer prefix. Unlike the seed's steps it is a chat
+     * turn, so it keeps the system text.
+     */
     public String instructionPrompt(String content) {
-        return turn(plain(content), "");
+        return this.chat.firstTurn(plain(content), 0);
     }
 
     /** The seed's segment tagging: {@code <Seg{i}> {text}\n} for paragraphs 0..upto-1. */
@@ -154,7 +176,12 @@ public record CompositionPrompts(
     }
 
     private String turn(String content, String answerPrefix) {
-        return this.chat.firstTurn(content, 0) + answerPrefix;
+        return this.chat.userTurn(content, 0) + this.chat.assistantPrefix() + answerPrefix;
+    }
+
+    private static String optionalString(ModelDescription llm, String key, String fallback) {
+        String value = llm.optionalString(key);
+        return value == null ? fallback : value;
     }
 
     private static int countOccurrences(String text, String needle) {

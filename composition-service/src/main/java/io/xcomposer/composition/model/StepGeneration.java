@@ -12,15 +12,19 @@ import org.jspecify.annotations.Nullable;
  * @param numBeams beam search over this many beams; above 1 the step decodes deterministically (temperature 0)
  * @param lengthPenalty exponent of the length in a beam's score
  * @param repetitionPenalty HF/CTRL repetition penalty
+ * @param maxTokens the step's completion limit the model was tuned with (the seed's {@code max_length}); it replaces
+ * composition's {@code xcomposer.composition.max-tokens} default for this step
  */
 public record StepGeneration(
         @JsonProperty(LlmContract.NUM_BEAMS) @Nullable Integer numBeams,
         @JsonProperty(LlmContract.LENGTH_PENALTY) @Nullable Float lengthPenalty,
 
         @JsonProperty(LlmContract.REPETITION_PENALTY) @Nullable
-        Float repetitionPenalty) {
+        Float repetitionPenalty,
 
-    public static final StepGeneration DEFAULTS = new StepGeneration(null, null, null);
+        @JsonProperty(LlmContract.MAX_TOKENS) @Nullable Integer maxTokens) {
+
+    public static final StepGeneration DEFAULTS = new StepGeneration(null, null, null, null);
 
     public StepGeneration {
         if (numBeams != null) {
@@ -29,13 +33,16 @@ public record StepGeneration(
         if (repetitionPenalty != null && !(repetitionPenalty > 0)) {
             throw new IllegalArgumentException("repetition_penalty must be > 0, got " + repetitionPenalty);
         }
+        if (maxTokens != null && maxTokens < 1) {
+            throw new IllegalArgumentException(LlmContract.MAX_TOKENS + " must be >= 1, got " + maxTokens);
+        }
     }
 
     /** {@code base} with these settings on top. */
     public SamplingParams applyTo(SamplingParams base) {
         boolean beams = this.numBeams != null && this.numBeams > 1;
         return new SamplingParams(
-                base.maxTokens(),
+                this.maxTokens != null ? this.maxTokens : base.maxTokens(),
                 beams ? Float.valueOf(0f) : base.temperature(),
                 beams ? null : base.topP(),
                 beams ? null : base.topK(),

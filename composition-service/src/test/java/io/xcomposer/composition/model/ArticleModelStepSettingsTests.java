@@ -3,7 +3,6 @@ package io.xcomposer.composition.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.TextFormat;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -24,8 +23,6 @@ import io.xcomposer.inference.grpc.ModelInferResponse;
 import io.xcomposer.inference.grpc.ModelParameter;
 import io.xcomposer.inference.grpc.ModelStreamInferResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +102,28 @@ class ArticleModelStepSettingsTests {
     }
 
     @Test
+    void theProductionConfigsSeedSettingsReachTheWireWithTheirTokenLimits() throws IOException {
+        ArticleModel model = articleModel(productionSettings());
+
+        model.write("write prompt", 400, 7L, null).blockLast(TIMEOUT);
+        model.complete(Step.SPOT, "spot prompt", List.of(), 64, null).block(TIMEOUT);
+        model.complete(Step.CAPTION, "caption prompt", List.of(), 96, null).block(TIMEOUT);
+        model.complete(Step.SELECT, "select prompt", List.of(), 4, null).block(TIMEOUT);
+
+        // web_demo.py of the seed: beam 5 / max 1000 / repetition 5.0 (article), 5 / 300 / 1.0 (spotting),
+        // 1 / 100 / 5.0 (captions), 5 / 10 / 1.0 (selection); shared/reference/production-path.md §1.
+        int[][] beamsAndTokens = {{5, 1000}, {5, 300}, {1, 100}, {5, 10}};
+        float[] repetition = {5f, 1f, 5f, 1f};
+        for (int step = 0; step < beamsAndTokens.length; step++) {
+            Map<String, Tensor> sent = inputs(step);
+            assertThat(sent.get(LlmContract.NUM_BEAMS).asInts()).containsExactly(beamsAndTokens[step][0]);
+            assertThat(sent.get(LlmContract.MAX_TOKENS).asInts()).containsExactly(beamsAndTokens[step][1]);
+            assertThat(sent.get(LlmContract.REPETITION_PENALTY).asFloats()).containsExactly(repetition[step]);
+            assertThat(sent.get(LlmContract.TEMPERATURE).asFloats()).containsExactly(0f);
+        }
+    }
+
+    @Test
     void malformedSettingsAreAConfigErrorNamingTheParameter() throws IOException {
         for (String malformed : List.of("[1, 2]", "{\"write\": {\"num_beams\": 0}}", "{\"spot\": {\"beams\": 5}}")) {
             ModelConfig config = tinyLlm(malformed);
@@ -132,10 +151,14 @@ class ArticleModelStepSettingsTests {
         return new ArticleModel(client, properties);
     }
 
+    private static String productionSettings() throws IOException {
+        return ModelConfigFiles.productionLlm()
+                .getParametersOrThrow(LlmContract.COMPOSITION_GENERATION)
+                .getStringValue();
+    }
+
     private static ModelConfig tinyLlm(@Nullable String settings) throws IOException {
-        Path file = Path.of(System.getProperty("model.repository", "../model-repository/tiny"), "llm", "config.pbtxt");
-        ModelConfig.Builder config = ModelConfig.newBuilder();
-        TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build().merge(Files.readString(file), config);
+        ModelConfig.Builder config = ModelConfigFiles.tinyLlm();
         if (settings != null) {
             config.putParameters(
                     LlmContract.COMPOSITION_GENERATION,

@@ -3,6 +3,7 @@ package io.xcomposer.composition.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xcomposer.inference.client.model.ChatTemplate;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ class CompositionPromptsTests {
             "适合插入图像的行是",
             "给定文章\"{article}\" {previous}给出适合在<Seg{pos}>后插入的图像对应的标题。",
             "现在<Seg{pos}>后插入图像对应的标题是\"{caption}\"，",
+            CompositionPrompts.CAPTION_HISTORY_AS_IS,
+            "",
             "标题是\"",
             "根据给定上下文和候选图像，选择合适的配图：{context}\n\n候选图像包括: A.<ImageHere>\nB.<ImageHere>\nC.<ImageHere>\nD.<ImageHere>\n\n",
             "最合适的图是",
@@ -67,6 +70,38 @@ class CompositionPromptsTests {
                         + ARTICLE.get(2) + "\n\n候选图像包括: A.<ImageHere>")
                 .endsWith("D.<ImageHere>\n\n\n<eoh> <|Bot|>:最合适的图是");
         assertThat(prompt.split("<ImageHere>", -1)).hasSize(1 + 1 + 4);
+    }
+
+    @Test
+    void productionPrompts_areTheSeedsStrings_withoutTheMetaInstruction() throws IOException {
+        CompositionPrompts seven =
+                CompositionPrompts.fromConfig(ModelConfigFiles.productionLlm().build());
+        assertThat(seven.chat().system()).startsWith("meta instruction\n");
+
+        // InternLM-XComposer-1.0/examples/web_demo.py generate_text, generate_loc (shared/reference/xcomposer.md §3)
+        assertThat(seven.writePrompt("A Tour of Red Circles"))
+                .isEqualTo(" <|User|>:根据给定标题写一个图文并茂，不重复的文章：A Tour of Red Circles\n<TOKENS_UNUSED_0> <|Bot|>:");
+        assertThat(seven.spotPrompt(ARTICLE, 2)).startsWith(" <|User|>:给定文章\"<Seg0> ");
+        assertThat(seven.selectPrompt(ARTICLE, 1, List.of())).startsWith(" <|User|>:根据给定上下文和候选图像");
+        assertThat(seven.instructionPrompt("Rewrite this."))
+                .startsWith(seven.chat().system());
+    }
+
+    @Test
+    void productionCaptionPrompt_writesTheSeedsHistory_oneNowAndAFullStop() throws IOException {
+        CompositionPrompts seven =
+                CompositionPrompts.fromConfig(ModelConfigFiles.productionLlm().build());
+        Map<Integer, String> previous = new LinkedHashMap<>();
+        previous.put(0, "Red circles");
+        previous.put(1, "A small red circle");
+
+        // web_demo.py generate_cap: pasts = '现在<Seg0>…"a"， <Seg1>…"b"， ', then pasts[:-2] + '。'
+        assertThat(seven.captionPrompt(ARTICLE, 2, previous))
+                .contains("\" 现在<Seg0>后插入图像对应的标题是\"Red circles\"， <Seg1>后插入图像对应的标题是\"A small red circle\"。"
+                        + "给出适合在<Seg2>后插入的图像对应的标题。 \n<TOKENS_UNUSED_0> <|Bot|>: 标题是\"");
+        assertThat(seven.captionPrompt(ARTICLE, 2, Map.of()))
+                .contains("\n\" 给出适合在<Seg2>后插入的图像对应的标题。 ")
+                .doesNotContain("现在");
     }
 
     @Test
