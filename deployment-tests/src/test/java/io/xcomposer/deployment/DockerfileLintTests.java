@@ -73,7 +73,8 @@ class DockerfileLintTests {
                 .contains("-Djarmode=tools -jar /tmp/app.jar extract --layers --launcher")
                 .contains("ENV XCOMPOSER_BIND_ADDRESS=0.0.0.0")
                 .contains("COPY scripts/jvm.options /app/jvm.options")
-                .contains("ENTRYPOINT [\"java\", \"@/app/jvm.options\", \"org.springframework.boot.loader.launch.JarLauncher\"]")
+                .contains(
+                        "ENTRYPOINT [\"java\", \"@/app/jvm.options\", \"org.springframework.boot.loader.launch.JarLauncher\"]")
                 .containsPattern("(?m)^USER 10001:10001$")
                 .containsPattern(
                         "(?m)^HEALTHCHECK .*CMD \\[\"http-health\", \"\\d+\", \"/actuator/health/readiness\"]$")
