@@ -72,7 +72,9 @@ class DockerfileLintTests {
                 .contains(module + "/target/" + module + "-*-exec.jar")
                 .contains("-Djarmode=tools -jar /tmp/app.jar extract --layers --launcher")
                 .contains("ENV XCOMPOSER_BIND_ADDRESS=0.0.0.0")
-                .contains("org.springframework.boot.loader.launch.JarLauncher")
+                .contains("COPY scripts/jvm.options /app/jvm.options")
+                .contains(
+                        "ENTRYPOINT [\"java\", \"@/app/jvm.options\", \"org.springframework.boot.loader.launch.JarLauncher\"]")
                 .containsPattern("(?m)^USER 10001:10001$")
                 .containsPattern(
                         "(?m)^HEALTHCHECK .*CMD \\[\"http-health\", \"\\d+\", \"/actuator/health/readiness\"]$")
