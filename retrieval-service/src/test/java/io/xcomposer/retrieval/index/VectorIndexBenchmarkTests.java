@@ -1,145 +1,311 @@
 package io.xcomposer.retrieval.index;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.xcomposer.retrieval.catalog.IndexEntry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.PriorityQueue;
-import java.util.Random;
-import java.util.Set;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.MMapDirectory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Lucene HNSW ({@link LuceneVectorIndex}, as served) against exact brute-force search on the same random unit
- * vectors (seeded): recall@10, p50/p99 query latency, ingest rate and heap. Size and dimension are parameters:
- * {@code -Dbench.size=1000000 -Dbench.dim=512 -Dbench.queries=200}. Run on request only (tag {@code benchmark});
- * results are printed and written to {@code target/benchmark.txt}.
+ * Benchmark harness (run on request, tag {@code benchmark}; it asserts only that it measured something): the service's
+ * {@link LuceneVectorIndex} in several settings against exact search and against faiss and hnswlib HNSW with the same
+ * M / efConstruction / ef on the same vectors, all in one run. Recall@10 vs exact, single-query p50/p99, ingest rate
+ * end to end through {@link LuceneVectorIndex#rebuild} (batched, parallel, force-merged, committed), segments, index
+ * heap and file sizes. Parameters ({@code -Dbench.*}): {@code dataset} = clustered (default) | uniform | file (vectors
+ * from {@code bench.file}, e.g. the tiny image embedder's), {@code size}, {@code dim}, {@code queries},
+ * {@code quantizations} (comma list of {@link VectorQuantization}), {@code candidates}, {@code peers}
+ * (true/false). Results are printed and written to {@code target/benchmark.txt}.
  */
 @Tag("benchmark")
 class VectorIndexBenchmarkTests {
 
+    private static final int K = 10;
+
+    private static final int M = 16;
+
+    private static final int EF_CONSTRUCTION = 100;
+
+    private final StringBuilder report = new StringBuilder();
+
     @Test
-    void hnswAgainstBruteForce() throws IOException {
+    void luceneAgainstExactSearchAndPeers() throws Exception {
         int size = Integer.getInteger("bench.size", 100_000);
         int dim = Integer.getInteger("bench.dim", 512);
         int queries = Integer.getInteger("bench.queries", 200);
-        int k = 10;
-        Random random = new Random(42);
-        // One flat array: 1M × 512 floats is 2 GiB, the brute-force baseline's working set.
-        float[] data = new float[Math.multiplyExact(size, dim)];
-        for (int i = 0; i < size; i++) {
-            fillUnit(random, data, i * dim, dim);
-        }
-        float[][] queryVectors = new float[queries][dim];
-        for (float[] query : queryVectors) {
-            fillUnit(random, query, 0, dim);
-        }
-        long heapAfterData = usedHeap();
+        String dataset = System.getProperty("bench.dataset", "clustered");
+        int[] candidates = Arrays.stream(System.getProperty("bench.candidates", "10,20,50,100,200")
+                        .split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        List<VectorQuantization> quantizations = Arrays.stream(
+                        System.getProperty("bench.quantizations", "none,int8,int4,bbq")
+                                .split(","))
+                .map(name -> VectorQuantization.valueOf(name.trim().toUpperCase(Locale.ROOT)))
+                .toList();
 
+        long start = System.nanoTime();
+        float[][][] sets = dataset(dataset, size, dim, queries);
+        float[][] data = sets[0];
+        float[][] queryVectors = sets[1];
+        dim = data[0].length;
+        print(
+                "dataset=%s vectors=%d dim=%d queries=%d k=%d cores=%d maxHeap=%dMiB java=%s (generated in %.1f s)%n",
+                dataset,
+                data.length,
+                dim,
+                queryVectors.length,
+                K,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.version(),
+                seconds(start));
+
+        start = System.nanoTime();
+        int[][] truth = ExactSearch.topK(data, queryVectors, K);
+        print("exact top-%d for all queries: %.1f s (all cores)%n", K, seconds(start));
+        print("%s", exactLatency(data, queryVectors));
+
+        for (VectorQuantization quantization : quantizations) {
+            runLucene(data, queryVectors, truth, quantization, candidates);
+        }
+        if (Boolean.parseBoolean(System.getProperty("bench.peers", "true"))) {
+            runPeers(data, queryVectors, truth, candidates);
+        }
+        Files.writeString(Path.of("target/benchmark.txt"), this.report);
+        assertThat(truth).hasNumberOfRows(queryVectors.length);
+    }
+
+    private void runLucene(
+            float[][] data, float[][] queries, int[][] truth, VectorQuantization quantization, int[] candidates)
+            throws IOException {
         Path dir = Files.createTempDirectory(Path.of("target"), "bench-index");
-        StringBuilder report = new StringBuilder();
-        try (LuceneVectorIndex index = LuceneVectorIndex.open(dir, 100)) {
+        long heapBefore = usedHeapAfterGc();
+        IndexProperties settings = IndexProperties.defaults().with(quantization, true);
+        try (LuceneVectorIndex index = LuceneVectorIndex.open(dir, 100, settings)) {
             long start = System.nanoTime();
-            for (int i = 0; i < size; i++) {
-                index.add(new IndexEntry("v" + i, Arrays.copyOfRange(data, i * dim, (i + 1) * dim), List.of()));
+            index.rebuild(
+                    IntStream.range(0, data.length)
+                            .mapToObj(i -> new IndexEntry("v" + i, data[i], List.of()))
+                            .iterator(),
+                    new Checkpoint("bench", 1));
+            double ingest = seconds(start);
+            assertThat(index.size()).isEqualTo(data.length);
+            print(
+                    "%nLucene HNSW %s (M=%d, beam=%d, ingest threads=%d, merge workers=%d): ingest %.1f s = %.0f"
+                            + " vectors/s (rebuild: batches + force-merge + commit), segments=%d%n",
+                    quantization,
+                    M,
+                    EF_CONSTRUCTION,
+                    settings.effectiveIngestThreads(),
+                    settings.effectiveMergeWorkers(),
+                    ingest,
+                    data.length / ingest,
+                    segmentCount(dir));
+            for (int q = 0; q < Math.min(50, queries.length); q++) {
+                index.search(queries[q], K, SearchFilter.NONE, 100, true); // warm-up
             }
-            index.commit(new Checkpoint("bench", size));
-            index.refresh();
-            double ingestSeconds = (System.nanoTime() - start) / 1e9;
-
-            long[] exactNanos = new long[queries];
-            List<Set<String>> truths = new ArrayList<>();
-            for (int q = 0; q < queries; q++) {
-                long t0 = System.nanoTime();
-                truths.add(bruteForce(data, dim, size, queryVectors[q], k));
-                exactNanos[q] = System.nanoTime() - t0;
-            }
-            StringBuilder hnsw = new StringBuilder();
-            for (int candidates : new int[] {10, 50, 100, 200, 400}) {
-                long[] hnswNanos = new long[queries];
-                int found = 0;
-                for (int q = 0; q < queries; q++) {
-                    long t0 = System.nanoTime();
-                    List<IndexHit> hits = index.search(queryVectors[q], k, SearchFilter.NONE, candidates);
-                    hnswNanos[q] = System.nanoTime() - t0;
-                    for (IndexHit hit : hits) {
-                        if (truths.get(q).contains(hit.id())) {
-                            found++;
-                        }
-                    }
+            for (int breadth : candidates) {
+                searchRow(index, queries, truth, breadth, true, quantization);
+                if (quantization != VectorQuantization.NONE) {
+                    searchRow(index, queries, truth, breadth, false, quantization);
                 }
-                hnsw.append(String.format(
-                        "HNSW candidates(ef)=%d: recall@10 %.4f, latency p50 %.2f ms p99 %.2f ms%n",
-                        candidates,
-                        found / (double) (queries * k),
-                        percentile(hnswNanos, 50),
-                        percentile(hnswNanos, 99)));
             }
-            long heapPeak = usedHeap();
-            report.append(String.format(
-                    "vectors=%d dim=%d queries=%d k=%d cores=%d maxHeap=%dMiB%n",
-                    size,
-                    dim,
-                    queries,
-                    k,
+            print(
+                    "memory: index heap after GC %d MiB; files: raw floats (.vec) %d MiB, quantized (.veq) %d MiB,"
+                            + " graph (.vex) %d MiB, all %d MiB; process %s%n",
+                    (usedHeapAfterGc() - heapBefore) >> 20,
+                    filesEnding(dir, ".vec") >> 20,
+                    filesEnding(dir, ".veq") >> 20,
+                    filesEnding(dir, ".vex") >> 20,
+                    filesEnding(dir, "") >> 20,
+                    residentSet());
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a))
+                        .forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private void searchRow(
+            LuceneVectorIndex index,
+            float[][] queries,
+            int[][] truth,
+            int breadth,
+            boolean rescore,
+            VectorQuantization quantization) {
+        long[] nanos = new long[queries.length];
+        List<List<IndexHit>> found = new ArrayList<>();
+        for (int q = 0; q < queries.length; q++) {
+            long start = System.nanoTime();
+            found.add(index.search(queries[q], K, SearchFilter.NONE, breadth, rescore));
+            nanos[q] = System.nanoTime() - start;
+        }
+        print(
+                "| Lucene %s%s | %d | %.4f | %.2f ms | %.2f ms |%n",
+                quantization,
+                quantization == VectorQuantization.NONE ? "" : rescore ? " + rescore" : " (no rescore)",
+                breadth,
+                ExactSearch.recall(truth, found),
+                percentile(nanos, 50),
+                percentile(nanos, 99));
+    }
+
+    private void runPeers(float[][] data, float[][] queries, int[][] truth, int[] candidates) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/bench-vectors"));
+        writeFloats(dir.resolve("base.f32"), data);
+        writeFloats(dir.resolve("queries.f32"), queries);
+        try (FileChannel out = FileChannel.open(
+                dir.resolve("truth.i32"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.allocate(truth.length * K * 4).order(ByteOrder.LITTLE_ENDIAN);
+            Arrays.stream(truth).forEach(row -> Arrays.stream(row).forEach(buffer::putInt));
+            out.write(buffer.flip());
+        }
+        Files.writeString(
+                dir.resolve("meta.json"),
+                String.format(
+                        "{\"size\":%d,\"queries\":%d,\"dim\":%d,\"k\":%d,\"m\":%d,\"ef_construction\":%d,"
+                                + "\"candidates\":%s,\"threads\":%d}",
+                        data.length,
+                        queries.length,
+                        data[0].length,
+                        K,
+                        M,
+                        EF_CONSTRUCTION,
+                        Arrays.toString(candidates),
+                        Runtime.getRuntime().availableProcessors()));
+        Process process = new ProcessBuilder("/usr/bin/python3", "benchmark/hnsw_peers.py", dir.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(2, TimeUnit.HOURS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        for (JsonNode peer : JsonMapper.builder().build().readTree(output).get("peers")) {
+            print(
+                    "%n%s (M=%d, efConstruction=%d, %d build threads): build %.1f s = %.0f vectors/s%n",
+                    peer.get("name").asString(),
+                    M,
+                    EF_CONSTRUCTION,
                     Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().maxMemory() >> 20));
-            report.append(String.format(
-                    "ingest (add + commit, HNSW M=16 beam=100, one writer thread): %.1f s = %.0f vectors/s; segments=%d%n",
-                    ingestSeconds, size / ingestSeconds, segmentCount(dir)));
-            report.append(hnsw);
-            report.append(String.format(
-                    "brute force latency p50 %.2f ms p99 %.2f ms (single thread)%n",
-                    percentile(exactNanos, 50), percentile(exactNanos, 99)));
-            report.append(String.format(
-                    "heap: raw vectors %d MiB, used after data %d MiB, used after index+search %d MiB; "
-                            + "index on disk %d MiB%n",
-                    (long) size * dim * 4 >> 20, heapAfterData >> 20, heapPeak >> 20, directorySize(dir) >> 20));
+                    peer.get("build_s").asDouble(),
+                    peer.get("build_rate").asDouble());
+            for (JsonNode row : peer.get("searches")) {
+                print(
+                        "| %s | %d | %.4f | %.2f ms | %.2f ms |%n",
+                        peer.get("name").asString(),
+                        row.get("ef").asInt(),
+                        row.get("recall").asDouble(),
+                        row.get("p50_ms").asDouble(),
+                        row.get("p99_ms").asDouble());
+            }
         }
-        System.out.print(report);
-        Files.writeString(Path.of("target/benchmark.txt"), report);
     }
 
-    private static Set<String> bruteForce(float[] data, int dim, int size, float[] query, int k) {
-        // Exact top-k by a bounded min-heap over all dot products.
-        PriorityQueue<long[]> heap = new PriorityQueue<>(
-                (a, b) -> Float.compare(Float.intBitsToFloat((int) a[1]), Float.intBitsToFloat((int) b[1])));
-        for (int i = 0; i < size; i++) {
-            float dot = 0;
-            int offset = i * dim;
+    private static float[][][] dataset(String dataset, int size, int dim, int queries) throws IOException {
+        return switch (dataset) {
+            case "clustered" -> {
+                ClusteredVectors vectors = ClusteredVectors.embeddingLike(42, dim);
+                yield new float[][][] {vectors.generate(0, size), vectors.generate(1L << 40, queries)};
+            }
+            case "uniform" -> new float[][][] {uniform(1, size, dim), uniform(2, queries, dim)};
+            case "file" -> {
+                float[][] all = readFloats(Path.of(System.getProperty("bench.file")), dim);
+                // The file's last `queries` rows are held out as queries.
+                int indexed = Math.min(size, all.length - queries);
+                yield new float[][][] {
+                    Arrays.copyOfRange(all, 0, indexed), Arrays.copyOfRange(all, all.length - queries, all.length)
+                };
+            }
+            default -> throw new IllegalArgumentException("bench.dataset: clustered, uniform or file");
+        };
+    }
+
+    private static float[][] uniform(long seed, int count, int dim) {
+        float[][] out = new float[count][];
+        IntStream.range(0, count).parallel().forEach(i -> {
+            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + i);
+            float[] vector = new float[dim];
+            double norm = 0;
             for (int d = 0; d < dim; d++) {
-                dot += data[offset + d] * query[d];
+                vector[d] = (float) random.nextGaussian();
+                norm += vector[d] * vector[d];
             }
-            if (heap.size() < k) {
-                heap.add(new long[] {i, Float.floatToIntBits(dot)});
-            } else if (dot > Float.intBitsToFloat((int) heap.peek()[1])) {
-                heap.poll();
-                heap.add(new long[] {i, Float.floatToIntBits(dot)});
+            for (int d = 0; d < dim; d++) {
+                vector[d] /= (float) Math.sqrt(norm);
             }
-        }
-        Set<String> ids = new HashSet<>();
-        heap.forEach(entry -> ids.add("v" + entry[0]));
-        return ids;
+            out[i] = vector;
+        });
+        return out;
     }
 
-    private static void fillUnit(Random random, float[] target, int offset, int dim) {
-        double norm = 0;
-        for (int d = 0; d < dim; d++) {
-            float value = (float) random.nextGaussian();
-            target[offset + d] = value;
-            norm += value * value;
+    private static String exactLatency(float[][] data, float[][] queries) {
+        int measured = Math.min(queries.length, 50);
+        long[] nanos = new long[measured];
+        for (int q = 0; q < measured; q++) {
+            long start = System.nanoTime();
+            ExactSearch.topK(data, queries[q], K);
+            nanos[q] = System.nanoTime() - start;
         }
-        float scale = (float) (1 / Math.sqrt(norm));
-        for (int d = 0; d < dim; d++) {
-            target[offset + d] *= scale;
+        return String.format(
+                "| exact (brute force, one thread) | all | 1.0000 | %.2f ms | %.2f ms |%n",
+                percentile(nanos, 50), percentile(nanos, 99));
+    }
+
+    private static void writeFloats(Path file, float[][] rows) throws IOException {
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.allocate(rows[0].length * 4 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] row : rows) {
+                if (buffer.remaining() < row.length * 4) {
+                    out.write(buffer.flip());
+                    buffer.clear();
+                }
+                buffer.asFloatBuffer().put(row);
+                buffer.position(buffer.position() + row.length * 4);
+            }
+            out.write(buffer.flip());
         }
+    }
+
+    private static float[][] readFloats(Path file, int dim) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        float[][] rows = new float[bytes.remaining() / (dim * 4)][dim];
+        for (float[] row : rows) {
+            bytes.asFloatBuffer().get(row);
+            bytes.position(bytes.position() + dim * 4);
+        }
+        return rows;
+    }
+
+    private void print(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        System.out.print(line);
+        this.report.append(line);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     private static double percentile(long[] nanos, int percentile) {
@@ -149,22 +315,32 @@ class VectorIndexBenchmarkTests {
         return sorted[Math.max(0, index)] / 1e6;
     }
 
-    private static long usedHeap() {
+    private static long usedHeapAfterGc() {
         System.gc();
         Runtime runtime = Runtime.getRuntime();
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
+    private static String residentSet() throws IOException {
+        // RssFile counts the mapped index pages resident now; RssAnon includes the harness's own vectors.
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS") || line.startsWith("RssAnon") || line.startsWith("RssFile"))
+                .map(line -> line.replaceAll("\\s+", " "))
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
+    }
+
     private static int segmentCount(Path dir) throws IOException {
-        try (var reader = DirectoryReader.open(FSDirectory.open(dir))) {
+        try (var directory = new MMapDirectory(dir);
+                var reader = DirectoryReader.open(directory)) {
             return reader.leaves().size();
         }
     }
 
-    private static long directorySize(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .mapToLong(path -> path.toFile().length())
+    private static long filesEnding(Path dir, String extension) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(extension))
+                    .mapToLong(file -> file.toFile().length())
                     .sum();
         }
     }
