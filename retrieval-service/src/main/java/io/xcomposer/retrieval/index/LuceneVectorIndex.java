@@ -30,11 +30,13 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DoubleValuesSourceRescorer;
+import org.apache.lucene.search.FullPrecisionFloatVectorSimilarityValuesSource;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.RescoreTopNQuery;
+import org.apache.lucene.search.Rescorer;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -194,10 +196,11 @@ public final class LuceneVectorIndex implements VectorIndex {
             try {
                 int breadth = Math.max(k, candidates);
                 Query query = new KnnFloatVectorQuery(VECTOR, vector, breadth, toQuery(filter));
-                if (rescore) {
-                    query = RescoreTopNQuery.createFullPrecisionRescorerQuery(query, vector, VECTOR, k);
+                TopDocs top = searcher.search(query, rescore ? breadth : k);
+                // Not RescoreTopNQuery: it fails on an empty first phase (a filter that matches nothing).
+                if (rescore && top.scoreDocs.length > 0) {
+                    top = exactRescorer(vector).rescore(searcher, top, k);
                 }
-                TopDocs top = searcher.search(query, k);
                 List<IndexHit> hits = new ArrayList<>(top.scoreDocs.length);
                 for (ScoreDoc scoreDoc : top.scoreDocs) {
                     String id = searcher.storedFields()
@@ -213,6 +216,16 @@ public final class LuceneVectorIndex implements VectorIndex {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** Re-ranks by the dot product of the full-precision vectors, scored as the field scores it: (1 + dot) / 2. */
+    private static Rescorer exactRescorer(float[] vector) {
+        return new DoubleValuesSourceRescorer(new FullPrecisionFloatVectorSimilarityValuesSource(vector, VECTOR)) {
+            @Override
+            protected float combine(float firstPassScore, boolean valuePresent, double sourceValue) {
+                return valuePresent ? (float) sourceValue : firstPassScore;
+            }
+        };
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.DirectoryReader;
@@ -103,6 +104,16 @@ class LuceneVectorIndexSettingsTests {
                         VectorUtil.dotProduct(data[Integer.parseInt(hit.id().substring(1))], query);
                 assertThat(hit.score()).isCloseTo(exact, within(1e-5f));
             }
+        }
+    }
+
+    @Test
+    void aFilterThatMatchesNothingGivesNoHitsWithRescoring() throws IOException {
+        float[][] data = ClusteredVectors.embeddingLike(5, DIM).generate(0, 200);
+        try (LuceneVectorIndex index = build(data, IndexProperties.defaults())) {
+            List<IndexHit> hits = index.search(data[0], 5, new SearchFilter(Set.of(), Set.of("absent")), 50, true);
+
+            assertThat(hits).isEmpty();
         }
     }
 
