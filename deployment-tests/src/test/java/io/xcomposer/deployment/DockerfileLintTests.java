@@ -73,8 +73,7 @@ class DockerfileLintTests {
                 .contains("-Djarmode=tools -jar /tmp/app.jar extract --layers --launcher")
                 .contains("ENV XCOMPOSER_BIND_ADDRESS=0.0.0.0")
                 .contains("COPY scripts/jvm.options /app/jvm.options")
-                .contains(
-                        "ENTRYPOINT [\"java\", \"@/app/jvm.options\", \"org.springframework.boot.loader.launch.JarLauncher\"]")
+                .contains(entrypoint(module))
                 .containsPattern("(?m)^USER 10001:10001$")
                 .containsPattern(
                         "(?m)^HEALTHCHECK .*CMD \\[\"http-health\", \"\\d+\", \"/actuator/health/readiness\"]$")
@@ -85,6 +84,23 @@ class DockerfileLintTests {
                 .contains("ARG JAVA_VERSION=" + group(pom, "<java.version>(\\d+)</java.version>"));
         int healthPort = Integer.parseInt(group(dockerfile, "CMD \\[\"http-health\", \"(\\d+)\""));
         assertThat(healthPort).isEqualTo(ApplicationConfig.of(module).port("server.port"));
+    }
+
+    /** The platform's JVM options, then the module's own file where it has one (scripts/run passes the same). */
+    private static String entrypoint(String module) {
+        boolean ownOptions = Files.exists(DeploymentFiles.root().resolve(module).resolve("jvm.options"));
+        String own = ownOptions ? "\"@/app/" + module.replace("-service", "") + "-jvm.options\", " : "";
+        return "ENTRYPOINT [\"java\", \"@/app/jvm.options\", " + own
+                + "\"org.springframework.boot.loader.launch.JarLauncher\"]";
+    }
+
+    @Test
+    void theRetrievalImageAddsTheVectorApiModuleLuceneScoresWith() {
+        assertThat(DeploymentFiles.read(DeploymentFiles.dockerfile("retrieval-service")))
+                .contains("COPY retrieval-service/jvm.options /app/retrieval-jvm.options")
+                .contains(entrypoint("retrieval-service"));
+        assertThat(DeploymentFiles.read(DeploymentFiles.root().resolve("retrieval-service/jvm.options")))
+                .contains("--add-modules jdk.incubator.vector");
     }
 
     @Test
