@@ -1,6 +1,6 @@
 package io.xcomposer.inference.server;
 
-import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
+import io.xcomposer.inference.server.grpc.GrpcEndpoint;
 import java.nio.file.Path;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -56,7 +56,7 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
     }
 
     public int port() {
-        return context.getBean(GrpcServerLifecycle.class).port();
+        return context.getBean(GrpcEndpoint.class).port();
     }
 
     public ConfigurableApplicationContext context() {
@@ -68,7 +68,7 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
      * responses), then the rest of the application is closed.
      */
     public void kill() {
-        context.getBean(GrpcServerLifecycle.class).kill();
+        context.getBean(GrpcEndpoint.class).kill();
         context.close();
     }
 

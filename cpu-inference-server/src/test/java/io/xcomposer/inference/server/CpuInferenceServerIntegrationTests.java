@@ -34,7 +34,7 @@ import io.xcomposer.inference.client.vision.VisionEncoder;
 import io.xcomposer.inference.grpc.GRPCInferenceServiceGrpc;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
-import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
+import io.xcomposer.inference.server.grpc.GrpcEndpoint;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.runtime.OrtSessions;
 import io.xcomposer.inference.server.tokenizer.Tokenizer;
@@ -82,7 +82,7 @@ class CpuInferenceServerIntegrationTests {
     private static final int PIXELS = 3 * 8 * 8;
 
     @Autowired
-    private GrpcServerLifecycle grpcServer;
+    private GrpcEndpoint grpcServer;
 
     @Autowired
     private MeterRegistry meterRegistry;

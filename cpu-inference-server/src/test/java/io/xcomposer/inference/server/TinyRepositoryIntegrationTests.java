@@ -15,7 +15,7 @@ import io.xcomposer.inference.client.generation.GenerationRequest;
 import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.RepositoryIndexResponse.ModelIndex;
-import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
+import io.xcomposer.inference.server.grpc.GrpcEndpoint;
 import io.xcomposer.inference.server.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ class TinyRepositoryIntegrationTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Autowired
-    private GrpcServerLifecycle grpcServer;
+    private GrpcEndpoint grpcServer;
 
     static boolean tinyRepositoryExported() {
         return Files.isRegularFile(repository().resolve("llm/config.pbtxt"));

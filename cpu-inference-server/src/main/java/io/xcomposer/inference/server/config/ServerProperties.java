@@ -6,10 +6,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of the CPU inference server, bound from {@code xcomposer.server.*}.
+ * Settings of the CPU inference server, bound from {@code xcomposer.server.*}. The gRPC endpoint's own settings
+ * ({@code grpc-port}, {@code grpc-address}, {@code max-inbound-message-bytes}) feed {@code spring.grpc.server.*} in
+ * application.yml, where Spring gRPC reads them.
  *
  * @param repository Triton-layout model repository to serve.
- * @param grpcPort port of the Triton gRPC endpoint; 0 picks a free port (tests).
  * @param maxConcurrentGenerations decoder generations that may run at once; further ones are refused with
  *     UNAVAILABLE rather than queued, because a queued generation holds a client stream open without progress.
  * @param maxQueuedRequests unary requests that may wait for execution per model; beyond that UNAVAILABLE.
@@ -17,8 +18,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     sessions concurrently on few cores, and oversubscription costs more than it gains.
  * @param unaryWorkers threads executing unary (non-batched) inference.
  * @param dynamicBatching whether models whose config has {@code dynamic_batching} batch concurrent requests.
- * @param maxInboundMessageBytes largest gRPC request accepted (images and embedding tables exceed gRPC's 4 MiB).
- * @param grpcAddress interface the gRPC endpoint binds: loopback unless a deployment binds it wider.
  * @param serviceToken when set, every gRPC call must carry it ({@code x-service-token}); the services present the
  *     platform's {@code xcomposer.security.service-token}.
  * @param tokenDelay pause after each generated token; 0 except in fault tests, which need a generation (of the
@@ -27,14 +26,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties(prefix = ServerProperties.PREFIX)
 public record ServerProperties(
         @DefaultValue("model-repository/tiny") Path repository,
-        @DefaultValue("8001") int grpcPort,
         @DefaultValue("4") int maxConcurrentGenerations,
         @DefaultValue("64") int maxQueuedRequests,
         @DefaultValue("1") int intraOpThreads,
         @DefaultValue("2") int unaryWorkers,
         @DefaultValue("true") boolean dynamicBatching,
-        @DefaultValue("67108864") int maxInboundMessageBytes,
-        @DefaultValue("127.0.0.1") String grpcAddress,
         @Nullable String serviceToken,
         @DefaultValue("0ms") java.time.Duration tokenDelay) {
 

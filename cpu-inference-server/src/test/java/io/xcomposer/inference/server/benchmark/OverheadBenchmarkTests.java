@@ -18,7 +18,7 @@ import io.xcomposer.inference.client.tensor.TensorCodec;
 import io.xcomposer.inference.grpc.GRPCInferenceServiceGrpc;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.FixtureRepository;
-import io.xcomposer.inference.server.grpc.GrpcServerLifecycle;
+import io.xcomposer.inference.server.grpc.GrpcEndpoint;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.runtime.OrtSessions;
 import java.nio.FloatBuffer;
@@ -62,7 +62,7 @@ class OverheadBenchmarkTests {
     private static final int GENERATIONS = 10;
 
     @Autowired
-    private GrpcServerLifecycle grpcServer;
+    private GrpcEndpoint grpcServer;
 
     @Autowired
     private MeterRegistry meterRegistry;
