@@ -164,9 +164,20 @@ class OrphanRecoveryIntegrationTests extends IntegrationTest {
         assertThat(get("/v1/compositions/" + id).get("status").asString()).isEqualTo("running");
         assertThat(this.registry.counter("composition.abandoned").count()).isEqualTo(abandoned + 1);
 
+        // Whoever takes over ends a run stopped while writing, and resumes one whose article was already written:
+        // on a loaded machine the tiny model can finish the text before this test's client sees its first delta.
+        boolean written = CompositionRun.resumable(this.store.find(id).block(WAIT));
         this.redis.delete("composition:{" + id + "}:lease").block(WAIT);
-        assertThat(follow(id, seq)).extracting(ServerSentEvent::event).containsExactly("error");
-        assertThat(get("/v1/compositions/" + id).get("status").asString()).isEqualTo("failed");
+        if (written) {
+            List<String> rest = follow(id, seq, RESUMED_RUN).stream()
+                    .map(ServerSentEvent::event)
+                    .toList();
+            assertThat(rest).doesNotContain("text_delta", "error").last().isEqualTo("done");
+            assertThat(get("/v1/compositions/" + id).get("status").asString()).isEqualTo("completed");
+        } else {
+            assertThat(follow(id, seq)).extracting(ServerSentEvent::event).containsExactly("error");
+            assertThat(get("/v1/compositions/" + id).get("status").asString()).isEqualTo("failed");
+        }
     }
 
     /** What a replica that died while writing leaves: a running state, two events, a lease expiring after {@code ttl}. */
