@@ -37,8 +37,8 @@ public class KeyStoreStartup implements SmartLifecycle {
 
     public KeyStoreStartup(ApiKeyStore store, GatewayProperties properties, ApplicationArguments args) {
         this.store = store;
-        // --create-key runs the gateway only to make that key (GatewayApplication): no bootstrap key then.
-        this.bootstrap = properties.bootstrapKey() && !args.containsOption("create-key");
+        // --create-key runs the gateway only to make that key (CreateKeyCommand): no bootstrap key then.
+        this.bootstrap = properties.bootstrapKey() && !args.containsOption(CreateKeyCommand.OPTION);
     }
 
     /** Whether Redis has answered since start (and the bootstrap key, when on, exists). */

@@ -3,11 +3,11 @@ package io.xcomposer.gateway.limit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ApiExceptionHandler;
-import io.xcomposer.common.web.RequestPaths;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
+import io.xcomposer.gateway.web.EdgePolicy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -23,9 +22,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Per-key request rate (token bucket) on every authenticated {@code /v1/**} call except stream resumes (a client
- * must always be able to pick up a stream it already paid for), and the token budget on the calls that spend model
- * tokens. Answers 429 with {@code Retry-After} and OpenAI's {@code x-ratelimit-*} headers, which also go on every
+ * Per-key request rate (token bucket) on every authenticated call except stream resumes (a client must always be
+ * able to pick up a stream it already paid for), and the token budget on the calls that spend model tokens; which
+ * route gets which is {@link EdgePolicy}'s table. Answers 429 with {@code Retry-After} and OpenAI's {@code x-ratelimit-*} headers, which also go on every
  * admitted response.
  * <p>
  * Redis down: limits fail <em>open</em> — the request goes through, {@code xcomposer.gateway.redis.failures
@@ -54,14 +53,16 @@ public class RateLimitFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = RequestPaths.normalized(exchange.getRequest().getURI().getRawPath());
+        EdgePolicy policy = EdgePolicy.of(
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getURI().getRawPath());
         ApiKey key = exchange.getAttribute(ApiKeyFilter.ATTRIBUTE);
-        if (key == null || path.startsWith("/v1/streams/")) {
+        if (key == null || !policy.requestRate()) {
             return chain.filter(exchange);
         }
         KeyLimits limits = KeyLimits.of(key, defaults);
         Mono<Void> checks = requestRate(exchange, key, limits);
-        if (limits.hasTokenBudget() && spendsTokens(exchange.getRequest().getMethod(), path)) {
+        if (limits.hasTokenBudget() && policy.tokenBudget()) {
             checks = checks.then(tokenBudget(exchange, key, limits));
         }
         return checks.then(chain.filter(exchange));
@@ -119,13 +120,6 @@ public class RateLimitFilter implements WebFilter {
             log.warn("Redis unreachable, rate limits are not enforced (fail-open): {}", redisError.toString());
         }
         return Mono.empty();
-    }
-
-    private static boolean spendsTokens(HttpMethod method, String path) {
-        return method == HttpMethod.POST
-                && (path.equals("/v1/chat/completions")
-                        || path.equals("/v1/compositions")
-                        || path.equals("/v1/embeddings"));
     }
 
     /** OpenAI writes resets as durations such as "1s" or "6m0s"; seconds with a unit is the readable subset. */

@@ -1,25 +1,49 @@
 package io.xcomposer.gateway.limit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Per-key request token bucket, one Lua call per request (see {@code scripts/token_bucket.lua}). */
+/**
+ * Per-key request token bucket (capacity {@code burst}, refilled greedily at {@code requests-per-minute}), kept by
+ * bucket4j in Redis with compare-and-swap, so all gateway instances share one bucket per key. The bucket's clock is
+ * the gateway's (keep instances on NTP: a skew of s seconds lends at most s × rate extra requests). Each bucket
+ * expires once it would be full again, so idle keys leave nothing behind.
+ * <p>
+ * Requests of one key that arrive together are batched into one compare-and-swap (bucket4j's batching
+ * optimization, which lives in the bucket proxy, hence the bounded cache of proxies): without it, hundreds of
+ * concurrent requests of one key lose the swap to each other and retry, and opening 1 000 streams at once stalled.
+ */
 @Component
 public class RequestRateLimiter {
 
-    @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT =
-            RedisScript.of(new ClassPathResource("scripts/token_bucket.lua"), List.class);
+    /** How long a full bucket is kept after it refilled (a bucket recreated full behaves the same). */
+    private static final Duration KEEP_WHEN_FULL = Duration.ofSeconds(10);
 
-    private final ReactiveStringRedisTemplate redis;
+    /** Keys are {@code byte[]} (see {@link SharedLettuceConnection}). */
+    private final AsyncProxyManager<Object> buckets;
 
-    public RequestRateLimiter(ReactiveStringRedisTemplate redis) {
-        this.redis = redis;
+    private final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
+
+    public RequestRateLimiter(LettuceConnectionFactory redis) {
+        this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new SharedLettuceConnection(redis))
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_WHEN_FULL))
+                .build()
+                .asAsync();
     }
 
     /**
@@ -29,23 +53,29 @@ public class RequestRateLimiter {
      * @param burst bucket capacity
      */
     public Mono<Decision> acquire(String keyId, int requestsPerMinute, int burst) {
-        double rate = requestsPerMinute / 60.0;
-        List<String> keys = List.of("xc:rl:{" + keyId + "}:tokens", "xc:rl:{" + keyId + "}:ts");
-        return redis.execute(SCRIPT, keys, List.of(Double.toString(rate), Integer.toString(burst), "1"))
-                .next()
-                .map(reply -> {
-                    List<?> values = (List<?>) reply;
-                    boolean allowed = "1".equals(values.get(0).toString());
-                    long remaining =
-                            (long) Math.floor(Double.parseDouble(values.get(1).toString()));
-                    Duration retry = seconds(values.get(2));
-                    Duration reset = seconds(values.get(3));
-                    return new Decision(allowed, burst, remaining, retry, reset);
-                });
+        // The limits are part of the key: a changed default or per-key rate starts a fresh bucket.
+        String key = "xc:rl:{" + keyId + "}:" + requestsPerMinute + ":" + burst;
+        return Mono.defer(() -> Mono.fromFuture(proxies.get(key, name -> bucket(name, requestsPerMinute, burst))
+                        .tryConsumeAndReturnRemaining(1)))
+                .map(probe -> decision(probe, burst));
     }
 
-    private static Duration seconds(Object value) {
-        return Duration.ofMillis((long) Math.ceil(Double.parseDouble(value.toString()) * 1000));
+    private AsyncBucketProxy bucket(String key, int requestsPerMinute, int burst) {
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(burst).refillGreedy(requestsPerMinute, Duration.ofMinutes(1)))
+                .build();
+        return buckets.builder()
+                .withOptimization(Optimizations.batching())
+                .build(key.getBytes(StandardCharsets.UTF_8), configuration);
+    }
+
+    private static Decision decision(ConsumptionProbe probe, long burst) {
+        return new Decision(
+                probe.isConsumed(),
+                burst,
+                probe.getRemainingTokens(),
+                Duration.ofNanos(probe.getNanosToWaitForRefill()),
+                Duration.ofNanos(probe.getNanosToWaitForReset()));
     }
 
     /**

@@ -35,9 +35,14 @@ public final class SseDataLines {
     /** The data of each complete event of {@code body}, in order; a trailing event without its blank line is dropped. */
     public static Flux<String> of(Flux<DataBuffer> body, int maxEventBytes) {
         return Flux.defer(() -> {
-            SseDataLines lines = new SseDataLines(maxEventBytes);
+            SseDataLines lines = reader(maxEventBytes);
             return body.concatMapIterable(lines::next);
         });
+    }
+
+    /** A reader for one body: {@link #next} takes its buffers in order. */
+    static SseDataLines reader(int maxEventBytes) {
+        return new SseDataLines(maxEventBytes);
     }
 
     List<String> next(DataBuffer buffer) {

@@ -19,6 +19,8 @@ public final class SseSupport {
 
     /** The code of the error event that replaces the rest of a downstream stream that broke off. */
     public static final String INTERRUPTED = "upstream_stream_interrupted";
+    /** The response header that names a resumable stream (for {@code GET /v1/streams/{id}}). */
+    public static final String STREAM_ID_HEADER = "X-Stream-Id";
 
     private static final Logger log = LoggerFactory.getLogger(SseSupport.class);
 
@@ -85,7 +87,7 @@ public final class SseSupport {
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .cacheControl(CacheControl.noCache().noTransform())
                 .header("X-Accel-Buffering", "no")
-                .header(StreamRelay.STREAM_ID_HEADER, streamId)
+                .header(STREAM_ID_HEADER, streamId)
                 .body(BodyInserters.fromServerSentEvents(events));
     }
 

@@ -2,20 +2,15 @@ package io.xcomposer.gateway.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xcomposer.gateway.config.GatewayProperties;
-import io.xcomposer.gateway.error.ErrorBodies;
 import io.xcomposer.gateway.error.GatewayException;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.codec.ServerSentEvent;
@@ -23,7 +18,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -34,20 +28,18 @@ import reactor.core.scheduler.Schedulers;
  * {@code Last-Event-ID} gets the rest without generating again; if nobody resumes within the grace, the downstream
  * subscription is cancelled, which closes the HTTP connection and makes comprehension cancel the model stream.
  * The client sees each event before it is logged (no Redis round trip on the hot path); a resume asks for events
- * after the last one it saw, so the order of the two does not matter.
+ * after the last one it saw, so the order of the two does not matter. One stream's state is a {@link LiveStream},
+ * its pending log events a {@link StreamLogBatch}.
  */
 @Component
 public class StreamRelay {
 
-    public static final String STREAM_ID_HEADER = "X-Stream-Id";
     /** How long an event may wait for its log batch: one Lua call per stream per window, not per event. */
-    private static final Duration LOG_BATCH_WINDOW = Duration.ofMillis(100);
+    static final Duration LOG_BATCH_WINDOW = Duration.ofMillis(100);
 
-    private static final long LOG_BATCH_WINDOW_NANOS = LOG_BATCH_WINDOW.toNanos();
     private static final Duration TICK = Duration.ofMillis(20);
     private static final ServerSentEvent<String> PING =
             ServerSentEvent.<String>builder().comment("ping").build();
-    private static final String DONE = "[DONE]";
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
     private final StreamLog streamLog;
@@ -93,32 +85,35 @@ public class StreamRelay {
      * @return the client's view of the stream, with ids and keep-alive comments
      */
     public Flux<ServerSentEvent<String>> start(String streamId, Flux<String> dataEvents) {
-        LiveStream stream = new LiveStream(streamId);
-        live.put(streamId, stream);
-        AtomicLong seq = stream.seq;
         boolean logged = config.resumable();
+        LiveStream stream = new LiveStream(
+                streamId, new StreamLogBatch(LOG_BATCH_WINDOW, logged, events -> logQuietly(streamId, events)));
+        live.put(streamId, stream);
         AtomicBoolean finished = new AtomicBoolean();
-        stream.upstream = dataEvents
-                .doOnNext(data -> finished.set(DONE.equals(data)))
+        stream.relayFrom(dataEvents
+                .doOnNext(data -> finished.set(LiveStream.DONE.equals(data)))
                 // A stream that ends without [DONE] was cut off, even if the connection closed cleanly.
-                .concatWith(
-                        Flux.defer(() -> finished.get() ? Flux.empty() : Flux.error(new SseSupport.EndedEarly(DONE))))
+                .concatWith(Flux.defer(
+                        () -> finished.get() ? Flux.empty() : Flux.error(new SseSupport.EndedEarly(LiveStream.DONE))))
                 .take(config.maxEvents())
-                .onErrorResume(error -> Flux.just(SseSupport.interruptedError("comprehension", error), DONE))
+                .onErrorResume(error -> Flux.just(SseSupport.interruptedError("comprehension", error), LiveStream.DONE))
                 .doOnNext(data -> {
-                    LoggedEvent event = LoggedEvent.data(seq.incrementAndGet(), data);
+                    LoggedEvent event = stream.next(data);
                     stream.emit(SseSupport.event(event));
                     if (logged) {
-                        stream.logBatch.add(event);
+                        stream.logBatch().add(event);
                     }
                 })
-                .then(Mono.defer(() -> stream.logBatch.close(List.of(LoggedEvent.end(seq.incrementAndGet())))))
+                .then(Mono.defer(() -> stream.logBatch().close(List.of(stream.end()))))
                 .doFinally(signal -> {
                     live.remove(streamId);
                     stream.complete();
                 })
-                .subscribe();
-        return stream.toClient.asFlux().doOnCancel(() -> stream.clientLeft(this));
+                .subscribe());
+        return stream.toClient().doOnCancel(() -> {
+            meters.counter("xcomposer.gateway.streams.client_disconnects").increment();
+            scheduleDetachedCancel(stream);
+        });
     }
 
     /**
@@ -131,8 +126,8 @@ public class StreamRelay {
             long now = System.nanoTime();
             long keepAlive = config.keepAlive().toNanos();
             for (LiveStream stream : live.values()) {
-                stream.logBatch.flushIfDue(now);
-                if (now - stream.lastEmitNanos >= keepAlive) {
+                stream.logBatch().flushIfDue(now);
+                if (stream.quietFor(now, keepAlive)) {
                     stream.emit(PING);
                 }
             }
@@ -152,16 +147,28 @@ public class StreamRelay {
         if (stream == null) {
             return () -> {};
         }
-        stream.readers.incrementAndGet();
+        stream.readerAttached();
         return () -> {
-            if (stream.readers.decrementAndGet() == 0) {
-                stream.scheduleDetachedCancel(this);
+            if (stream.readerLeft()) {
+                scheduleDetachedCancel(stream);
             }
         };
     }
 
     public boolean isLive(String streamId) {
         return live.containsKey(streamId);
+    }
+
+    /** After {@code streams.detached-grace}, cancels the downstream of a stream nobody came back to. */
+    private void scheduleDetachedCancel(LiveStream stream) {
+        Duration grace = config.detachedGrace();
+        Mono.delay(grace).subscribe(tick -> {
+            if (stream.cancelIfAbandoned()) {
+                log.info("No client on stream {} for {}; cancelling the downstream", stream.id(), grace);
+                meters.counter("xcomposer.gateway.streams.abandoned").increment();
+                live.remove(stream.id());
+            }
+        });
     }
 
     private Mono<Void> logQuietly(String streamId, List<LoggedEvent> events) {
@@ -175,146 +182,5 @@ public class StreamRelay {
             log.debug("Could not log {} events of {}: {}", events.size(), streamId, error.toString());
             return Mono.empty();
         });
-    }
-
-    /** One stream this instance is relaying. */
-    private final class LiveStream {
-
-        final String id;
-        final Sinks.Many<ServerSentEvent<String>> toClient =
-                Sinks.many().unicast().onBackpressureBuffer();
-        final LogBatch logBatch;
-        volatile long lastEmitNanos = System.nanoTime();
-        final AtomicInteger readers = new AtomicInteger();
-        final AtomicLong seq = new AtomicLong();
-        volatile @Nullable Disposable upstream;
-
-        LiveStream(String id) {
-            this.id = id;
-            this.logBatch = new LogBatch(id);
-        }
-
-        /** The relay and the ticker both emit: serialised here (uncontended almost always). */
-        synchronized void emit(ServerSentEvent<String> event) {
-            lastEmitNanos = System.nanoTime();
-            toClient.tryEmitNext(event);
-        }
-
-        synchronized void complete() {
-            toClient.tryEmitComplete();
-        }
-
-        void clientLeft(StreamRelay relay) {
-            meters.counter("xcomposer.gateway.streams.client_disconnects").increment();
-            scheduleDetachedCancel(relay);
-        }
-
-        void scheduleDetachedCancel(StreamRelay relay) {
-            Duration grace = relay.config.detachedGrace();
-            Mono.delay(grace).subscribe(tick -> {
-                Disposable running = upstream;
-                if (readers.get() == 0 && running != null && !running.isDisposed()) {
-                    log.info("No client on stream {} for {}; cancelling the downstream", id, grace);
-                    meters.counter("xcomposer.gateway.streams.abandoned").increment();
-                    running.dispose();
-                    live.remove(id);
-                    // Close the log so a late resume ends instead of waiting for events that will not come.
-                    String cancelled = ErrorBodies.json(
-                            "The stream was cancelled: no client stayed connected.",
-                            "server_error",
-                            "stream_cancelled",
-                            null);
-                    logBatch.close(List.of(
-                                    LoggedEvent.data(seq.incrementAndGet(), cancelled),
-                                    LoggedEvent.data(seq.incrementAndGet(), DONE),
-                                    LoggedEvent.end(seq.incrementAndGet())))
-                            .subscribe();
-                }
-            });
-        }
-    }
-
-    /**
-     * The events of one stream not yet in its Redis log. Written by the ticker (or at close), one batch in flight at a
-     * time so the log stays in order; {@link #close} writes what is left plus the closing events and completes when
-     * they are logged (or failed to).
-     */
-    private final class LogBatch {
-
-        private final String streamId;
-        private ArrayList<LoggedEvent> pending = new ArrayList<>();
-        private boolean inFlight;
-        private Sinks.@Nullable Empty<Void> closed;
-
-        LogBatch(String streamId) {
-            this.streamId = streamId;
-        }
-
-        private long firstPendingNanos;
-
-        synchronized void add(LoggedEvent event) {
-            if (pending.isEmpty()) {
-                firstPendingNanos = System.nanoTime();
-            }
-            pending.add(event);
-        }
-
-        void flushIfDue(long now) {
-            boolean due;
-            synchronized (this) {
-                due = !pending.isEmpty() && now - firstPendingNanos >= LOG_BATCH_WINDOW_NANOS;
-            }
-            if (due) {
-                flush();
-            }
-        }
-
-        Mono<Void> close(List<LoggedEvent> last) {
-            Sinks.Empty<Void> done;
-            synchronized (this) {
-                if (closed != null) {
-                    return closed.asMono();
-                }
-                if (config.resumable()) {
-                    pending.addAll(last);
-                } else {
-                    pending.clear();
-                }
-                done = Sinks.empty();
-                closed = done;
-            }
-            flush();
-            return done.asMono();
-        }
-
-        void flush() {
-            List<LoggedEvent> batch;
-            synchronized (this) {
-                if (inFlight) {
-                    return;
-                }
-                if (pending.isEmpty()) {
-                    if (closed != null) {
-                        closed.tryEmitEmpty();
-                    }
-                    return;
-                }
-                batch = pending;
-                pending = new ArrayList<>();
-                inFlight = true;
-            }
-            logQuietly(streamId, batch).subscribe(null, null, this::written);
-        }
-
-        private void written() {
-            boolean again;
-            synchronized (this) {
-                inFlight = false;
-                again = closed != null;
-            }
-            if (again) {
-                flush(); // closing: write the rest now rather than on the next tick
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.xcomposer.gateway.web;
 
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.common.web.RequestPaths;
 import io.xcomposer.gateway.config.GatewayProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -19,7 +18,7 @@ import reactor.core.publisher.Mono;
 /**
  * Rejects bodies over the route's limit with 413 {@code request_too_large}: early from Content-Length, and while
  * streaming for chunked bodies, so a huge upload is never buffered whole. Chat gets its own (large) limit because
- * base64 images live inside the JSON.
+ * base64 images live inside the JSON ({@link EdgePolicy#chatBody}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -36,8 +35,10 @@ public class BodySizeLimitFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        long limit =
-                RequestPaths.normalized(request.getURI().getRawPath()).startsWith("/v1/chat/") ? chatMax : otherMax;
+        long limit = EdgePolicy.of(request.getMethod(), request.getURI().getRawPath())
+                        .chatBody()
+                ? chatMax
+                : otherMax;
         long declared = request.getHeaders().getContentLength();
         if (declared > limit) {
             return Mono.error(tooLarge(limit));

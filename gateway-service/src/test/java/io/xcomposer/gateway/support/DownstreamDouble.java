@@ -19,6 +19,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,7 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  * A loopback HTTP test double for the three downstream services, speaking their wire formats: OpenAI chat
  * completions (JSON and SSE, tokens at a fixed rate, text derived from {@code seed}), image upload, composition
  * create + events, gallery image content and embeddings. It counts generations and cancellations and records the
- * request ids it saw, so tests can check what reached "the model".
+ * request ids it saw, so tests can check what reached "the model". A hand-written Reactor Netty server rather than
+ * OkHttp's MockWebServer: the tests check that a client's disconnect reaches "the model" by counting the streams the
+ * gateway cancelled mid-answer, which a MockResponse does not report, and the benchmark runs hundreds of paced
+ * streams on it.
  */
 public final class DownstreamDouble implements AutoCloseable {
 
@@ -58,11 +62,18 @@ public final class DownstreamDouble implements AutoCloseable {
     public volatile int tokens = 30;
     public volatile Duration tokenDelay = Duration.ofMillis(10);
 
+    /**
+     * Event loops of its own: on Reactor Netty's global ones, a gateway or service context closed in the same JVM
+     * (they dispose the global resources) would take the double down with it.
+     */
+    private final LoopResources loops = LoopResources.create("downstream-double");
+
     private final DisposableServer server;
     private final byte[] png = png();
 
     public DownstreamDouble() {
         this.server = HttpServer.create()
+                .runOn(loops)
                 .host("127.0.0.1")
                 .port(0)
                 .route(
@@ -251,5 +262,6 @@ public final class DownstreamDouble implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
+        loops.disposeLater().block(Duration.ofSeconds(5));
     }
 }
