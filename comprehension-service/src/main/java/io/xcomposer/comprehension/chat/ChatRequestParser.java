@@ -28,8 +28,14 @@ class ChatRequestParser {
 
     ChatCommand parse(ChatCompletionRequest request) {
         int contextLength = this.specs.get().llm().contextLength();
+        UnsupportedOptions.refuse(request);
+        SamplingRules.zeroPenalty("presence_penalty", request.presencePenalty());
+        SamplingRules.zeroPenalty("frequency_penalty", request.frequencyPenalty());
         if (request.n() != null && request.n() != 1) {
             throw invalid("n", "only n = 1 is supported");
+        }
+        if (Boolean.TRUE.equals(request.logprobs())) {
+            throw UnsupportedOptions.unsupported("logprobs", "log probabilities are not reported");
         }
         boolean stream = Boolean.TRUE.equals(request.stream());
         if (request.streamOptions() != null && !stream) {

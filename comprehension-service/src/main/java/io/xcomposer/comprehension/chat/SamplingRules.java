@@ -39,6 +39,14 @@ final class SamplingRules {
         return value;
     }
 
+    /** OpenAI's range −2..2; only 0 (what front ends send by default) is accepted until the sampler applies them. */
+    static void zeroPenalty(String param, @Nullable Double value) {
+        range(param, value, -2, 2, true);
+        if (value != null && value != 0) {
+            throw UnsupportedOptions.unsupported(param, "only 0 is supported");
+        }
+    }
+
     static @Nullable Integer nonNegative(String param, @Nullable Integer value) {
         if (value != null && value < 0) {
             throw ChatRequestParser.invalid(param, "expected an integer ≥ 0 (0 turns it off), got " + value);
