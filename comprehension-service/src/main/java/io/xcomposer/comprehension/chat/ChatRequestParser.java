@@ -31,8 +31,10 @@ class ChatRequestParser {
         UnsupportedOptions.refuse(request);
         SamplingRules.zeroPenalty("presence_penalty", request.presencePenalty());
         SamplingRules.zeroPenalty("frequency_penalty", request.frequencyPenalty());
-        if (request.n() != null && request.n() != 1) {
-            throw invalid("n", "only n = 1 is supported");
+        int maxChoices = this.properties.maxChoices();
+        int choices = request.n() == null ? 1 : request.n();
+        if (choices < 1 || choices > maxChoices) {
+            throw invalid("n", "expected an integer from 1 to " + maxChoices + ", got " + choices);
         }
         if (Boolean.TRUE.equals(request.logprobs())) {
             throw UnsupportedOptions.unsupported("logprobs", "log probabilities are not reported");
@@ -67,7 +69,8 @@ class ChatRequestParser {
                 maxTokens != null ? maxTokens : this.specs.get().llm().defaultMaxTokens(),
                 stream,
                 includeUsage,
-                request.conversationId());
+                request.conversationId(),
+                choices);
     }
 
     private MessageCollector messages(@Nullable List<ChatCompletionRequest.Message> messages) {

@@ -34,7 +34,8 @@ class OpenAiOptionsTests {
                     Duration.ofSeconds(15),
                     8,
                     DataSize.ofMegabytes(20),
-                    40_000_000),
+                    40_000_000,
+                    4),
             TinySpecs.withContext(512));
 
     static Stream<Arguments> refused() {

@@ -39,6 +39,20 @@ public record SamplingParams(
         return new SamplingParams(maxTokens, 0f, null, null, null, null, List.of(), null, null);
     }
 
+    /** These settings with another seed (null: the server picks one), e.g. one per sample of a request. */
+    public SamplingParams withSeed(@Nullable Long seed) {
+        return new SamplingParams(
+                this.maxTokens,
+                this.temperature,
+                this.topP,
+                this.topK,
+                this.repetitionPenalty,
+                seed,
+                this.stop,
+                this.numBeams,
+                this.lengthPenalty);
+    }
+
     /** These settings with beam search; null values leave the model's defaults. */
     public SamplingParams withBeams(@Nullable Integer numBeams, @Nullable Float lengthPenalty) {
         return new SamplingParams(
