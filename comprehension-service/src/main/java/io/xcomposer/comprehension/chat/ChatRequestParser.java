@@ -29,15 +29,10 @@ class ChatRequestParser {
     ChatCommand parse(ChatCompletionRequest request) {
         int contextLength = this.specs.get().llm().contextLength();
         UnsupportedOptions.refuse(request);
-        SamplingRules.zeroPenalty("presence_penalty", request.presencePenalty());
-        SamplingRules.zeroPenalty("frequency_penalty", request.frequencyPenalty());
         int maxChoices = this.properties.maxChoices();
         int choices = request.n() == null ? 1 : request.n();
         if (choices < 1 || choices > maxChoices) {
             throw invalid("n", "expected an integer from 1 to " + maxChoices + ", got " + choices);
-        }
-        if (Boolean.TRUE.equals(request.logprobs())) {
-            throw UnsupportedOptions.unsupported("logprobs", "log probabilities are not reported");
         }
         boolean stream = Boolean.TRUE.equals(request.stream());
         if (request.streamOptions() != null && !stream) {
@@ -58,7 +53,10 @@ class ChatRequestParser {
                 request.seed(),
                 SamplingRules.stops(request.stop()),
                 SamplingRules.numBeams(request.numBeams()),
-                SamplingRules.range("length_penalty", request.lengthPenalty(), -10, 10, true));
+                SamplingRules.range("length_penalty", request.lengthPenalty(), -10, 10, true),
+                SamplingRules.penalty("presence_penalty", request.presencePenalty()),
+                SamplingRules.penalty("frequency_penalty", request.frequencyPenalty()),
+                SamplingRules.logprobs(request.logprobs(), request.topLogprobs(), request.numBeams()));
         MessageCollector conversation = messages(request.messages());
         boolean includeUsage = request.streamOptions() != null
                 && Boolean.TRUE.equals(request.streamOptions().includeUsage());

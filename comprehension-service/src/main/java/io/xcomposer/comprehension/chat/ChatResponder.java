@@ -8,6 +8,7 @@ import io.xcomposer.common.error.ErrorResponse;
 import io.xcomposer.common.sse.ServerSentEvents;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.inference.client.generation.GenerationChunk;
+import io.xcomposer.inference.client.generation.TokenLogprob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ import tools.jackson.databind.ObjectMapper;
  * Shapes a {@link ChatRun} as OpenAI does: one {@code chat.completion}, or a stream of {@code chat.completion.chunk}
  * events — role first (sent with the first text, so failures before any text still get their HTTP status), one
  * chunk per text delta, a final chunk with {@code finish_reason}, the usage chunk when asked, then
- * {@code data: [DONE]} — with {@code : keep-alive} comments while it runs. A failure after the stream started is
+ * {@code data: [DONE]} — with {@code : keep-alive} comments while it runs. With {@code n} > 1 every choice streams
+ * under its own {@code index}; with {@code logprobs} each text chunk carries its tokens' {@link ChoiceLogprobs}. A failure after the stream started is
  * sent as a {@code data: {"error": …}} event; one before it propagates, so the client gets a plain HTTP error.
  */
 @Component
@@ -44,7 +46,7 @@ class ChatResponder {
 
     Mono<ChatCompletion> completion(ChatRun run) {
         return Flux.fromIterable(run.choices())
-                .flatMapSequential(choice -> choice.reduce(new Collected("", null), Collected::plus))
+                .flatMapSequential(choice -> choice.reduce(Collected.NONE, Collected::plus))
                 .collectList()
                 .map(collected -> {
                     List<ChatCompletion.Choice> choices = new ArrayList<>();
@@ -54,7 +56,7 @@ class ChatResponder {
                         choices.add(new ChatCompletion.Choice(
                                 index,
                                 new ChatCompletion.Message("assistant", choice.text()),
-                                null,
+                                run.logprobs() ? ChoiceLogprobs.of(choice.logprobs()) : null,
                                 finishReason(choice.last())));
                         lasts.add(choice.last());
                     }
@@ -113,13 +115,14 @@ class ChatResponder {
     private List<String> events(ChatRun run, int index, boolean first, GenerationChunk chunk) {
         List<String> events = new ArrayList<>(3);
         if (first) {
-            events.add(chunk(run, index, new ChatCompletionChunk.Delta("assistant", ""), null));
+            events.add(chunk(run, index, new ChatCompletionChunk.Delta("assistant", ""), null, null));
         }
-        if (!chunk.textDelta().isEmpty()) {
-            events.add(chunk(run, index, new ChatCompletionChunk.Delta(null, chunk.textDelta()), null));
+        if (!chunk.textDelta().isEmpty() || !chunk.logprobs().isEmpty()) {
+            ChoiceLogprobs logprobs = run.logprobs() ? ChoiceLogprobs.of(chunk.logprobs()) : null;
+            events.add(chunk(run, index, new ChatCompletionChunk.Delta(null, chunk.textDelta()), logprobs, null));
         }
         if (chunk.last()) {
-            events.add(chunk(run, index, new ChatCompletionChunk.Delta(null, null), finishReason(chunk)));
+            events.add(chunk(run, index, new ChatCompletionChunk.Delta(null, null), null, finishReason(chunk)));
         }
         return events;
     }
@@ -137,13 +140,18 @@ class ChatResponder {
         }
     }
 
-    private String chunk(ChatRun run, int index, ChatCompletionChunk.Delta delta, @Nullable String finishReason) {
+    private String chunk(
+            ChatRun run,
+            int index,
+            ChatCompletionChunk.Delta delta,
+            @Nullable ChoiceLogprobs logprobs,
+            @Nullable String finishReason) {
         return this.json.writeValueAsString(new ChatCompletionChunk(
                 run.completionId(),
                 "chat.completion.chunk",
                 run.created(),
                 run.model(),
-                List.of(new ChatCompletionChunk.Choice(index, delta, null, finishReason)),
+                List.of(new ChatCompletionChunk.Choice(index, delta, logprobs, finishReason)),
                 null,
                 run.conversationId()));
     }
@@ -178,11 +186,21 @@ class ChatResponder {
 
     private record IndexedChoice(int index, Flux<GenerationChunk> chunks) {}
 
-    /** The text so far and the final chunk once seen. */
-    private record Collected(String text, @Nullable GenerationChunk last) {
+    /** The text and token log-probabilities so far, and the final chunk once seen. */
+    private record Collected(
+            String text,
+            List<TokenLogprob> logprobs,
+            @Nullable GenerationChunk last) {
+
+        static final Collected NONE = new Collected("", List.of(), null);
 
         Collected plus(GenerationChunk chunk) {
-            return new Collected(this.text + chunk.textDelta(), chunk.last() ? chunk : this.last);
+            List<TokenLogprob> logprobs = this.logprobs;
+            if (!chunk.logprobs().isEmpty()) {
+                logprobs = new ArrayList<>(this.logprobs);
+                logprobs.addAll(chunk.logprobs());
+            }
+            return new Collected(this.text + chunk.textDelta(), logprobs, chunk.last() ? chunk : this.last);
         }
     }
 }

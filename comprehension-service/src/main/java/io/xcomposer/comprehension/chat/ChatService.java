@@ -187,7 +187,8 @@ public class ChatService {
                 Instant.now().getEpochSecond(),
                 this.properties.modelName(),
                 request.conversation.id(),
-                choices);
+                choices,
+                request.command.sampling().logprobs() != null);
     }
 
     /**

@@ -52,8 +52,7 @@ class OpenAiOptionsTests {
                 arguments("audio", "{'voice':'alloy','format':'wav'}", "audio"),
                 arguments("prediction", "{'type':'content','content':'x'}", "predicted"),
                 arguments("web_search_options", "{}", "web search"),
-                arguments("presence_penalty", "0.5", "only 0"),
-                arguments("frequency_penalty", "-1", "only 0"));
+                arguments("logprobs", "true,'num_beams':2", "beam search"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -83,7 +82,10 @@ class OpenAiOptionsTests {
                 "'metadata':{'app':'x'}",
                 "'service_tier':'auto'",
                 "'stream':true,'stream_options':{'include_usage':true}",
-                "'temperature':1,'top_p':1,'audio':null,'prediction':null"
+                "'temperature':1,'top_p':1,'audio':null,'prediction':null",
+                "'presence_penalty':0.6,'frequency_penalty':-1.5",
+                "'logprobs':false",
+                "'logprobs':true,'top_logprobs':20"
             })
     void harmlessFieldsFrontEndsSendAreAccepted(String fields) {
         assertThat(parse(fields).turns()).hasSize(1);
@@ -96,6 +98,25 @@ class OpenAiOptionsTests {
             assertThat(error.param()).isEqualTo(param);
             assertThat(error.code()).isEqualTo("invalid_value");
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"'top_logprobs':2", "'logprobs':true,'top_logprobs':21", "'logprobs':true,'top_logprobs':-1"})
+    void topLogprobsNeedLogprobsAndAtMostTwenty(String fields) {
+        assertThatThrownBy(() -> parse(fields)).isInstanceOfSatisfying(ApiException.class, error -> {
+            assertThat(error.param()).isEqualTo("top_logprobs");
+            assertThat(error.code()).isEqualTo("invalid_value");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'logprobs':true", "'logprobs':true,'top_logprobs':0"})
+    void logprobsWithoutAlternativesAskTheServerForZero(String fields) {
+        assertThat(parse(fields).sampling().logprobs()).isZero();
+        assertThat(parse("'logprobs':true,'top_logprobs':5").sampling().logprobs())
+                .isEqualTo(5);
+        assertThat(parse("'logprobs':false").sampling().logprobs()).isNull();
     }
 
     private ChatCommand parse(String fields) {

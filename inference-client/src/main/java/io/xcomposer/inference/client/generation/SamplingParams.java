@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param numBeams beam search over this many beams (1 to {@link LlmContract#MAX_NUM_BEAMS}); above 1 the server
  * decodes deterministically and sends the best beam's text when it is finished
  * @param lengthPenalty exponent of the length in a beam's score {@code sum log p / length^lengthPenalty}
+ * @param presencePenalty OpenAI's presence penalty (−2 to 2) over the completion's tokens so far
+ * @param frequencyPenalty OpenAI's frequency penalty (−2 to 2)
+ * @param logprobs null: no log-probabilities; otherwise report them, with this many alternatives per token (0 to
+ * {@link LlmContract#MAX_TOP_LOGPROBS})
  */
 public record SamplingParams(
         @Nullable Integer maxTokens,
@@ -23,10 +27,42 @@ public record SamplingParams(
         @Nullable Long seed,
         List<String> stop,
         @Nullable Integer numBeams,
-        @Nullable Float lengthPenalty) {
+        @Nullable Float lengthPenalty,
+        @Nullable Float presencePenalty,
+        @Nullable Float frequencyPenalty,
+        @Nullable Integer logprobs) {
 
     public SamplingParams {
         stop = stop == null ? List.of() : List.copyOf(stop);
+        if (logprobs != null) {
+            LlmContract.requireTopLogprobs(logprobs);
+        }
+    }
+
+    /** The settings without the OpenAI-surface options (penalties, log-probabilities). */
+    public SamplingParams(
+            @Nullable Integer maxTokens,
+            @Nullable Float temperature,
+            @Nullable Float topP,
+            @Nullable Integer topK,
+            @Nullable Float repetitionPenalty,
+            @Nullable Long seed,
+            List<String> stop,
+            @Nullable Integer numBeams,
+            @Nullable Float lengthPenalty) {
+        this(
+                maxTokens,
+                temperature,
+                topP,
+                topK,
+                repetitionPenalty,
+                seed,
+                stop,
+                numBeams,
+                lengthPenalty,
+                null,
+                null,
+                null);
     }
 
     /** Every field left to the model. */
@@ -50,7 +86,10 @@ public record SamplingParams(
                 seed,
                 this.stop,
                 this.numBeams,
-                this.lengthPenalty);
+                this.lengthPenalty,
+                this.presencePenalty,
+                this.frequencyPenalty,
+                this.logprobs);
     }
 
     /** These settings with beam search; null values leave the model's defaults. */
@@ -64,6 +103,9 @@ public record SamplingParams(
                 this.seed,
                 this.stop,
                 numBeams,
-                lengthPenalty);
+                lengthPenalty,
+                this.presencePenalty,
+                this.frequencyPenalty,
+                this.logprobs);
     }
 }
