@@ -40,10 +40,16 @@ class ChatRequestParser {
         }
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         String maxTokensParam = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
-        if (maxTokens != null && (maxTokens < 1 || maxTokens >= contextLength)) {
-            throw invalid(
-                    maxTokensParam, "expected an integer from 1 to " + (contextLength - 1) + ", got " + maxTokens);
+        if (maxTokens != null && maxTokens < 1) {
+            throw invalid(maxTokensParam, "expected an integer of at least 1, got " + maxTokens);
         }
+        int defaultMaxTokens = this.specs.get().llm().defaultMaxTokens();
+        // A limit the context cannot hold (Open WebUI's title call asks for 1000) means "as many as fit": the
+        // server clips it to what the prompt leaves; the prompt is planned keeping an eighth of the context (at
+        // most the model's default) for the answer, so a long task prompt still fits.
+        int reservedTokens = maxTokens == null
+                ? defaultMaxTokens
+                : maxTokens >= contextLength ? Math.min(defaultMaxTokens, contextLength / 8) : maxTokens;
         SamplingParams sampling = new SamplingParams(
                 maxTokens,
                 SamplingRules.range("temperature", request.temperature(), 0, 2, true),
@@ -64,7 +70,7 @@ class ChatRequestParser {
                 conversation.systemPrompt(),
                 conversation.turns(),
                 sampling,
-                maxTokens != null ? maxTokens : this.specs.get().llm().defaultMaxTokens(),
+                reservedTokens,
                 stream,
                 includeUsage,
                 request.conversationId(),

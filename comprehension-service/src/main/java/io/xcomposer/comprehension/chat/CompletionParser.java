@@ -32,11 +32,10 @@ class CompletionParser {
 
     CompletionCommand parse(CompletionRequest request) {
         refuseUnsupported(request);
-        int contextLength = this.specs.get().llm().contextLength();
         Integer maxTokens = request.maxTokens();
-        if (maxTokens != null && (maxTokens < 1 || maxTokens >= contextLength)) {
-            throw ChatRequestParser.invalid(
-                    "max_tokens", "expected an integer from 1 to " + (contextLength - 1) + ", got " + maxTokens);
+        // As in chat: a limit beyond the context means "as many as fit" (the server clips it).
+        if (maxTokens != null && maxTokens < 1) {
+            throw ChatRequestParser.invalid("max_tokens", "expected an integer of at least 1, got " + maxTokens);
         }
         int maxChoices = this.properties.maxChoices();
         int choices = request.n() == null ? 1 : request.n();

@@ -119,6 +119,16 @@ class OpenAiOptionsTests {
         assertThat(parse("'logprobs':false").sampling().logprobs()).isNull();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"max_tokens", "max_completion_tokens"})
+    void aLimitBeyondTheContextMeansAsManyAsFit(String param) {
+        ChatCommand command = parse("'" + param + "':1000");
+
+        assertThat(command.sampling().maxTokens()).isEqualTo(1000); // the server clips it to what the prompt leaves
+        assertThat(command.reservedTokens()).isEqualTo(512 / 8); // an eighth of the context, at most the default
+        assertThat(parse("'" + param + "':100").reservedTokens()).isEqualTo(100);
+    }
+
     private ChatCommand parse(String fields) {
         String json = ("{'messages':[{'role':'user','content':'Hi'}]," + fields + "}").replace('\'', '"');
         return this.parser.parse(JSON.readValue(json, ChatCompletionRequest.class));

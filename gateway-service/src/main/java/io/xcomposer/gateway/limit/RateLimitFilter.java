@@ -124,6 +124,7 @@ public class RateLimitFilter implements WebFilter {
     private static boolean spendsTokens(HttpMethod method, String path) {
         return method == HttpMethod.POST
                 && (path.equals("/v1/chat/completions")
+                        || path.equals("/v1/completions")
                         || path.equals("/v1/compositions")
                         || path.equals("/v1/embeddings"));
     }
