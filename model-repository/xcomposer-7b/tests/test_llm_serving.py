@@ -169,6 +169,10 @@ class ConvertedRepositoryTests(unittest.TestCase):
                                     "temperature": np.array([0.7], np.float32)},
             "length_penalty nan": {"text_input": "a", "num_beams": np.array([2], np.int32),
                                    "length_penalty": np.array([np.nan], np.float32)},
+            # Declared by the contract, not implemented by this model yet: refused, never silently ignored.
+            "logprobs": {"text_input": "a", "logprobs": np.array([0], np.int32)},
+            "presence_penalty": {"text_input": "a", "presence_penalty": np.array([0.5], np.float32)},
+            "frequency_penalty": {"text_input": "a", "frequency_penalty": np.array([-1.0], np.float32)},
         }
         for case, inputs in cases.items():
             with self.subTest(case):
@@ -179,6 +183,12 @@ class ConvertedRepositoryTests(unittest.TestCase):
         beams = self.ask({"text_input": "a", "num_beams": np.array([2], np.int32),
                           "temperature": np.array([0.7], np.float32)})[-1].error().message()
         self.assertIn("temperature 0", beams)
+
+    def test_zero_penalties_are_served(self):
+        responses = self.ask({"text_input": "a cat", "max_tokens": np.array([2], np.int32),
+                              "presence_penalty": np.array([0.0], np.float32),
+                              "frequency_penalty": np.array([0.0], np.float32)})
+        self.assertFalse(responses[-1].has_error())
 
     def test_the_contracts_most_beams_are_served(self):
         responses = self.ask({"text_input": "a cat", "max_tokens": np.array([3], np.int32),

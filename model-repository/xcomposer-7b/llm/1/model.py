@@ -35,6 +35,11 @@ _SCALARS = {
     "length_penalty": float,
 }
 
+# Contract inputs this model declares but does not implement yet (NOT RUN here: no Triton, no GPU). vLLM has both
+# natively (SamplingParams.presence_penalty/frequency_penalty/logprobs); until they are wired through the engines a
+# request that sets them is refused with the contract's invalid-input prefix instead of being answered without them.
+_UNIMPLEMENTED = ("presence_penalty", "frequency_penalty", "logprobs")
+
 
 def _strings(tensor):
     values = tensor.as_numpy().reshape(-1)
@@ -87,6 +92,10 @@ class TritonPythonModel:
             tensor = pb_utils.get_input_tensor_by_name(request, name)
             if tensor is not None:
                 values[name] = kind(tensor.as_numpy().reshape(-1)[0])
+        for name in _UNIMPLEMENTED:
+            tensor = pb_utils.get_input_tensor_by_name(request, name)
+            if tensor is not None and (name == "logprobs" or float(tensor.as_numpy().reshape(-1)[0]) != 0):
+                raise InvalidRequest(f"{name} is not supported by this llm yet")
         values.setdefault("max_tokens", self.settings.default_max_tokens)
         stop = pb_utils.get_input_tensor_by_name(request, "stop_words")
         if stop is not None:

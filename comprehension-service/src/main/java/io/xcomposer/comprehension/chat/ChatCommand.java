@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param stream answer with server-sent events
  * @param includeUsage send the usage chunk at the end of a stream
  * @param conversationId the stored conversation to continue, or null to start one
+ * @param choices independent samples to generate ({@code n}); choice i uses the request's seed + i
  */
 public record ChatCommand(
         @Nullable String system,
@@ -22,7 +23,8 @@ public record ChatCommand(
         int reservedTokens,
         boolean stream,
         boolean includeUsage,
-        @Nullable String conversationId) {
+        @Nullable String conversationId,
+        int choices) {
 
     public ChatCommand {
         turns = List.copyOf(turns);

@@ -28,8 +28,11 @@ class ChatRequestParser {
 
     ChatCommand parse(ChatCompletionRequest request) {
         int contextLength = this.specs.get().llm().contextLength();
-        if (request.n() != null && request.n() != 1) {
-            throw invalid("n", "only n = 1 is supported");
+        UnsupportedOptions.refuse(request);
+        int maxChoices = this.properties.maxChoices();
+        int choices = request.n() == null ? 1 : request.n();
+        if (choices < 1 || choices > maxChoices) {
+            throw invalid("n", "expected an integer from 1 to " + maxChoices + ", got " + choices);
         }
         boolean stream = Boolean.TRUE.equals(request.stream());
         if (request.streamOptions() != null && !stream) {
@@ -37,10 +40,16 @@ class ChatRequestParser {
         }
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         String maxTokensParam = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
-        if (maxTokens != null && (maxTokens < 1 || maxTokens >= contextLength)) {
-            throw invalid(
-                    maxTokensParam, "expected an integer from 1 to " + (contextLength - 1) + ", got " + maxTokens);
+        if (maxTokens != null && maxTokens < 1) {
+            throw invalid(maxTokensParam, "expected an integer of at least 1, got " + maxTokens);
         }
+        int defaultMaxTokens = this.specs.get().llm().defaultMaxTokens();
+        // A limit the context cannot hold (Open WebUI's title call asks for 1000) means "as many as fit": the
+        // server clips it to what the prompt leaves; the prompt is planned keeping an eighth of the context (at
+        // most the model's default) for the answer, so a long task prompt still fits.
+        int reservedTokens = maxTokens == null
+                ? defaultMaxTokens
+                : maxTokens >= contextLength ? Math.min(defaultMaxTokens, contextLength / 8) : maxTokens;
         SamplingParams sampling = new SamplingParams(
                 maxTokens,
                 SamplingRules.range("temperature", request.temperature(), 0, 2, true),
@@ -50,7 +59,10 @@ class ChatRequestParser {
                 request.seed(),
                 SamplingRules.stops(request.stop()),
                 SamplingRules.numBeams(request.numBeams()),
-                SamplingRules.range("length_penalty", request.lengthPenalty(), -10, 10, true));
+                SamplingRules.range("length_penalty", request.lengthPenalty(), -10, 10, true),
+                SamplingRules.penalty("presence_penalty", request.presencePenalty()),
+                SamplingRules.penalty("frequency_penalty", request.frequencyPenalty()),
+                SamplingRules.logprobs(request.logprobs(), request.topLogprobs(), request.numBeams()));
         MessageCollector conversation = messages(request.messages());
         boolean includeUsage = request.streamOptions() != null
                 && Boolean.TRUE.equals(request.streamOptions().includeUsage());
@@ -58,10 +70,11 @@ class ChatRequestParser {
                 conversation.systemPrompt(),
                 conversation.turns(),
                 sampling,
-                maxTokens != null ? maxTokens : this.specs.get().llm().defaultMaxTokens(),
+                reservedTokens,
                 stream,
                 includeUsage,
-                request.conversationId());
+                request.conversationId(),
+                choices);
     }
 
     private MessageCollector messages(@Nullable List<ChatCompletionRequest.Message> messages) {

@@ -23,6 +23,7 @@ import io.xcomposer.inference.client.contract.ImageEmbeds;
 import io.xcomposer.inference.client.error.ContextLengthExceededException;
 import io.xcomposer.inference.client.generation.GenerationChunk;
 import io.xcomposer.inference.client.generation.GenerationRequest;
+import io.xcomposer.inference.client.generation.SamplingParams;
 import io.xcomposer.inference.client.tensor.Tensor;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,28 +177,50 @@ public class ChatService {
             List<PromptTurn> turns,
             PromptPlan plan,
             Map<String, Tensor> features) {
-        Flux<GenerationChunk> chunks = Flux.defer(() -> {
-            StringBuilder answer = new StringBuilder();
-            AtomicLong previousDelta = new AtomicLong();
-            return this.limiter
-                    .acquire()
-                    .flatMapMany(permit ->
-                            attempt(request, system, turns, plan, features).doFinally(signal -> permit.release()))
-                    .doOnNext(chunk -> observe(request, chunk, previousDelta))
-                    .concatMap(chunk -> {
-                        answer.append(chunk.textDelta());
-                        return chunk.last()
-                                ? save(request, chunk, answer.toString()).thenReturn(chunk)
-                                : Mono.just(chunk);
-                    });
-        });
+        List<Flux<GenerationChunk>> choices = new ArrayList<>();
+        for (int index = 0; index < request.command.choices(); index++) {
+            choices.add(choice(request, system, turns, plan, features, index));
+        }
         String completionId = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         return new ChatRun(
                 completionId,
                 Instant.now().getEpochSecond(),
                 this.properties.modelName(),
                 request.conversation.id(),
-                chunks);
+                choices,
+                request.command.sampling().logprobs() != null);
+    }
+
+    /**
+     * One independent sample: its own generation slot, the request's seed + {@code index} (so {@code n} samples of
+     * a seeded request are reproducible and differ from each other), stored in the conversation only as choice 0.
+     */
+    private Flux<GenerationChunk> choice(
+            Request request,
+            @Nullable String system,
+            List<PromptTurn> turns,
+            PromptPlan plan,
+            Map<String, Tensor> features,
+            int index) {
+        Long seed = request.command.sampling().seed();
+        SamplingParams sampling = seed == null || index == 0
+                ? request.command.sampling()
+                : request.command.sampling().withSeed(seed + index);
+        return Flux.defer(() -> {
+            StringBuilder answer = new StringBuilder();
+            AtomicLong previousDelta = new AtomicLong();
+            return this.limiter
+                    .acquire()
+                    .flatMapMany(permit -> attempt(request, sampling, system, turns, plan, features)
+                            .doFinally(signal -> permit.release()))
+                    .doOnNext(chunk -> observe(request, chunk, previousDelta))
+                    .concatMap(chunk -> {
+                        answer.append(chunk.textDelta());
+                        return chunk.last() && index == 0
+                                ? save(request, chunk, answer.toString()).thenReturn(chunk)
+                                : Mono.just(chunk);
+                    });
+        });
     }
 
     /**
@@ -206,6 +229,7 @@ public class ChatService {
      */
     private Flux<GenerationChunk> attempt(
             Request request,
+            SamplingParams sampling,
             @Nullable String system,
             List<PromptTurn> turns,
             PromptPlan plan,
@@ -217,7 +241,7 @@ public class ChatService {
                 this.properties.llmModel(),
                 plan.prompt(),
                 embeds.isEmpty() ? null : ImageEmbeds.stack(embeds),
-                request.command.sampling(),
+                sampling,
                 request.requestId,
                 this.properties.generationDeadline());
         return this.client
@@ -234,6 +258,7 @@ public class ChatService {
                                 ? Flux.error(tooLong)
                                 : Flux.defer(() -> attempt(
                                         request,
+                                        sampling,
                                         system,
                                         turns,
                                         this.planner.plan(

@@ -39,6 +39,32 @@ final class SamplingRules {
         return value;
     }
 
+    /** OpenAI's presence/frequency penalty range, −2 to 2; the model server applies them to the completion. */
+    static @Nullable Float penalty(String param, @Nullable Double value) {
+        return range(param, value, -LlmContract.MAX_PENALTY, LlmContract.MAX_PENALTY, true);
+    }
+
+    /**
+     * {@code logprobs} / {@code top_logprobs} → the contract's alternatives count, or null when not asked. Beam
+     * search reports none (the winning beam is known only at the end), so the two do not combine.
+     */
+    static @Nullable Integer logprobs(
+            @Nullable Boolean logprobs, @Nullable Integer topLogprobs, @Nullable Integer numBeams) {
+        boolean asked = Boolean.TRUE.equals(logprobs);
+        if (topLogprobs != null && !asked) {
+            throw ChatRequestParser.invalid("top_logprobs", "top_logprobs needs logprobs set to true");
+        }
+        if (topLogprobs != null && (topLogprobs < 0 || topLogprobs > LlmContract.MAX_TOP_LOGPROBS)) {
+            throw ChatRequestParser.invalid(
+                    "top_logprobs",
+                    "expected an integer from 0 to " + LlmContract.MAX_TOP_LOGPROBS + ", got " + topLogprobs);
+        }
+        if (asked && numBeams != null && numBeams > 1) {
+            throw UnsupportedOptions.unsupported("logprobs", "log-probabilities are not reported for beam search");
+        }
+        return asked ? (topLogprobs == null ? 0 : topLogprobs) : null;
+    }
+
     static @Nullable Integer nonNegative(String param, @Nullable Integer value) {
         if (value != null && value < 0) {
             throw ChatRequestParser.invalid(param, "expected an integer ≥ 0 (0 turns it off), got " + value);

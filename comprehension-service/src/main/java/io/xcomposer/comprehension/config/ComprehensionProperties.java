@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxImagesPerRequest images accepted in one request's messages
  * @param imageMaxBytes largest encoded image accepted
  * @param imageMaxPixels largest width × height accepted, read from the header before decoding
+ * @param maxChoices the largest {@code n} (independent samples of one request, each a generation of its own)
  */
 @ConfigurationProperties(ComprehensionProperties.PREFIX)
 public record ComprehensionProperties(
@@ -30,7 +31,8 @@ public record ComprehensionProperties(
         @DefaultValue("15s") Duration keepAlive,
         @DefaultValue("8") int maxImagesPerRequest,
         @DefaultValue("20MB") DataSize imageMaxBytes,
-        @DefaultValue("40000000") long imageMaxPixels) {
+        @DefaultValue("40000000") long imageMaxPixels,
+        @DefaultValue("4") int maxChoices) {
 
     public static final String PREFIX = "xcomposer.comprehension";
 }

@@ -115,7 +115,7 @@ class BadInputIntegrationTests {
                         "temperature"),
                 arguments("top_p of zero", body(Map.of("top_p", 0)), 400, "invalid_value", "top_p"),
                 arguments("max_tokens of zero", body(Map.of("max_tokens", 0)), 400, "invalid_value", "max_tokens"),
-                arguments("n above one", body(Map.of("n", 2)), 400, "invalid_value", "n"),
+                arguments("n above the maximum", body(Map.of("n", 5)), 400, "invalid_value", "n"),
                 arguments("num_beams of zero", body(Map.of("num_beams", 0)), 400, "invalid_value", "num_beams"),
                 arguments("num_beams above 8", body(Map.of("num_beams", 9)), 400, "invalid_value", "num_beams"),
                 arguments(

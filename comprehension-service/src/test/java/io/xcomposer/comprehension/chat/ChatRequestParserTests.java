@@ -26,7 +26,8 @@ class ChatRequestParserTests {
                     Duration.ofSeconds(15),
                     8,
                     DataSize.ofMegabytes(20),
-                    40_000_000),
+                    40_000_000,
+                    4),
             TinySpecs.withContext(512));
 
     @Test

@@ -310,6 +310,92 @@ class CpuInferenceServerIntegrationTests {
     }
 
     @Test
+    void generate_logprobsSpellTheTextAndDoNotChangeIt() {
+        String prompt = " <|User|>:hello world<eoh>\n <|Bot|>:";
+        SamplingParams plain = new SamplingParams(30, 0.8f, null, null, null, 7L, List.of(), null, null);
+        SamplingParams withLogprobs =
+                new SamplingParams(30, 0.8f, null, null, null, 7L, List.of(), null, null, null, null, 3);
+
+        String text = client.generate(GenerationRequest.text("llm", prompt, plain))
+                .map(GenerationChunk::textDelta)
+                .reduce("", String::concat)
+                .block(TIMEOUT);
+        List<GenerationChunk> chunks = client.generate(GenerationRequest.text("llm", prompt, withLogprobs))
+                .collectList()
+                .block(TIMEOUT);
+
+        java.io.ByteArrayOutputStream spelled = new java.io.ByteArrayOutputStream();
+        StringBuilder streamed = new StringBuilder();
+        for (GenerationChunk chunk : chunks) {
+            streamed.append(chunk.textDelta());
+            java.io.ByteArrayOutputStream own = new java.io.ByteArrayOutputStream();
+            for (io.xcomposer.inference.client.generation.TokenLogprob token : chunk.logprobs()) {
+                own.writeBytes(token.bytes());
+                spelled.writeBytes(token.bytes());
+                assertThat(token.logprob()).isLessThanOrEqualTo(0f);
+                assertThat(token.top()).hasSize(3);
+                assertThat(token.top().get(0).logprob())
+                        .isGreaterThanOrEqualTo(token.top().get(1).logprob())
+                        .isGreaterThanOrEqualTo(token.top().get(2).logprob())
+                        .isGreaterThanOrEqualTo(token.logprob() - 1e-6f);
+            }
+            assertThat(own.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(chunk.textDelta());
+        }
+        assertThat(streamed.toString()).isEqualTo(text).isNotEmpty();
+        assertThat(spelled.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(text);
+        GenerationChunk last = chunks.get(chunks.size() - 1);
+        long reported =
+                chunks.stream().mapToLong(chunk -> chunk.logprobs().size()).sum();
+        assertThat(reported).isBetween(1L, (long) last.completionTokens());
+    }
+
+    @Test
+    void generate_greedyLogprobsChooseTheMostLikelyToken() {
+        SamplingParams greedy =
+                new SamplingParams(12, 0f, null, null, null, null, List.of(), null, null, null, null, 1);
+        List<io.xcomposer.inference.client.generation.TokenLogprob> tokens = client.generate(
+                        GenerationRequest.text("llm", " <|User|>:hello<eoh>\n <|Bot|>:", greedy))
+                .flatMapIterable(GenerationChunk::logprobs)
+                .collectList()
+                .block(TIMEOUT);
+
+        assertThat(tokens).isNotEmpty().allSatisfy(token -> {
+            assertThat(token.top().get(0).bytes()).isEqualTo(token.bytes());
+            assertThat(token.top().get(0).logprob()).isEqualTo(token.logprob());
+        });
+    }
+
+    @Test
+    void generate_frequencyPenaltyChangesAGreedyAnswerThatRepeatsTokens() {
+        String prompt = " <|User|>:hello world<eoh>\n <|Bot|>:";
+        String plain = client.generate(GenerationRequest.text("llm", prompt, SamplingParams.greedy(40)))
+                .map(GenerationChunk::textDelta)
+                .reduce("", String::concat)
+                .block(TIMEOUT);
+        String penalised = client.generate(GenerationRequest.text(
+                        "llm",
+                        prompt,
+                        new SamplingParams(40, 0f, null, null, null, null, List.of(), null, null, 0f, 2f, null)))
+                .map(GenerationChunk::textDelta)
+                .reduce("", String::concat)
+                .block(TIMEOUT);
+
+        assertThat(penalised).isNotEqualTo(plain);
+    }
+
+    @Test
+    void generate_logprobsOutOfRangeOrWithBeamsAreInvalidInput() {
+        SamplingParams beams = SamplingParams.greedy(5).withBeams(2, null);
+        SamplingParams beamsWithLogprobs =
+                new SamplingParams(5, 0f, null, null, null, null, List.of(), 2, null, null, null, 0);
+        assertThatThrownBy(() -> client.generate(GenerationRequest.text("llm", "hello", beamsWithLogprobs))
+                        .blockLast(TIMEOUT))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("logprobs");
+        assertThat(beams.logprobs()).isNull();
+    }
+
+    @Test
     void generate_greedyWithImageMatchesAReferenceDecoderWithoutKvCache() throws OrtException {
         float[] image = randomFloats(3 * 16, 5);
         String prompt = "<ImageHere>hello the";

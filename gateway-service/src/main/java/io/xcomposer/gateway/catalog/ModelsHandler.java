@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /v1/models[/{id}]} from configuration: OpenAI's list shape plus extension fields ({@code capabilities},
- * {@code vision}, {@code context_length}) that OpenAI clients ignore and our page reads. Configured rather than
+ * {@code vision}, {@code context_length} and vLLM's {@code max_model_len}) that OpenAI clients ignore and our page
+ * and vLLM-aware tools read. Configured rather than
  * fetched so the list stays fast and available when a downstream is down.
  */
 @Component
@@ -49,6 +50,8 @@ public class ModelsHandler {
         json.put("owned_by", "xcomposer");
         json.put("vision", model.vision());
         json.put("context_length", model.contextLength());
+        // vLLM's name for the same number (its ModelCard); tools that probe vLLM-compatible servers read it.
+        json.put("max_model_len", model.contextLength());
         json.put("capabilities", model.capabilities());
         return json;
     }

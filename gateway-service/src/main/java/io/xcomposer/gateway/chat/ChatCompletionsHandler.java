@@ -34,7 +34,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /v1/chat/completions}, OpenAI-compatible, proxied to comprehension. Non-streamed answers are relayed
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}, OpenAI-compatible, proxied to comprehension
+ * (the same path there). Non-streamed answers are relayed
  * whole; streamed ones go through the {@link StreamRelay} (ids, Redis log, resume, keep-alive). Usage tokens of
  * every answer are charged to the key's token budget.
  */
@@ -43,6 +44,8 @@ public class ChatCompletionsHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
     private static final ParameterizedTypeReference<DataBuffer> BYTES = new ParameterizedTypeReference<>() {};
+    private static final String CHAT = "/v1/chat/completions";
+    private static final String COMPLETIONS = "/v1/completions";
 
     private final Downstream comprehension;
     private final StreamRelay relay;
@@ -70,24 +73,28 @@ public class ChatCompletionsHandler {
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
+        return relay(request, CHAT, "messages");
+    }
+
+    /** {@code POST /v1/completions}: relayed, metered and resumable exactly as chat is. */
+    public Mono<ServerResponse> completions(ServerRequest request) {
+        return relay(request, COMPLETIONS, "prompt");
+    }
+
+    private Mono<ServerResponse> relay(ServerRequest request, String path, String required) {
         ServerWebExchange exchange = request.exchange();
         return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), maxBody)
                 .map(DataBuffers::readAndRelease)
                 .defaultIfEmpty(new byte[0])
-                .map(bytes -> ChatRequest.parse(json, bytes, models))
-                .flatMap(chat -> chat.stream() ? stream(exchange, chat) : complete(exchange, chat))
+                .map(bytes -> ChatRequest.parse(json, bytes, models, required))
+                .flatMap(chat -> chat.stream() ? stream(exchange, chat, path) : complete(exchange, chat, path))
                 .onErrorResume(DownstreamStatusException.class, Forwarding::relayError);
     }
 
-    private Mono<ServerResponse> complete(ServerWebExchange exchange, ChatRequest chat) {
+    private Mono<ServerResponse> complete(ServerWebExchange exchange, ChatRequest chat, String path) {
         ApiKey key = ApiKeyFilter.keyOf(exchange);
         return comprehension
-                .exchange(
-                        HttpMethod.POST,
-                        "/v1/chat/completions",
-                        headers(exchange, false),
-                        json.writeValueAsBytes(chat.body()),
-                        BYTES)
+                .exchange(HttpMethod.POST, path, headers(exchange, false), json.writeValueAsBytes(chat.body()), BYTES)
                 .flatMap(entity -> DataBufferUtils.join(entity.getBody())
                         .map(DataBuffers::readAndRelease)
                         .timeout(comprehension.http().requestTimeout())
@@ -96,16 +103,12 @@ public class ChatCompletionsHandler {
                         charge(key, Usage.totalTokens(json, answer.text())).then(answer.response()));
     }
 
-    private Mono<ServerResponse> stream(ServerWebExchange exchange, ChatRequest chat) {
+    private Mono<ServerResponse> stream(ServerWebExchange exchange, ChatRequest chat, String path) {
         ApiKey key = ApiKeyFilter.keyOf(exchange);
         String streamId = StreamRelay.newStreamId();
         Mono<ResponseEntity<Flux<DataBuffer>>> opened = relay.admit()
                 .then(comprehension.exchange(
-                        HttpMethod.POST,
-                        "/v1/chat/completions",
-                        headers(exchange, true),
-                        json.writeValueAsBytes(chat.body()),
-                        BYTES));
+                        HttpMethod.POST, path, headers(exchange, true), json.writeValueAsBytes(chat.body()), BYTES));
         return opened.flatMap(entity -> streamLog
                 .open(streamId, key.id())
                 .onErrorResume(error -> Mono.empty())

@@ -22,6 +22,14 @@ import tools.jackson.databind.node.ObjectNode;
 public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage) {
 
     static ChatRequest parse(JsonMapper json, byte[] bytes, Set<String> knownModels) {
+        return parse(json, bytes, knownModels, "messages");
+    }
+
+    /**
+     * {@code required}: the field the endpoint cannot do without — {@code messages} (chat: a non-empty array) or
+     * {@code prompt} (completions: present; its form is comprehension's to check).
+     */
+    static ChatRequest parse(JsonMapper json, byte[] bytes, Set<String> knownModels, String required) {
         JsonNode root;
         try {
             root = json.readTree(bytes);
@@ -41,10 +49,15 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                     "The model '" + model + "' does not exist or you do not have access to it.",
                     "model");
         }
-        JsonNode messages = body.get("messages");
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+        JsonNode messages = body.get(required);
+        boolean chat = "messages".equals(required);
+        if (chat && (messages == null || !messages.isArray() || messages.isEmpty())) {
             throw ApiException.badRequest(
                     "missing_required_parameter", "'messages' must be a non-empty array.", "messages");
+        }
+        if (!chat && (messages == null || messages.isNull())) {
+            throw ApiException.badRequest(
+                    "missing_required_parameter", "You must provide a '" + required + "' parameter.", required);
         }
         boolean streaming = Boolean.TRUE.equals(JsonFields.bool(body, "stream", "stream"));
         JsonNode options = JsonFields.object(body, "stream_options", "stream_options");

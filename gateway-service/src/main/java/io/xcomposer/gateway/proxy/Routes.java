@@ -38,6 +38,7 @@ public class Routes {
         return RouterFunctions.route()
                 // OpenAI-compatible
                 .POST("/v1/chat/completions", chat::create)
+                .POST("/v1/completions", chat::completions)
                 .GET("/v1/models", models::list)
                 .GET("/v1/models/{id}", models::get)
                 .POST("/v1/embeddings", embeddings::create)

@@ -27,6 +27,7 @@ public record EdgePolicy(boolean chatBody, boolean requestRate, boolean tokenBud
     private static final List<Route> ROUTES = List.of(
             new Route(HttpMethod.POST, "/v1/chat/completions", new EdgePolicy(true, true, true)),
             new Route(null, "/v1/chat/**", new EdgePolicy(true, true, false)),
+            new Route(HttpMethod.POST, "/v1/completions", new EdgePolicy(false, true, true)),
             new Route(HttpMethod.POST, "/v1/compositions", new EdgePolicy(false, true, true)),
             new Route(HttpMethod.POST, "/v1/embeddings", new EdgePolicy(false, true, true)),
             // A client must always be able to pick up a stream it already paid for.

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param imageTokens Q, 0 without images.
  * @param imageWidth D of the image rows, 0 without images.
  * @param maxTokens requested completion limit, before clipping to the context.
+ * @param logprobs -1: no log-probabilities; else report them with this many alternatives per token.
  */
 record GenerationInput(
         String prompt,
@@ -27,7 +28,8 @@ record GenerationInput(
         int maxTokens,
         SamplingSettings sampling,
         BeamSettings beams,
-        List<String> stopWords) {
+        List<String> stopWords,
+        int logprobs) {
 
     static GenerationInput from(Map<String, Tensor> inputs, int defaultMaxTokens, int hiddenSize) {
         String prompt = inputs.get(LlmContract.TEXT_INPUT).asStrings().get(0);
@@ -60,15 +62,39 @@ record GenerationInput(
                 topK == null ? 0 : topK,
                 floatScalar(inputs, LlmContract.TOP_P, 1f),
                 floatScalar(inputs, LlmContract.REPETITION_PENALTY, 1f),
+                floatScalar(inputs, LlmContract.PRESENCE_PENALTY, 0f),
+                floatScalar(inputs, LlmContract.FREQUENCY_PENALTY, 0f),
                 seed);
         Integer numBeams = intScalar(inputs, LlmContract.NUM_BEAMS);
         BeamSettings beams =
                 new BeamSettings(numBeams == null ? 1 : numBeams, floatScalar(inputs, LlmContract.LENGTH_PENALTY, 1f));
         beams.requireCompatible(sampling);
+        Integer logprobs = intScalar(inputs, LlmContract.LOGPROBS);
+        if (logprobs != null) {
+            try {
+                LlmContract.requireTopLogprobs(logprobs);
+            } catch (IllegalArgumentException e) {
+                throw InferenceException.invalidArgument(e.getMessage());
+            }
+        }
+        if (beams.enabled() && (logprobs != null || sampling.penalisesCompletion())) {
+            throw InferenceException.invalidArgument(LlmContract.NUM_BEAMS + " > 1 does not combine with "
+                    + LlmContract.LOGPROBS + ", " + LlmContract.PRESENCE_PENALTY + " or "
+                    + LlmContract.FREQUENCY_PENALTY);
+        }
         List<String> stopWords = inputs.containsKey(LlmContract.STOP_WORDS)
                 ? inputs.get(LlmContract.STOP_WORDS).asStrings()
                 : List.of();
-        return new GenerationInput(prompt, images, imageTokens, imageWidth, maxTokens, sampling, beams, stopWords);
+        return new GenerationInput(
+                prompt,
+                images,
+                imageTokens,
+                imageWidth,
+                maxTokens,
+                sampling,
+                beams,
+                stopWords,
+                logprobs == null ? -1 : logprobs);
     }
 
     private static void requireShape(Tensor imageEmbeds, int hiddenSize) {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.xcomposer.inference.server.tokenizer.StreamDecoder;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decoding loop of one accepted generation: prefill the spliced prompt, then one decoder step per token
@@ -19,7 +20,11 @@ final class GenerationJob {
     private final List<String> stopStrings;
     private final GenerationListener listener;
     private final long tokenDelayMillis;
+    private final int logprobs;
     private int completionTokens;
+
+    private static final int[] NO_IDS = {};
+    private static final float[] NO_LOGPROBS = {};
 
     GenerationJob(
             DecoderModel model,
@@ -38,6 +43,7 @@ final class GenerationJob {
         stops.addAll(input.stopWords());
         this.stopStrings = stops;
         this.listener = listener;
+        this.logprobs = input.logprobs();
     }
 
     int completionTokens() {
@@ -83,30 +89,38 @@ final class GenerationJob {
         StreamDecoder decoder = model.tokenizer().newStreamDecoder();
         StopStringFilter filter = new StopStringFilter(stopStrings);
         Sampler sampler = new Sampler(sampling, model.tokenizer().vocabularySize(), prompt.textIds());
+        LogprobTrail trail = logprobs >= 0 ? new LogprobTrail(model.tokenizer()) : null;
         int hiddenSize = model.settings().hiddenSize();
         try (DecoderPass pass = model.newPass()) {
             if (maxTokens == 0) {
-                return finish(FinishReason.LENGTH, "");
+                return finish(FinishReason.LENGTH, "", trail);
             }
             float[] logits = pass.run(prompt.embed(model, hiddenSize));
             while (true) {
                 if (listener.isCancelled()) {
-                    return finish(FinishReason.CANCELLED, filter.accept(decoder.flush()) + filter.flush());
+                    return finish(FinishReason.CANCELLED, filter.accept(decoder.flush()) + filter.flush(), trail);
                 }
-                int token = sampler.next(logits);
+                Sampler.Choice choice = trail == null
+                        ? new Sampler.Choice(sampler.next(logits), 0, NO_IDS, NO_LOGPROBS)
+                        : sampler.nextWithLogprobs(logits, logprobs);
+                int token = choice.token();
                 completionTokens++;
                 if (token == model.tokenizer().eosId()) {
-                    return finish(FinishReason.STOP, filter.accept(decoder.flush()) + filter.flush());
+                    return finish(FinishReason.STOP, filter.accept(decoder.flush()) + filter.flush(), trail);
                 }
-                String delta = filter.accept(decoder.next(token));
+                String decoded = decoder.next(token);
+                if (trail != null) {
+                    trail.add(choice, decoded);
+                }
+                String delta = filter.accept(decoded);
                 if (filter.stopped()) {
-                    return finish(FinishReason.STOP, delta);
+                    return finish(FinishReason.STOP, delta, trail);
                 }
                 if (completionTokens == maxTokens) {
-                    return finish(FinishReason.LENGTH, delta + filter.accept(decoder.flush()) + filter.flush());
+                    return finish(FinishReason.LENGTH, delta + filter.accept(decoder.flush()) + filter.flush(), trail);
                 }
                 if (!delta.isEmpty()) {
-                    listener.onText(delta);
+                    listener.onText(delta, trail == null ? List.of() : trail.sent(delta));
                 }
                 if (tokenDelayMillis > 0) {
                     Thread.sleep(tokenDelayMillis);
@@ -117,7 +131,12 @@ final class GenerationJob {
     }
 
     private FinishReason finish(FinishReason reason, String text) {
-        listener.onFinished(text, reason, prompt.length(), completionTokens);
+        return finish(reason, text, null);
+    }
+
+    private FinishReason finish(FinishReason reason, String text, @Nullable LogprobTrail trail) {
+        listener.onFinished(
+                text, trail == null ? List.of() : trail.finished(text), reason, prompt.length(), completionTokens);
         return reason;
     }
 }

@@ -1,6 +1,7 @@
 package io.xcomposer.inference.server.generation;
 
 import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.generation.TokenLogprob;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.server.InferenceException;
@@ -9,6 +10,7 @@ import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import io.xcomposer.inference.server.repository.ModelRepository;
 import io.xcomposer.inference.server.tensor.InputValidator;
 import io.xcomposer.inference.server.tensor.RequestInputs;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,9 +141,20 @@ public class GenerationService implements DisposableBean {
         }
 
         @Override
+        public void onText(String delta, List<TokenLogprob> logprobs) {
+            delegate.onText(delta, logprobs);
+        }
+
+        @Override
         public void onFinished(String text, FinishReason reason, int promptTokens, int completionTokens) {
+            onFinished(text, List.of(), reason, promptTokens, completionTokens);
+        }
+
+        @Override
+        public void onFinished(
+                String text, List<TokenLogprob> logprobs, FinishReason reason, int promptTokens, int completionTokens) {
             releaseSlot.run();
-            delegate.onFinished(text, reason, promptTokens, completionTokens);
+            delegate.onFinished(text, logprobs, reason, promptTokens, completionTokens);
         }
 
         @Override

@@ -4,11 +4,13 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.generation.TokenLogprob;
 import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.ModelStreamInferResponse;
 import io.xcomposer.inference.server.InferenceException;
 import io.xcomposer.inference.server.generation.FinishReason;
 import io.xcomposer.inference.server.generation.GenerationListener;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -128,12 +130,23 @@ final class StreamInferHandler implements StreamObserver<ModelInferRequest> {
 
         @Override
         public void onText(String delta) {
-            send(StreamResponses.textDelta(request, version, delta));
+            onText(delta, List.of());
+        }
+
+        @Override
+        public void onText(String delta, List<TokenLogprob> logprobs) {
+            send(StreamResponses.textDelta(request, version, delta, logprobs));
         }
 
         @Override
         public void onFinished(String text, FinishReason reason, int promptTokens, int completionTokens) {
-            send(StreamResponses.finished(request, version, text, reason, promptTokens, completionTokens));
+            onFinished(text, List.of(), reason, promptTokens, completionTokens);
+        }
+
+        @Override
+        public void onFinished(
+                String text, List<TokenLogprob> logprobs, FinishReason reason, int promptTokens, int completionTokens) {
+            send(StreamResponses.finished(request, version, text, logprobs, reason, promptTokens, completionTokens));
             requestDone();
         }
 

@@ -1,6 +1,8 @@
 package io.xcomposer.inference.server.grpc;
 
 import io.xcomposer.inference.client.contract.LlmContract;
+import io.xcomposer.inference.client.generation.LlmTensors;
+import io.xcomposer.inference.client.generation.TokenLogprob;
 import io.xcomposer.inference.client.tensor.Tensor;
 import io.xcomposer.inference.client.tensor.TensorCodec;
 import io.xcomposer.inference.grpc.InferParameter;
@@ -8,6 +10,7 @@ import io.xcomposer.inference.grpc.ModelInferRequest;
 import io.xcomposer.inference.grpc.ModelInferResponse;
 import io.xcomposer.inference.grpc.ModelStreamInferResponse;
 import io.xcomposer.inference.server.generation.FinishReason;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the ModelStreamInfer responses of the llm contract (docs/model-contract.md, "Streaming rules"). */
@@ -18,9 +21,13 @@ final class StreamResponses {
 
     private StreamResponses() {}
 
-    static ModelStreamInferResponse textDelta(ModelInferRequest request, String version, String text) {
+    static ModelStreamInferResponse textDelta(
+            ModelInferRequest request, String version, String text, List<TokenLogprob> logprobs) {
         ModelInferResponse.Builder response = header(request, version, false);
-        TensorCodec.addOutputs(response, List.of(string(LlmContract.TEXT_OUTPUT, text)));
+        List<Tensor> outputs = new ArrayList<>();
+        outputs.add(string(LlmContract.TEXT_OUTPUT, text));
+        outputs.addAll(LlmTensors.logprobOutputs(logprobs));
+        TensorCodec.addOutputs(response, outputs);
         return ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
     }
 
@@ -28,17 +35,18 @@ final class StreamResponses {
             ModelInferRequest request,
             String version,
             String text,
+            List<TokenLogprob> logprobs,
             FinishReason reason,
             int promptTokens,
             int completionTokens) {
         ModelInferResponse.Builder response = header(request, version, true);
-        TensorCodec.addOutputs(
-                response,
-                List.of(
-                        string(LlmContract.TEXT_OUTPUT, text),
-                        string(LlmContract.FINISH_REASON, reason.wireValue()),
-                        Tensor.int32(LlmContract.PROMPT_TOKENS, SCALAR, new int[] {promptTokens}),
-                        Tensor.int32(LlmContract.COMPLETION_TOKENS, SCALAR, new int[] {completionTokens})));
+        List<Tensor> outputs = new ArrayList<>(List.of(
+                string(LlmContract.TEXT_OUTPUT, text),
+                string(LlmContract.FINISH_REASON, reason.wireValue()),
+                Tensor.int32(LlmContract.PROMPT_TOKENS, SCALAR, new int[] {promptTokens}),
+                Tensor.int32(LlmContract.COMPLETION_TOKENS, SCALAR, new int[] {completionTokens})));
+        outputs.addAll(LlmTensors.logprobOutputs(logprobs));
+        TensorCodec.addOutputs(response, outputs);
         return ModelStreamInferResponse.newBuilder().setInferResponse(response).build();
     }
 

@@ -109,6 +109,14 @@ public final class Tokenizer {
         return eosId;
     }
 
+    /** The bytes of one token: its piece as UTF-8, or the single byte of a byte-fallback token. */
+    public byte[] tokenBytes(int id) {
+        int value = byteValueById[id];
+        return value >= 0
+                ? new byte[] {(byte) value}
+                : pieces.get(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The byte a byte-fallback token stands for, or -1 when {@code id} is a piece. */
     int byteValue(int id) {
         return byteValueById[id];

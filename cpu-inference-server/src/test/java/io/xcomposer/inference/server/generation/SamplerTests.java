@@ -17,6 +17,38 @@ class SamplerTests {
     }
 
     @Test
+    void presenceAndFrequencyPenalties_subtractPerCompletionTokenNotPerPromptToken() {
+        Sampler sampler = new Sampler(new SamplingSettings(0, 0, 1, 1, 0.5f, 1.0f, 1), LOGITS.length, new int[] {2});
+
+        assertThat(sampler.next(LOGITS.clone())).isEqualTo(1); // the prompt's token 2 is not penalised
+        float[] second = LOGITS.clone();
+        assertThat(sampler.next(second)).isEqualTo(2); // 3.0 - (1 * 1.0 + 0.5) = 1.5 < 2.5
+        assertThat(second[1]).isEqualTo(1.5f);
+        float[] third = LOGITS.clone();
+        sampler.next(third);
+        assertThat(third[1]).isEqualTo(1.5f);
+        assertThat(third[2]).isEqualTo(1.0f);
+    }
+
+    @Test
+    void logprobs_areTheLogSoftmaxOfThePenalisedLogitsWithTheTopAlternativesInOrder() {
+        Sampler sampler = new Sampler(new SamplingSettings(0, 0, 1, 1, 1), LOGITS.length, new int[0]);
+        double normaliser = Math.log(IntStream.range(0, LOGITS.length)
+                .mapToDouble(id -> Math.exp(LOGITS[id]))
+                .sum());
+
+        Sampler.Choice choice = sampler.nextWithLogprobs(LOGITS.clone(), 3);
+
+        assertThat(choice.token()).isEqualTo(1);
+        assertThat((double) choice.logprob()).isCloseTo(3.0 - normaliser, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(choice.topIds()).containsExactly(1, 2, 0);
+        assertThat((double) choice.topLogprobs()[2])
+                .isCloseTo(1.0 - normaliser, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(sampler.nextWithLogprobs(LOGITS.clone(), 0).topIds()).isEmpty();
+        assertThat(sampler.nextWithLogprobs(LOGITS.clone(), 20).topIds()).containsExactly(1, 2, 0, 4, 3);
+    }
+
+    @Test
     void repetitionPenalty_dividesPositiveAndMultipliesNegativeLogitsOfSeenTokens() {
         Sampler sampler = new Sampler(new SamplingSettings(0, 0, 1, 2f, 1), LOGITS.length, new int[] {1, 3});
         float[] logits = LOGITS.clone();

@@ -27,11 +27,28 @@ public final class LlmContract {
     public static final String NUM_BEAMS = "num_beams";
     /** Exponent of the length in a beam's score {@code sum log p / length^length_penalty}; default 1. */
     public static final String LENGTH_PENALTY = "length_penalty";
+    /** OpenAI's penalties over the completion so far: minus {@code count * frequency + (count > 0) * presence}. */
+    public static final String PRESENCE_PENALTY = "presence_penalty";
+
+    public static final String FREQUENCY_PENALTY = "frequency_penalty";
+    /**
+     * Asks for log-probabilities: present = report the chosen tokens' log-probabilities, the value = how many of the
+     * most likely alternatives to report with each (0 to {@link #MAX_TOP_LOGPROBS}).
+     */
+    public static final String LOGPROBS = "logprobs";
 
     public static final String TEXT_OUTPUT = "text_output";
     public static final String FINISH_REASON = "finish_reason";
     public static final String PROMPT_TOKENS = "prompt_tokens";
     public static final String COMPLETION_TOKENS = "completion_tokens";
+    /** Only when {@link #LOGPROBS} was asked: the bytes of each token whose text this response carries. */
+    public static final String TOKEN_BYTES = "token_bytes";
+    /** Only with {@link #TOKEN_BYTES}: each token's log-probability. */
+    public static final String TOKEN_LOGPROBS = "token_logprobs";
+    /** Only when alternatives were asked: {@code [T, K]} bytes of each token's K most likely alternatives. */
+    public static final String TOP_TOKEN_BYTES = "top_token_bytes";
+    /** Only with {@link #TOP_TOKEN_BYTES}: {@code [T, K]} their log-probabilities. */
+    public static final String TOP_LOGPROBS = "top_logprobs";
 
     /** Response parameter (bool) that Triton sets to true on exactly the last response of a request. */
     public static final String FINAL_RESPONSE_PARAMETER = "triton_final_response";
@@ -68,6 +85,12 @@ public final class LlmContract {
     /** The most beams a server must accept; more is INVALID_ARGUMENT (a 7B beam holds up to 1 GiB of KV cache). */
     public static final int MAX_NUM_BEAMS = 8;
 
+    /** The most alternatives per token a server must report (OpenAI's {@code top_logprobs} limit). */
+    public static final int MAX_TOP_LOGPROBS = 20;
+
+    /** The range of {@link #PRESENCE_PENALTY} and {@link #FREQUENCY_PENALTY} (OpenAI's). */
+    public static final float MAX_PENALTY = 2f;
+
     /** The llm's inputs as every repository declares them. */
     public static final List<TensorSpec> INPUTS = List.of(
             required(TEXT_INPUT, BYTES, "1"),
@@ -80,7 +103,10 @@ public final class LlmContract {
             optional(SEED, INT64, "1"),
             optional(STOP_WORDS, BYTES, "-1"),
             optional(NUM_BEAMS, INT32, "1"),
-            optional(LENGTH_PENALTY, FP32, "1"));
+            optional(LENGTH_PENALTY, FP32, "1"),
+            optional(PRESENCE_PENALTY, FP32, "1"),
+            optional(FREQUENCY_PENALTY, FP32, "1"),
+            optional(LOGPROBS, INT32, "1"));
 
     /** Inputs added to the contract after the 7B repository was written; see ContractRepositoriesTests. */
     public static final List<String> BEAM_INPUTS = List.of(NUM_BEAMS, LENGTH_PENALTY);
@@ -89,7 +115,11 @@ public final class LlmContract {
             required(TEXT_OUTPUT, BYTES, "1"),
             required(FINISH_REASON, BYTES, "1"),
             required(PROMPT_TOKENS, INT32, "1"),
-            required(COMPLETION_TOKENS, INT32, "1"));
+            required(COMPLETION_TOKENS, INT32, "1"),
+            required(TOKEN_BYTES, BYTES, "-1"),
+            required(TOKEN_LOGPROBS, FP32, "-1"),
+            required(TOP_TOKEN_BYTES, BYTES, "-1", "-1"),
+            required(TOP_LOGPROBS, FP32, "-1", "-1"));
 
     /** The parameters every llm config must carry. */
     public static final List<String> REQUIRED_PARAMETERS = List.of(
@@ -127,6 +157,14 @@ public final class LlmContract {
     /** A stream error message for a refused request: the contract's prefix unless it has the context-length one. */
     public static String invalidInput(String message) {
         return isInvalidInput(message) ? message : INVALID_INPUT_PREFIX + " " + message;
+    }
+
+    /** The alternatives rule: 0 to {@link #MAX_TOP_LOGPROBS}. */
+    public static void requireTopLogprobs(int alternatives) {
+        if (alternatives < 0 || alternatives > MAX_TOP_LOGPROBS) {
+            throw new IllegalArgumentException(
+                    LOGPROBS + " must be between 0 and " + MAX_TOP_LOGPROBS + ", got " + alternatives);
+        }
     }
 
     /** The beam-count rule: 1 to {@link #MAX_NUM_BEAMS}. */

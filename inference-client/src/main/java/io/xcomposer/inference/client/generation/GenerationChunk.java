@@ -1,5 +1,6 @@
 package io.xcomposer.inference.client.generation;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param promptTokens tokens in the spliced prompt; only on the last chunk
  * @param completionTokens tokens generated; only on the last chunk
  * @param requestId the request id echoed by the server; null when the request carried none
+ * @param logprobs when log-probabilities were asked: the tokens whose text this chunk carries, in order; else empty
  */
 public record GenerationChunk(
         String textDelta,
@@ -18,4 +20,21 @@ public record GenerationChunk(
         @Nullable String finishReason,
         @Nullable Integer promptTokens,
         @Nullable Integer completionTokens,
-        @Nullable String requestId) {}
+        @Nullable String requestId,
+        List<TokenLogprob> logprobs) {
+
+    public GenerationChunk {
+        logprobs = List.copyOf(logprobs);
+    }
+
+    /** A chunk without log-probabilities. */
+    public GenerationChunk(
+            String textDelta,
+            boolean last,
+            @Nullable String finishReason,
+            @Nullable Integer promptTokens,
+            @Nullable Integer completionTokens,
+            @Nullable String requestId) {
+        this(textDelta, last, finishReason, promptTokens, completionTokens, requestId, List.of());
+    }
+}
