@@ -4,6 +4,8 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
+import io.micrometer.observation.ObservationRegistry;
 import io.xcomposer.inference.server.config.ServerProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -23,11 +26,16 @@ public class GrpcServerLifecycle implements SmartLifecycle {
 
     private final ServerProperties properties;
     private final InferenceGrpcService service;
+    private final ObservationRegistry observations;
     private volatile @Nullable Server server;
 
-    public GrpcServerLifecycle(ServerProperties properties, InferenceGrpcService service) {
+    public GrpcServerLifecycle(
+            ServerProperties properties,
+            InferenceGrpcService service,
+            ObjectProvider<ObservationRegistry> observations) {
         this.properties = properties;
         this.service = service;
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     }
 
     @Override
@@ -36,7 +44,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
             server = NettyServerBuilder.forAddress(
                             new InetSocketAddress(properties.grpcAddress(), properties.grpcPort()),
                             InsecureServerCredentials.create())
-                    .addService(ServerInterceptors.intercept(service, new ServiceTokenCheck(properties.serviceToken())))
+                    // Last runs first: each call is observed (a grpc.server span continuing the caller's W3C
+                    // traceparent from the metadata) before the token check may refuse it.
+                    .addService(ServerInterceptors.intercept(
+                            service,
+                            new ServiceTokenCheck(properties.serviceToken()),
+                            new ObservationGrpcServerInterceptor(observations)))
                     .maxInboundMessageSize(properties.maxInboundMessageBytes())
                     // Clients ping every 30 s while calls run (inference-client's keep-alive), to notice a lost
                     // server; the default permits one ping per 5 min and would answer them with GOAWAY.
