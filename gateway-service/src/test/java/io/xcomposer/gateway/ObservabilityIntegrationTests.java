@@ -2,6 +2,7 @@ package io.xcomposer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -13,29 +14,42 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One chat with an image through the real stack (gateway → comprehension-service → CPU inference server, over
+ * Traces and metrics of the real stack. One chat with an image through it (gateway → comprehension-service → CPU inference server, over
  * loopback HTTP and gRPC) is one trace: every hop's spans share its trace id, each service's server span is the
  * child of the client span of the service that called it (so the W3C {@code traceparent} crossed the wire, from
  * one OpenTelemetry SDK to another, as the distinct {@code service.name} resources show), and the steps hang where
- * they run.
+ * they run. And every query of the Grafana dashboard (helm/xcomposer/dashboards) names metrics that the running
+ * applications export, read from their Prometheus scrapes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TracingIntegrationTests {
+class ObservabilityIntegrationTests {
+
+    private static final Path DASHBOARD = Path.of("..", "helm", "xcomposer", "dashboards", "xcomposer.json");
+
+    private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
 
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
 
@@ -64,13 +78,7 @@ class TracingIntegrationTests {
     @Test
     void chatWithAnImage_isOneTraceAcrossGatewayComprehensionAndModelServer() throws Exception {
         CapturedSpans.clear();
-        String body = "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"max_tokens\":8,\"messages\":[{\"role\":\"user\","
-                + "\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + freshImage() + "\"}},"
-                + "{\"type\":\"text\",\"text\":\"What is in this picture?\"}]}]}";
-        List<SseClient.Event> events = new SseClient(stack.port, key())
-                .post("/v1/chat/completions", body, Map.of())
-                .readAll();
-        assertThat(SseClient.text(events)).isNotBlank();
+        assertThat(SseClient.text(chatWithAnImage())).isNotBlank();
 
         // The model server names its generation span as GenAI's conventions do: "{operation} {model}".
         SpanData generate = awaitSpan(span -> span.getName().equals("text_completion llm"));
@@ -114,6 +122,61 @@ class TracingIntegrationTests {
         assertThat(generate.getParentSpanId()).isEqualTo(streamServer.getSpanId());
         assertThat(generate.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model")))
                 .isEqualTo("llm");
+    }
+
+    @Test
+    void dashboard_queriesOnlyMetricsThePlatformExports() throws Exception {
+        assertThat(SseClient.text(chatWithAnImage())).isNotBlank();
+        Set<String> exported = new HashSet<>();
+        for (ConfigurableApplicationContext context :
+                List.of(stack.gateway, stack.comprehension, stack.model.context())) {
+            exported.addAll(
+                    sampleNames(context.getBean(PrometheusMeterRegistry.class).scrape()));
+        }
+        JsonNode dashboard = JsonMapper.builder().build().readTree(DASHBOARD.toFile());
+        List<String> checked = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            assertThat(panel.at("/datasource/type").asString()).isEqualTo("prometheus");
+            for (JsonNode target : panel.get("targets")) {
+                String expr = target.get("expr").asString();
+                List<String> metrics = selectors(expr);
+                assertThat(metrics)
+                        .as("metric selectors (name{...}) in " + expr)
+                        .isNotEmpty();
+                assertThat(metrics)
+                        .as("panel '" + panel.get("title").asString() + "'")
+                        .allSatisfy(metric -> assertThat(exported).contains(metric));
+                checked.addAll(metrics);
+            }
+        }
+        assertThat(checked)
+                .contains(
+                        "vllm:time_to_first_token_seconds_bucket",
+                        "gen_ai_server_time_to_first_token_seconds_bucket",
+                        "gen_ai_client_token_usage_sum");
+    }
+
+    private List<SseClient.Event> chatWithAnImage() throws Exception {
+        String body = "{\"model\":\"xcomposer-tiny\",\"stream\":true,\"max_tokens\":8,\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + freshImage() + "\"}},"
+                + "{\"type\":\"text\",\"text\":\"What is in this picture?\"}]}]}";
+        return new SseClient(stack.port, key())
+                .post("/v1/chat/completions", body, Map.of())
+                .readAll();
+    }
+
+    /** Metric names in a PromQL expression: every selector is written {@code name{...}}. */
+    private static List<String> selectors(String expr) {
+        return SELECTOR.matcher(expr).results().map(match -> match.group(1)).toList();
+    }
+
+    /** The sample names of a Prometheus text scrape ({@code name{labels} value}). */
+    private static Set<String> sampleNames(String scrape) {
+        Set<String> names = new HashSet<>();
+        scrape.lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
+        return names;
     }
 
     private static SpanData awaitSpan(Predicate<SpanData> matching) {
@@ -162,7 +225,7 @@ class TracingIntegrationTests {
     }
 
     private static List<SpanData> ancestors(SpanData span, List<SpanData> trace) {
-        List<SpanData> found = new java.util.ArrayList<>();
+        List<SpanData> found = new ArrayList<>();
         SpanData current = span;
         for (int depth = 0; depth < 32 && current.getParentSpanContext().isValid(); depth++) {
             SpanData child = current;
