@@ -7,14 +7,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One admitted generation seen from outside: its {@code model.generate} observation (a span under the gRPC call's,
+ * One admitted generation seen from outside: its {@code model.generate} step observation (a span under the gRPC call's,
  * hence under the calling service's trace) and the GenAI server metrics of {@link InferenceMetrics}, recorded as
  * its output goes by. Time to first token and request duration run from the request's arrival, queue included, as
  * the conventions define them.
  */
 final class ObservedGeneration implements GenerationListener {
 
-    static final String OBSERVATION = "model.generate";
+    /** The services' step observation (platform-web's {@code Steps}, which this server does not depend on). */
+    static final String OBSERVATION = "xcomposer.step";
+
+    static final String STEP = "model.generate";
 
     private final GenerationListener delegate;
     private final InferenceMetrics metrics;
@@ -37,6 +40,7 @@ final class ObservedGeneration implements GenerationListener {
         this.receivedNanos = receivedNanos;
         this.observation = Observation.createNotStarted(OBSERVATION, observations)
                 .contextualName("text_completion " + model)
+                .lowCardinalityKeyValue("step", STEP)
                 .lowCardinalityKeyValue("gen_ai.operation.name", "text_completion")
                 .lowCardinalityKeyValue("gen_ai.request.model", model)
                 .start();
