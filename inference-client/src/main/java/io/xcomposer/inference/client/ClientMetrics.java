@@ -1,5 +1,6 @@
 package io.xcomposer.inference.client;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -58,8 +59,14 @@ final class ClientMetrics {
 
     private final MeterRegistry registry;
 
+    private final Counter requestBytes;
+
+    private final Counter responseBytes;
+
     ClientMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.requestBytes = registry.counter(BYTES, "direction", "request");
+        this.responseBytes = registry.counter(BYTES, "direction", "response");
     }
 
     <T> Mono<T> timed(String rpc, @Nullable String model, Mono<T> call) {
@@ -81,11 +88,11 @@ final class ClientMetrics {
     }
 
     void requestSent(long bytes) {
-        this.registry.counter(BYTES, "direction", "request").increment(bytes);
+        this.requestBytes.increment(bytes);
     }
 
     void responseReceived(long bytes) {
-        this.registry.counter(BYTES, "direction", "response").increment(bytes);
+        this.responseBytes.increment(bytes);
     }
 
     void firstToken(String model, Duration sinceStart) {
