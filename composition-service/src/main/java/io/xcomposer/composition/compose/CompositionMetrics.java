@@ -2,7 +2,8 @@ package io.xcomposer.composition.compose;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
+import io.xcomposer.common.tracing.Steps;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -10,7 +11,8 @@ import reactor.core.publisher.Mono;
 /**
  * {@code composition.started|completed|failed} counters, {@code composition.running} gauge,
  * {@code composition.selections{how}} and {@code composition.selection.fallbacks} counters,
- * {@code composition.slot.failures{stage}} and the {@code composition.step.duration{step}} timer;
+ * {@code composition.slot.failures{stage}}, and each step observed ({@link Steps}: a span, and the
+ * {@code xcomposer.step{step=composition.<step>}} timer);
  * {@code composition.interrupted} (orphans this replica ended), {@code composition.resumed} (orphans it went on
  * with) and {@code composition.abandoned} (runs stopped
  * because this replica lost their lease).
@@ -20,10 +22,13 @@ public class CompositionMetrics {
 
     private final MeterRegistry registry;
 
+    private final ObservationRegistry observations;
+
     private final AtomicInteger running = new AtomicInteger();
 
-    CompositionMetrics(MeterRegistry registry) {
+    CompositionMetrics(MeterRegistry registry, ObservationRegistry observations) {
         this.registry = registry;
+        this.observations = observations;
         registry.gauge("composition.running", this.running);
     }
 
@@ -71,11 +76,8 @@ public class CompositionMetrics {
         this.registry.counter("composition.slot.failures", "stage", stage).increment();
     }
 
+    /** {@code work} as step {@code composition.<step>}: its span and its duration. */
     public <T> Mono<T> timed(String step, Mono<T> work) {
-        return Mono.defer(() -> {
-            Timer.Sample sample = Timer.start(this.registry);
-            return work.doFinally(
-                    signal -> sample.stop(this.registry.timer("composition.step.duration", "step", step)));
-        });
+        return Steps.observe(work, "composition." + step, this.observations);
     }
 }

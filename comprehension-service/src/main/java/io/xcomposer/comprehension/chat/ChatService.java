@@ -2,9 +2,11 @@ package io.xcomposer.comprehension.chat;
 
 import static java.util.Objects.requireNonNullElse;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.xcomposer.common.images.ImageReferences;
 import io.xcomposer.common.images.ImageStore;
 import io.xcomposer.common.images.StoredImage;
+import io.xcomposer.common.tracing.Steps;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.flow.GenerationLimiter;
 import io.xcomposer.comprehension.images.SourcedImage;
@@ -69,6 +71,8 @@ public class ChatService {
 
     private final ComprehensionProperties properties;
 
+    private final ObservationRegistry observations;
+
     public ChatService(
             ConversationStore conversations,
             ImageReferences imageReferences,
@@ -79,7 +83,8 @@ public class ChatService {
             GenerationLimiter limiter,
             TritonClient client,
             ChatMetrics metrics,
-            ComprehensionProperties properties) {
+            ComprehensionProperties properties,
+            ObservationRegistry observations) {
         this.conversations = conversations;
         this.imageReferences = imageReferences;
         this.imageStore = imageStore;
@@ -90,6 +95,7 @@ public class ChatService {
         this.client = client;
         this.metrics = metrics;
         this.properties = properties;
+        this.observations = observations;
     }
 
     /** Everything up to the generation; fails with the request's 4xx/5xx before any byte is sent. */
@@ -115,8 +121,9 @@ public class ChatService {
     private Mono<ChatRun> prepare(Request request) {
         List<PromptTurn> turns = promptTurns(request);
         String system = request.command.system() != null ? request.command.system() : request.conversation.system();
-        return Mono.fromCallable(
-                        () -> this.planner.plan(system, turns, request.command.reservedTokens(), Integer.MAX_VALUE))
+        Mono<PromptPlan> planned = Mono.fromCallable(
+                () -> this.planner.plan(system, turns, request.command.reservedTokens(), Integer.MAX_VALUE));
+        return Steps.observe(planned, "comprehension.prompt.plan", this.observations)
                 .flatMap(plan -> features(plan, request.requestId)
                         .flatMap(features -> storeNewImages(request.sourced).thenReturn(features))
                         .map(features -> run(request, system, turns, plan, features)));
@@ -244,8 +251,7 @@ public class ChatService {
                 sampling,
                 request.requestId,
                 this.properties.generationDeadline());
-        return this.client
-                .generate(generation)
+        return Steps.observe(this.client.generate(generation), "comprehension.generate", this.observations)
                 .doOnNext(chunk -> {
                     if (chunk.last() && chunk.promptTokens() != null) {
                         this.estimator.observe(

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.FlowControlProperties;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -39,7 +40,10 @@ public class GenerationLimiter {
 
     private final Bulkhead slots;
 
-    public GenerationLimiter(FlowControlProperties properties, MeterRegistry registry) {
+    /** Meters under vLLM's names and label ({@code model_name}), so dashboards written for vLLM fit. */
+    public GenerationLimiter(
+            FlowControlProperties properties, MeterRegistry registry, ComprehensionProperties comprehension) {
+        String model = comprehension.modelName();
         this.properties = properties;
         this.slots = Bulkhead.of(
                 "generation",
@@ -47,14 +51,18 @@ public class GenerationLimiter {
                         .maxConcurrentCalls(properties.maxConcurrent())
                         .maxWaitDuration(Duration.ZERO)
                         .build());
-        this.queueTime = Timer.builder("request_queue_time")
+        this.queueTime = Timer.builder("vllm:request_queue_time")
                 .description("Time a chat request waited for a generation slot")
+                .tag("model_name", model)
+                .publishPercentileHistogram()
                 .register(registry);
-        Gauge.builder("num_requests_running", this, GenerationLimiter::running)
+        Gauge.builder("vllm:num_requests_running", this, GenerationLimiter::running)
                 .description("Generations streaming from the model server")
+                .tag("model_name", model)
                 .register(registry);
-        Gauge.builder("num_requests_waiting", this, GenerationLimiter::waiting)
+        Gauge.builder("vllm:num_requests_waiting", this, GenerationLimiter::waiting)
                 .description("Chat requests waiting for a generation slot")
+                .tag("model_name", model)
                 .register(registry);
     }
 

@@ -9,18 +9,26 @@ import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
- * The service's own generation metrics, named like vLLM's ({@code vllm:time_to_first_token_seconds} …) and OTel
- * GenAI's, tagged {@code model}. Prometheus names: {@code time_to_first_token_seconds},
- * {@code inter_token_latency_seconds}, {@code e2e_request_latency_seconds}, {@code prompt_tokens_total},
- * {@code generation_tokens_total}, {@code vision_feature_cache_hits_total}, {@code vision_feature_cache_misses_total};
- * the flow-control meters live in {@code GenerationLimiter}.
+ * The service's own generation metrics, under vLLM's names and label ({@code model_name}): comprehension is the
+ * platform's OpenAI-compatible server, the role vLLM's metrics describe, so dashboards written for vLLM fit.
+ * Prometheus names: {@code vllm:time_to_first_token_seconds}, {@code vllm:inter_token_latency_seconds},
+ * {@code vllm:e2e_request_latency_seconds} (histograms), {@code vllm:prompt_tokens_total},
+ * {@code vllm:generation_tokens_total}, {@code vllm:request_success_total{finished_reason}}; the platform's own
+ * {@code request_images}, {@code vision_feature_cache_hits_total}, {@code vision_feature_cache_misses_total}. The
+ * flow-control meters ({@code vllm:num_requests_running|waiting}, {@code vllm:request_queue_time_seconds}) live in
+ * {@code GenerationLimiter}. Time to first token and e2e latency run from the request's arrival, queue included, as
+ * in vLLM.
  */
 @Component
 public class ChatMetrics {
 
+    static final String MODEL = "model_name";
+
     private final Timer timeToFirstToken;
 
     private final Timer interTokenLatency;
+
+    private final Timer e2eLatency;
 
     private final MeterRegistry registry;
 
@@ -39,27 +47,32 @@ public class ChatMetrics {
     public ChatMetrics(MeterRegistry registry, ComprehensionProperties properties) {
         this.registry = registry;
         this.model = properties.modelName();
-        this.timeToFirstToken = Timer.builder("time_to_first_token")
+        this.timeToFirstToken = Timer.builder("vllm:time_to_first_token")
                 .description("From request arrival to the first generated text")
-                .tag("model", this.model)
+                .tag(MODEL, this.model)
                 .publishPercentileHistogram()
                 .register(registry);
-        this.interTokenLatency = Timer.builder("inter_token_latency")
+        this.interTokenLatency = Timer.builder("vllm:inter_token_latency")
                 .description("Between successive streamed text deltas")
-                .tag("model", this.model)
+                .tag(MODEL, this.model)
                 .publishPercentileHistogram()
                 .register(registry);
-        this.promptTokens = Counter.builder("prompt_tokens")
-                .description("Prompt tokens as counted by the model server (images count their image tokens)")
-                .tag("model", this.model)
+        this.e2eLatency = Timer.builder("vllm:e2e_request_latency")
+                .description("From request arrival to the end of the generation")
+                .tag(MODEL, this.model)
+                .publishPercentileHistogram()
                 .register(registry);
-        this.generationTokens = Counter.builder("generation_tokens")
+        this.promptTokens = Counter.builder("vllm:prompt_tokens")
+                .description("Prompt tokens as counted by the model server (images count their image tokens)")
+                .tag(MODEL, this.model)
+                .register(registry);
+        this.generationTokens = Counter.builder("vllm:generation_tokens")
                 .description("Completion tokens generated")
-                .tag("model", this.model)
+                .tag(MODEL, this.model)
                 .register(registry);
         this.imagesPerRequest = DistributionSummary.builder("request_images")
                 .description("Images in a request's prompt")
-                .tag("model", this.model)
+                .tag(MODEL, this.model)
                 .register(registry);
         this.featureCacheHits = Counter.builder("vision_feature_cache_hits")
                 .description("Images whose vision features came from the cache")
@@ -78,12 +91,13 @@ public class ChatMetrics {
     }
 
     public void finished(Duration sinceArrival, String finishReason, int prompt, int completion, int images) {
-        Timer.builder("e2e_request_latency")
-                .description("From request arrival to the end of the generation")
-                .tag("model", this.model)
-                .tag("finish_reason", finishReason)
+        this.e2eLatency.record(sinceArrival);
+        Counter.builder("vllm:request_success")
+                .description("Generations that finished, by why they ended")
+                .tag(MODEL, this.model)
+                .tag("finished_reason", finishReason)
                 .register(this.registry)
-                .record(sinceArrival);
+                .increment();
         this.promptTokens.increment(prompt);
         this.generationTokens.increment(completion);
         this.imagesPerRequest.record(images);

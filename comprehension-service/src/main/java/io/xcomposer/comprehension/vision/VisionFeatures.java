@@ -1,5 +1,7 @@
 package io.xcomposer.comprehension.vision;
 
+import io.micrometer.observation.ObservationRegistry;
+import io.xcomposer.common.tracing.Steps;
 import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.ModelSpecsSource;
 import io.xcomposer.comprehension.metrics.ChatMetrics;
@@ -26,16 +28,20 @@ public class VisionFeatures {
 
     private final ModelSpecsSource specs;
 
+    private final ObservationRegistry observations;
+
     public VisionFeatures(
             TritonClient client,
             FeatureCache cache,
             ChatMetrics metrics,
             ComprehensionProperties properties,
-            ModelSpecsSource specs) {
+            ModelSpecsSource specs,
+            ObservationRegistry observations) {
         this.encoder = new VisionEncoder(client, properties.visionModel(), properties.visionDeadline());
         this.cache = cache;
         this.metrics = metrics;
         this.specs = specs;
+        this.observations = observations;
     }
 
     /** The features of {@code image}; an unusable image fails with an {@code ImageRejectedException}. */
@@ -50,10 +56,11 @@ public class VisionFeatures {
     }
 
     private Mono<Tensor> encode(ImageInput image, @Nullable String requestId) {
-        return image.bytes()
+        Mono<Tensor> encoded = image.bytes()
                 .publishOn(Schedulers.boundedElastic())
                 .map(bytes -> this.specs.preprocessor().preprocess(bytes))
-                .flatMap(pixels -> this.encoder.encode(pixels, this.specs.get().visionMaxBatchSize(), requestId))
+                .flatMap(pixels -> this.encoder.encode(pixels, this.specs.get().visionMaxBatchSize(), requestId));
+        return Steps.observe(encoded, "comprehension.vision.encode", this.observations)
                 .flatMap(features -> this.cache.put(image.sha256(), features).thenReturn(features));
     }
 }

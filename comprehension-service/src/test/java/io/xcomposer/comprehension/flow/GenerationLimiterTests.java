@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.comprehension.config.ComprehensionProperties;
 import io.xcomposer.comprehension.config.FlowControlProperties;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.HttpStatus;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
@@ -18,7 +21,10 @@ class GenerationLimiterTests {
 
     private static GenerationLimiter limiter(Duration queueTimeout) {
         return new GenerationLimiter(
-                new FlowControlProperties(1, 1, queueTimeout, Duration.ofSeconds(2)), new SimpleMeterRegistry());
+                new FlowControlProperties(1, 1, queueTimeout, Duration.ofSeconds(2)),
+                new SimpleMeterRegistry(),
+                new Binder(new MapConfigurationPropertySource())
+                        .bindOrCreate(ComprehensionProperties.PREFIX, ComprehensionProperties.class));
     }
 
     @Test

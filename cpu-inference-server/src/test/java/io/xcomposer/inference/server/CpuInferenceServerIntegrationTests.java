@@ -547,6 +547,20 @@ class CpuInferenceServerIntegrationTests {
     }
 
     @Test
+    void prometheus_exportsGenAiServerMetricsWithTheAdvisedBuckets() throws Exception {
+        client.generate(GenerationRequest.text("llm", "hello", SamplingParams.greedy(3)))
+                .blockLast(TIMEOUT);
+
+        String scrape = get("/actuator/prometheus").body();
+
+        String llm = "gen_ai_operation_name=\"text_completion\",gen_ai_request_model=\"llm\"";
+        assertThat(scrape)
+                .contains("gen_ai_server_time_to_first_token_seconds_bucket{" + llm + ",le=\"0.001\"}")
+                .contains("gen_ai_server_request_duration_seconds_bucket{" + llm + ",le=\"81.92\"}")
+                .contains("gen_ai_server_time_per_output_token_seconds_bucket{" + llm + ",le=\"0.01\"}");
+    }
+
+    @Test
     void health_livenessUpReadinessDownBecauseOneModelFailed() throws Exception {
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         HttpResponse<String> readiness = get("/actuator/health/readiness");

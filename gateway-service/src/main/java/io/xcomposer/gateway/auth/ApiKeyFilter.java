@@ -3,7 +3,9 @@ package io.xcomposer.gateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.xcomposer.common.error.ApiException;
+import io.xcomposer.common.tracing.Steps;
 import io.xcomposer.gateway.config.GatewayProperties;
 import io.xcomposer.gateway.error.GatewayException;
 import java.time.Duration;
@@ -40,13 +42,20 @@ public class ApiKeyFilter implements WebFilter {
     private final ApiKeyStore store;
     private final AdminToken adminToken;
     private final MeterRegistry meters;
+    private final ObservationRegistry observations;
     /** Keys by secret hash, as last validated against Redis; read only while Redis fails. */
     private final Cache<String, ApiKey> lastSeenValid;
 
-    public ApiKeyFilter(ApiKeyStore store, AdminToken adminToken, GatewayProperties properties, MeterRegistry meters) {
+    public ApiKeyFilter(
+            ApiKeyStore store,
+            AdminToken adminToken,
+            GatewayProperties properties,
+            MeterRegistry meters,
+            ObservationRegistry observations) {
         this.store = store;
         this.adminToken = adminToken;
         this.meters = meters;
+        this.observations = observations;
         this.lastSeenValid = Caffeine.newBuilder()
                 .maximumSize(CACHE_MAX)
                 .expireAfterWrite(properties.limits().authCacheTtl())
@@ -72,17 +81,16 @@ public class ApiKeyFilter implements WebFilter {
             return Mono.error(GatewayException.unauthorized(
                     "missing_api_key", "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."));
         }
-        return lookup(secret)
+        Mono<ApiKey> valid = lookup(secret)
                 .switchIfEmpty(Mono.error(
                         () -> GatewayException.unauthorized("invalid_api_key", "Incorrect API key provided.")))
-                .flatMap(key -> {
-                    if (key.revoked()) {
-                        return Mono.error(
-                                GatewayException.unauthorized("invalid_api_key", "This API key has been revoked."));
-                    }
-                    exchange.getAttributes().put(ATTRIBUTE, key);
-                    return chain.filter(exchange);
-                });
+                .flatMap(key -> key.revoked()
+                        ? Mono.error(GatewayException.unauthorized("invalid_api_key", "This API key has been revoked."))
+                        : Mono.just(key));
+        return Steps.observe(valid, "gateway.auth", observations).flatMap(key -> {
+            exchange.getAttributes().put(ATTRIBUTE, key);
+            return chain.filter(exchange);
+        });
     }
 
     private Mono<ApiKey> lookup(String secret) {

@@ -5,6 +5,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import io.xcomposer.common.security.ServiceToken;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -29,7 +30,11 @@ public class Downstreams {
     private final Downstream composition;
     private final Downstream retrieval;
 
-    public Downstreams(GatewayProperties properties, ServiceToken serviceToken, MeterRegistry meters) {
+    public Downstreams(
+            GatewayProperties properties,
+            ServiceToken serviceToken,
+            MeterRegistry meters,
+            ObservationRegistry observations) {
         GatewayProperties.Http http = properties.http();
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(DownstreamPolicy.breaker(http));
         RetryRegistry retries = RetryRegistry.of(DownstreamPolicy.retry(http));
@@ -53,7 +58,9 @@ public class Downstreams {
         WebClient.Builder base = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .filter(serviceToken.clientFilter())
-                .exchangeStrategies(strategies);
+                .exchangeStrategies(strategies)
+                // An http.client span per call, whose W3C traceparent goes in the request's headers.
+                .observationRegistry(observations);
         this.comprehension = new Downstream(
                 "comprehension",
                 base.clone().baseUrl(properties.comprehensionUrl()).build(),

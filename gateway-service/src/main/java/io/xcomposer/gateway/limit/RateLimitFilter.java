@@ -1,8 +1,10 @@
 package io.xcomposer.gateway.limit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.common.error.ApiExceptionHandler;
+import io.xcomposer.common.tracing.Steps;
 import io.xcomposer.gateway.auth.ApiKey;
 import io.xcomposer.gateway.auth.ApiKeyFilter;
 import io.xcomposer.gateway.config.GatewayProperties;
@@ -41,14 +43,20 @@ public class RateLimitFilter implements WebFilter {
     private final TokenBudget tokens;
     private final GatewayProperties.Limits defaults;
     private final MeterRegistry meters;
+    private final ObservationRegistry observations;
     private final AtomicLong lastWarning = new AtomicLong();
 
     public RateLimitFilter(
-            RequestRateLimiter requests, TokenBudget tokens, GatewayProperties properties, MeterRegistry meters) {
+            RequestRateLimiter requests,
+            TokenBudget tokens,
+            GatewayProperties properties,
+            MeterRegistry meters,
+            ObservationRegistry observations) {
         this.requests = requests;
         this.tokens = tokens;
         this.defaults = properties.limits();
         this.meters = meters;
+        this.observations = observations;
     }
 
     @Override
@@ -65,7 +73,7 @@ public class RateLimitFilter implements WebFilter {
         if (limits.hasTokenBudget() && policy.tokenBudget()) {
             checks = checks.then(tokenBudget(exchange, key, limits));
         }
-        return checks.then(chain.filter(exchange));
+        return Steps.observe(checks, "gateway.limits", observations).then(chain.filter(exchange));
     }
 
     private Mono<Void> requestRate(ServerWebExchange exchange, ApiKey key, KeyLimits limits) {

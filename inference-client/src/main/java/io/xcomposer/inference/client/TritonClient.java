@@ -7,7 +7,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.xcomposer.inference.client.error.InferenceException;
 import io.xcomposer.inference.client.error.InferenceTimeoutException;
 import io.xcomposer.inference.client.error.ModelNotFoundException;
@@ -106,6 +108,19 @@ public class TritonClient implements AutoCloseable {
     /** As {@link #connect(TritonClientOptions, MeterRegistry)}, presenting {@code serviceToken} unless null. */
     public static TritonClient connect(
             TritonClientOptions options, MeterRegistry meterRegistry, @Nullable String serviceToken) {
+        return connect(options, meterRegistry, serviceToken, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * As {@link #connect(TritonClientOptions, MeterRegistry, String)}, with every call observed in
+     * {@code observations}: a {@code grpc.client} span per call, child of the caller's current observation, whose
+     * W3C {@code traceparent} travels in the call's metadata (Micrometer's gRPC instrumentation).
+     */
+    public static TritonClient connect(
+            TritonClientOptions options,
+            MeterRegistry meterRegistry,
+            @Nullable String serviceToken,
+            ObservationRegistry observations) {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(options.host(), options.port())
                 .maxInboundMessageSize(options.maxInboundMessageBytes())
                 .keepAliveTime(KEEPALIVE_TIME.toSeconds(), TimeUnit.SECONDS)
@@ -117,6 +132,9 @@ public class TritonClient implements AutoCloseable {
         }
         if (serviceToken != null && !serviceToken.isBlank()) {
             builder.intercept(ServiceTokenMetadata.clientInterceptor(serviceToken.trim()));
+        }
+        if (!observations.isNoop()) {
+            builder.intercept(new ObservationGrpcClientInterceptor(observations));
         }
         return new TritonClient(builder.build(), options, meterRegistry);
     }

@@ -271,9 +271,19 @@ class TritonClientTests {
                         .get("triton_enable_empty_final_response")
                         .getBoolParam())
                 .isTrue();
-        assertThat(this.meters.get(ClientMetrics.GENERATED_TOKENS).counter().count())
+        assertThat(this.meters
+                        .get(ClientMetrics.TOKEN_USAGE)
+                        .tags(ClientMetrics.TOKEN_TYPE, "output", ClientMetrics.MODEL, "llm")
+                        .summary()
+                        .totalAmount())
                 .isEqualTo(2);
-        assertThat(this.meters.get(ClientMetrics.TIME_TO_FIRST_TOKEN).timer().count())
+        assertThat(this.meters.get(ClientMetrics.TIME_TO_FIRST_CHUNK).timer().count())
+                .isEqualTo(1);
+        assertThat(this.meters
+                        .get(ClientMetrics.OPERATION_DURATION)
+                        .tags(ClientMetrics.OPERATION, ClientMetrics.TEXT_COMPLETION)
+                        .timer()
+                        .count())
                 .isEqualTo(1);
         assertThat(this.meters
                         .get(ClientMetrics.REQUESTS)

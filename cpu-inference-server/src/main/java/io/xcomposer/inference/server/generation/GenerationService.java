@@ -1,5 +1,6 @@
 package io.xcomposer.inference.server.generation;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.xcomposer.inference.client.contract.LlmContract;
 import io.xcomposer.inference.client.generation.TokenLogprob;
 import io.xcomposer.inference.client.tensor.Tensor;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,13 +35,19 @@ public class GenerationService implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(GenerationService.class);
 
     private final InferenceMetrics metrics;
+    private final ObservationRegistry observations;
     private final int maxConcurrent;
     private final long tokenDelayMillis;
     private final Semaphore slots;
     private final ExecutorService workers;
 
-    public GenerationService(ServerProperties properties, InferenceMetrics metrics, ModelRepository repository) {
+    public GenerationService(
+            ServerProperties properties,
+            InferenceMetrics metrics,
+            ModelRepository repository,
+            ObjectProvider<ObservationRegistry> observations) {
         this.metrics = metrics;
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         this.maxConcurrent = properties.maxConcurrentGenerations();
         this.tokenDelayMillis = properties.tokenDelay().toMillis();
         this.slots = new Semaphore(maxConcurrent);
@@ -65,19 +73,24 @@ public class GenerationService implements DisposableBean {
         String name = model.config().getName();
         Runnable releaseSlot = releaseOnce();
         GenerationListener releasing = new SlotReleasingListener(listener, releaseSlot);
+        ObservedGeneration observed = new ObservedGeneration(releasing, metrics, observations, name, received);
         GenerationJob job;
         try {
-            job = prepare(model, request, releasing);
+            job = prepare(model, request, observed);
         } catch (InferenceException e) {
             metrics.requestFailed(name, model.version());
+            observed.refused(e);
             throw e;
         }
         if (!slots.tryAcquire()) {
             metrics.requestFailed(name, model.version());
-            throw InferenceException.unavailable("all " + maxConcurrent + " generation slots are busy; retry later");
+            InferenceException busy =
+                    InferenceException.unavailable("all " + maxConcurrent + " generation slots are busy; retry later");
+            observed.refused(busy);
+            throw busy;
         }
         metrics.generationStarted(name);
-        workers.execute(() -> run(model, job, releasing, received, releaseSlot));
+        workers.execute(() -> run(model, job, observed, received, releaseSlot));
     }
 
     @Override
@@ -100,7 +113,7 @@ public class GenerationService implements DisposableBean {
     }
 
     private void run(
-            DecoderModel model, GenerationJob job, GenerationListener listener, long received, Runnable releaseSlot) {
+            DecoderModel model, GenerationJob job, ObservedGeneration listener, long received, Runnable releaseSlot) {
         String name = model.config().getName();
         long start = System.nanoTime();
         try {
@@ -115,6 +128,7 @@ public class GenerationService implements DisposableBean {
             metrics.tokensGenerated(name, model.version(), job.completionTokens());
             metrics.generationEnded(name);
             releaseSlot.run();
+            listener.stop();
         }
     }
 
