@@ -14,6 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The chat page in Debian's Chromium ({@link SharedBrowser}) against the real platform ({@link RealPlatform}): the
@@ -132,6 +133,64 @@ class BrowserIntegrationTests {
         assertThat(driver.findElements(By.cssSelector("#messages .assistant"))).hasSize(1);
         assertThat(driver.findElements(By.cssSelector("#messages .user"))).hasSize(1);
     }
+
+    @Test
+    void everyControlIsLabelled_keyboardFocusIsVisible_andTextHasAaContrast() {
+        browser.open(platform.url(), "", platform.newKey("browser-a11y"), 1280);
+        driver = browser.driver();
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> !d.findElements(By.cssSelector("#model option")).isEmpty());
+        for (String view : List.of("chat", "compose", "gallery")) {
+            driver.findElement(By.id("tab-" + view)).click();
+            assertThat(browser.js("return Array.from(document.querySelectorAll('input, select, textarea'))"
+                            + ".filter(function (e) { return !(e.labels && e.labels.length) && !e.getAttribute('aria-label'); })"
+                            + ".map(function (e) { return e.id || e.outerHTML; })"))
+                    .as("controls without a label in %s", view)
+                    .isEqualTo(List.of());
+            assertThat(browser.js(CONTRAST + "return lowContrast();"))
+                    .as("text below 4.5:1 in %s", view)
+                    .isEqualTo(List.of());
+        }
+        driver.findElement(By.id("tab-chat")).click();
+        driver.findElement(By.id("prompt")).click();
+        // Tab walks the chat's controls in reading order; the visually hidden file input shows its ring on its label.
+        // (Keys go through Actions: sendKeys on a file input would take them for a file name.)
+        Actions keyboard = new Actions(driver);
+        keyboard.sendKeys(Keys.TAB).perform();
+        assertThat(driver.switchTo().activeElement().getDomAttribute("id")).isEqualTo("image-input");
+        assertThat(browser.js(
+                        "return getComputedStyle(document.querySelector(\"label[for='image-input']\")).outlineStyle"))
+                .as("focus ring of Attach")
+                .isEqualTo("solid");
+        keyboard.sendKeys(Keys.TAB).perform();
+        assertThat(driver.switchTo().activeElement().getDomAttribute("id")).isEqualTo("new-chat");
+        keyboard.sendKeys(Keys.TAB).perform();
+        WebElement focused = driver.switchTo().activeElement();
+        assertThat(focused.getDomAttribute("id"))
+                .as("Stop is disabled while nothing runs")
+                .isEqualTo("send");
+        assertThat(browser.js("return getComputedStyle(arguments[0]).outlineStyle", focused))
+                .as("focus ring")
+                .isEqualTo("solid");
+    }
+
+    /**
+     * WCAG 2 contrast of every visible element's own text against the first opaque background behind it; disabled
+     * controls and placeholders are exempt, as WCAG has it.
+     */
+    private static final String CONTRAST = "function rgb(c) { var m = c.match(/[\\d.]+/g).map(Number); return m; }"
+            + "function lum(c) { return [0, 1, 2].map(function (i) { var v = c[i] / 255;"
+            + "  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })"
+            + "  .reduce(function (s, v, i) { return s + v * [0.2126, 0.7152, 0.0722][i]; }, 0); }"
+            + "function background(e) { for (; e; e = e.parentElement) { var b = rgb(getComputedStyle(e).backgroundColor);"
+            + "  if (b.length < 4 || b[3] > 0.9) return b; } return [255, 255, 255]; }"
+            + "function lowContrast() { return Array.from(document.querySelectorAll('body *')).filter(function (e) {"
+            + "  if (e.disabled || !e.offsetParent && getComputedStyle(e).position !== 'fixed') return false;"
+            + "  var own = Array.from(e.childNodes).some(function (n) { return n.nodeType === 3 && n.textContent.trim(); });"
+            + "  if (!own) return false;"
+            + "  var a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));"
+            + "  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) < 4.5;"
+            + "}).map(function (e) { return e.tagName + '#' + e.id + '.' + e.className + ': ' + e.textContent.trim().slice(0, 30); }); }";
 
     private void askAndSeeTheAnswer(int width, String screenshot) {
         String key = platform.newKey("browser-chat-" + width);

@@ -56,6 +56,10 @@ class GalleryBrowserIntegrationTests {
                         .getText()
                         .toLowerCase())
                 .contains("red circle");
+        browser.waiting(WAIT)
+                .until(d -> Boolean.TRUE.equals(
+                        browser.js("return Array.from(document.querySelectorAll('#gallery-results img'))"
+                                + ".every(function (img) { return img.complete && img.naturalWidth > 0; })")));
         browser.screenshot("gallery-text-search-1280");
     }
 
