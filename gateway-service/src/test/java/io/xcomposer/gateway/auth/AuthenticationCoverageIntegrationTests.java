@@ -93,6 +93,8 @@ class AuthenticationCoverageIntegrationTests extends GatewayIntegrationTest {
                         "GET /",
                         "GET /index.html",
                         "GET /app.js",
+                        "GET /compose.js",
+                        "GET /gallery.js",
                         "GET /markdown.js",
                         "GET /style.css",
                         "GET /actuator/health",

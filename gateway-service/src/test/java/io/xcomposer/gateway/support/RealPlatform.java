@@ -147,6 +147,15 @@ public final class RealPlatform {
                 InJvmService.url(retrieval));
     }
 
+    /** How many images the gallery's index holds now (retrieval-service's {@code retrieval.index.size} gauge). */
+    public long gallerySize() {
+        var gauge = retrieval
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("retrieval.index.size")
+                .gauge();
+        return gauge == null ? 0 : Math.round(gauge.value());
+    }
+
     public EmbeddedInferenceServer model() {
         return model;
     }
