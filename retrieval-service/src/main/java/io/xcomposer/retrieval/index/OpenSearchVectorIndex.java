@@ -104,12 +104,17 @@ public final class OpenSearchVectorIndex implements VectorIndex {
 
     @Override
     public List<IndexHit> search(float[] vector, int k, SearchFilter filter) {
+        return search(vector, k, filter, this.candidates);
+    }
+
+    /** {@link #search(float[], int, SearchFilter)} with another search breadth (the benchmark varies it). */
+    List<IndexHit> search(float[] vector, int k, SearchFilter filter, int candidates) {
         if (!this.vectorMapped) {
             return List.of();
         }
         Map<String, Object> knn = new LinkedHashMap<>();
         knn.put("vector", vector);
-        knn.put("k", Math.max(k, this.candidates));
+        knn.put("k", Math.max(k, candidates));
         if (!filter.isEmpty()) {
             knn.put("filter", filterQuery(filter));
         }

@@ -30,8 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * heap and file sizes. Parameters ({@code -Dbench.*}): {@code dataset} = clustered (default) | uniform | file (vectors
  * from {@code bench.file}, e.g. the tiny image embedder's), {@code size}, {@code dim}, {@code queries},
  * {@code quantizations} (comma list of {@link VectorQuantization}), {@code candidates}, {@code peers}
- * (true/false). The peers get the same vectors, queries and exact top-k through {@link PeerVectorFiles}. The run closes
- * with one table of every engine beside exact search (recall vs exact, p50 speed-up vs exact's p50 in the same run);
+ * (true/false), {@code opensearch} (true/false, default false: {@link OpenSearchVectorIndex} on a real node). The
+ * peers get the same vectors, queries and exact top-k through {@link PeerVectorFiles}. The run closes with one table
+ * of every engine beside exact search (recall vs exact, p50 speed-up vs exact's p50 in the same run);
  * it is printed and written to {@code target/benchmark.txt}.
  */
 @Tag("benchmark")
@@ -97,6 +98,9 @@ class VectorIndexBenchmarkTests {
         }
         if (Boolean.parseBoolean(System.getProperty("bench.peers", "true"))) {
             runPeers(data, queryVectors, truth, candidates);
+        }
+        if (Boolean.parseBoolean(System.getProperty("bench.opensearch", "false"))) {
+            runOpenSearch(data, queryVectors, truth, candidates);
         }
         printTable();
         Files.writeString(Path.of("target/benchmark.txt"), this.report);
@@ -233,6 +237,56 @@ class VectorIndexBenchmarkTests {
                                 row.get("recall").asDouble(),
                                 row.get("p50_ms").asDouble(),
                                 row.get("p99_ms").asDouble()));
+            }
+        }
+    }
+
+    /**
+     * {@link OpenSearchVectorIndex} on a real single-node OpenSearch 2.19 (k-NN plugin, Lucene engine, float vectors,
+     * one shard, no replica) in a child JVM with a 512 MiB heap, fed through {@code rebuild} (bulk of 512, force-merge,
+     * refresh): its HTTP + JSON round trip is part of every query, as it is for the service.
+     */
+    private void runOpenSearch(float[][] data, float[][] queries, int[][] truth, int[] candidates) throws Exception {
+        try (OpenSearchTestCluster cluster = OpenSearchTestCluster.start()) {
+            OpenSearchProperties properties =
+                    new OpenSearchProperties(List.of(cluster.uri()), "bench", 1, 0, null, null);
+            try (OpenSearchVectorIndex index = OpenSearchVectorIndex.open(
+                    IndexConfiguration.restClient(properties), properties, IndexProperties.defaults(), 100)) {
+                long start = System.nanoTime();
+                index.rebuild(
+                        IntStream.range(0, data.length)
+                                .mapToObj(i -> new IndexEntry("v" + i, data[i], List.of()))
+                                .iterator(),
+                        new Checkpoint("bench", 1));
+                double ingest = seconds(start);
+                print(
+                        "%nOpenSearch k-NN (Lucene engine, M=%d, efConstruction=%d): ingest %.1f s = %.0f vectors/s%n",
+                        M, EF_CONSTRUCTION, ingest, data.length / ingest);
+                this.buildRows.add(String.format(
+                        Locale.ROOT,
+                        "| OpenSearch 2.19.1 k-NN (Lucene engine) | %.1f s = %.0f vectors/s | node heap 512 MiB |%n",
+                        ingest,
+                        data.length / ingest));
+                for (int q = 0; q < Math.min(50, queries.length); q++) {
+                    index.search(queries[q], K, SearchFilter.NONE, 100); // warm-up
+                }
+                for (int breadth : candidates) {
+                    long[] nanos = new long[queries.length];
+                    List<List<IndexHit>> found = new ArrayList<>();
+                    for (int q = 0; q < queries.length; q++) {
+                        long begin = System.nanoTime();
+                        found.add(index.search(queries[q], K, SearchFilter.NONE, breadth));
+                        nanos[q] = System.nanoTime() - begin;
+                    }
+                    print(
+                            "%s",
+                            searchRow(
+                                    "OpenSearch 2.19.1 k-NN (Lucene engine, HTTP)",
+                                    breadth,
+                                    ExactSearch.recall(truth, found),
+                                    percentile(nanos, 50),
+                                    percentile(nanos, 99)));
+                }
             }
         }
     }
