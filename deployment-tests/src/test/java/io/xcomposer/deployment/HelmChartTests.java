@@ -369,6 +369,35 @@ class HelmChartTests {
     }
 
     @Test
+    void retrievalCanUseAnOpenSearchCluster() {
+        Container lucene = RenderedChart.defaults().workload("retrieval").container();
+        assertThat(env(lucene, "XCOMPOSER_RETRIEVAL_INDEX_ENGINE")).isEqualTo("lucene");
+        assertThat(lucene.getEnv()).noneMatch(e -> e.getName().startsWith("XCOMPOSER_RETRIEVAL_INDEX_OPENSEARCH"));
+
+        Container opensearch = RenderedChart.render(
+                        List.of(),
+                        Map.of(
+                                "retrieval.index.engine", "opensearch",
+                                "retrieval.index.opensearch.uris",
+                                        "{https://os-0.search:9200,https://os-1.search:9200}",
+                                "retrieval.index.opensearch.credentialsSecret", "gallery-opensearch"))
+                .workload("retrieval")
+                .container();
+        assertThat(env(opensearch, "XCOMPOSER_RETRIEVAL_INDEX_ENGINE")).isEqualTo("opensearch");
+        assertThat(env(opensearch, "XCOMPOSER_RETRIEVAL_INDEX_OPENSEARCH_URIS"))
+                .isEqualTo("https://os-0.search:9200,https://os-1.search:9200");
+        assertThat(env(opensearch, "XCOMPOSER_RETRIEVAL_INDEX_OPENSEARCH_INDEX"))
+                .isEqualTo("xcomposer-gallery");
+        assertThat(opensearch.getEnv())
+                .filteredOn(e -> e.getName().equals("XCOMPOSER_RETRIEVAL_INDEX_OPENSEARCH_PASSWORD"))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("gallery-opensearch"));
+        assertThatThrownBy(() -> RenderedChart.render(List.of(), Map.of("retrieval.index.engine", "opensearch")))
+                .hasMessageContaining("retrieval.index.opensearch.uris");
+    }
+
+    @Test
     void serviceMonitorsOnlyWhenAskedFor() {
         assertThat(RenderedChart.defaults().ofKind("ServiceMonitor")).isEmpty();
         List<HasMetadata> monitors = RenderedChart.render(List.of(), Map.of("metrics.serviceMonitor.enabled", "true"))

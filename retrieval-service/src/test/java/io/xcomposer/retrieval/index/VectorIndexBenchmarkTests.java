@@ -6,10 +6,8 @@ import io.xcomposer.retrieval.catalog.IndexEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,18 +30,30 @@ import tools.jackson.databind.json.JsonMapper;
  * heap and file sizes. Parameters ({@code -Dbench.*}): {@code dataset} = clustered (default) | uniform | file (vectors
  * from {@code bench.file}, e.g. the tiny image embedder's), {@code size}, {@code dim}, {@code queries},
  * {@code quantizations} (comma list of {@link VectorQuantization}), {@code candidates}, {@code peers}
- * (true/false). Results are printed and written to {@code target/benchmark.txt}.
+ * (true/false), {@code opensearch} (true/false, default false: {@link OpenSearchVectorIndex} on a real node). The
+ * peers get the same vectors, queries and exact top-k through {@link PeerVectorFiles}. The run closes with one table
+ * of every engine beside exact search (recall vs exact, p50 speed-up vs exact's p50 in the same run);
+ * it is printed and written to {@code target/benchmark.txt}.
  */
 @Tag("benchmark")
 class VectorIndexBenchmarkTests {
 
     private static final int K = 10;
 
-    private static final int M = 16;
+    private static final int M = IndexProperties.defaults().maxConnections();
 
-    private static final int EF_CONSTRUCTION = 100;
+    private static final int EF_CONSTRUCTION = IndexProperties.defaults().beamWidth();
 
     private final StringBuilder report = new StringBuilder();
+
+    /** Search rows of the closing table: every engine of this run beside exact search. */
+    private final List<String> searchRows = new ArrayList<>();
+
+    /** Build rows of the closing table. */
+    private final List<String> buildRows = new ArrayList<>();
+
+    /** Exact search's p50 in this run: the baseline of the table's speed-up column. */
+    private double exactP50;
 
     @Test
     void luceneAgainstExactSearchAndPeers() throws Exception {
@@ -89,6 +99,10 @@ class VectorIndexBenchmarkTests {
         if (Boolean.parseBoolean(System.getProperty("bench.peers", "true"))) {
             runPeers(data, queryVectors, truth, candidates);
         }
+        if (Boolean.parseBoolean(System.getProperty("bench.opensearch", "false"))) {
+            runOpenSearch(data, queryVectors, truth, candidates);
+        }
+        printTable();
         Files.writeString(Path.of("target/benchmark.txt"), this.report);
         assertThat(truth).hasNumberOfRows(queryVectors.length);
     }
@@ -137,6 +151,16 @@ class VectorIndexBenchmarkTests {
                     filesEnding(dir, ".vex") >> 20,
                     filesEnding(dir, "") >> 20,
                     residentSet());
+            this.buildRows.add(String.format(
+                    Locale.ROOT,
+                    "| Lucene %s | %.1f s = %.0f vectors/s | heap +%d MiB; files %d MiB (searched: .veq %d + .vex %d MiB) |%n",
+                    quantization,
+                    ingest,
+                    data.length / ingest,
+                    (usedHeapAfterGc() - heapBefore) >> 20,
+                    filesEnding(dir, "") >> 20,
+                    filesEnding(dir, ".veq") >> 20,
+                    filesEnding(dir, ".vex") >> 20));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted((a, b) -> b.compareTo(a))
@@ -160,66 +184,119 @@ class VectorIndexBenchmarkTests {
             nanos[q] = System.nanoTime() - start;
         }
         print(
-                "| Lucene %s%s | %d | %.4f | %.2f ms | %.2f ms |%n",
-                quantization,
-                quantization == VectorQuantization.NONE ? "" : rescore ? " + rescore" : " (no rescore)",
-                breadth,
-                ExactSearch.recall(truth, found),
-                percentile(nanos, 50),
-                percentile(nanos, 99));
+                "%s",
+                searchRow(
+                        "Lucene " + quantization
+                                + (quantization == VectorQuantization.NONE
+                                        ? ""
+                                        : rescore ? " + rescore" : " (no rescore)"),
+                        breadth,
+                        ExactSearch.recall(truth, found),
+                        percentile(nanos, 50),
+                        percentile(nanos, 99)));
     }
 
     private void runPeers(float[][] data, float[][] queries, int[][] truth, int[] candidates) throws Exception {
-        Path dir = Files.createDirectories(Path.of("target/bench-vectors"));
-        writeFloats(dir.resolve("base.f32"), data);
-        writeFloats(dir.resolve("queries.f32"), queries);
-        try (FileChannel out = FileChannel.open(
-                dir.resolve("truth.i32"),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.allocate(truth.length * K * 4).order(ByteOrder.LITTLE_ENDIAN);
-            Arrays.stream(truth).forEach(row -> Arrays.stream(row).forEach(buffer::putInt));
-            out.write(buffer.flip());
-        }
-        Files.writeString(
-                dir.resolve("meta.json"),
-                String.format(
-                        "{\"size\":%d,\"queries\":%d,\"dim\":%d,\"k\":%d,\"m\":%d,\"ef_construction\":%d,"
-                                + "\"candidates\":%s,\"threads\":%d}",
-                        data.length,
-                        queries.length,
-                        data[0].length,
-                        K,
-                        M,
-                        EF_CONSTRUCTION,
-                        Arrays.toString(candidates),
-                        Runtime.getRuntime().availableProcessors()));
+        Path dir = Path.of("target/bench-vectors");
+        int threads = Runtime.getRuntime().availableProcessors();
+        PeerVectorFiles.write(
+                dir, data, queries, truth, new PeerVectorFiles.Settings(K, M, EF_CONSTRUCTION, candidates, threads));
         Process process = new ProcessBuilder("/usr/bin/python3", "benchmark/hnsw_peers.py", dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(2, TimeUnit.HOURS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        for (JsonNode peer : JsonMapper.builder().build().readTree(output).get("peers")) {
+        JsonNode result = JsonMapper.builder().build().readTree(output);
+        for (JsonNode peer : result.get("peers")) {
+            String name = peer.get("name").asString();
             print(
-                    "%n%s (M=%d, efConstruction=%d, %d build threads): build %.1f s = %.0f vectors/s%n",
-                    peer.get("name").asString(),
+                    "%n%s (M=%d, efConstruction=%d, %d build threads, numpy %s): build %.1f s = %.0f vectors/s,"
+                            + " index %.0f MiB%n",
+                    name,
                     M,
                     EF_CONSTRUCTION,
-                    Runtime.getRuntime().availableProcessors(),
+                    threads,
+                    result.get("numpy").asString(),
                     peer.get("build_s").asDouble(),
-                    peer.get("build_rate").asDouble());
+                    peer.get("build_rate").asDouble(),
+                    peer.get("memory_mib").asDouble());
+            this.buildRows.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f s = %.0f vectors/s | index %.0f MiB in RAM (serialized size) |%n",
+                    name,
+                    peer.get("build_s").asDouble(),
+                    peer.get("build_rate").asDouble(),
+                    peer.get("memory_mib").asDouble()));
             for (JsonNode row : peer.get("searches")) {
                 print(
-                        "| %s | %d | %.4f | %.2f ms | %.2f ms |%n",
-                        peer.get("name").asString(),
-                        row.get("ef").asInt(),
-                        row.get("recall").asDouble(),
-                        row.get("p50_ms").asDouble(),
-                        row.get("p99_ms").asDouble());
+                        "%s",
+                        searchRow(
+                                name,
+                                row.get("ef").asInt(),
+                                row.get("recall").asDouble(),
+                                row.get("p50_ms").asDouble(),
+                                row.get("p99_ms").asDouble()));
             }
         }
+    }
+
+    /**
+     * {@link OpenSearchVectorIndex} on a real single-node OpenSearch 2.19 (k-NN plugin, Lucene engine, float vectors,
+     * one shard, no replica) in a child JVM with a 512 MiB heap, fed through {@code rebuild} (bulk of 512, force-merge,
+     * refresh): its HTTP + JSON round trip is part of every query, as it is for the service.
+     */
+    private void runOpenSearch(float[][] data, float[][] queries, int[][] truth, int[] candidates) throws Exception {
+        try (OpenSearchTestCluster cluster = OpenSearchTestCluster.start()) {
+            OpenSearchProperties properties =
+                    new OpenSearchProperties(List.of(cluster.uri()), "bench", 1, 0, null, null);
+            try (OpenSearchVectorIndex index = OpenSearchVectorIndex.open(
+                    IndexConfiguration.restClient(properties), properties, IndexProperties.defaults(), 100)) {
+                long start = System.nanoTime();
+                index.rebuild(
+                        IntStream.range(0, data.length)
+                                .mapToObj(i -> new IndexEntry("v" + i, data[i], List.of()))
+                                .iterator(),
+                        new Checkpoint("bench", 1));
+                double ingest = seconds(start);
+                print(
+                        "%nOpenSearch k-NN (Lucene engine, M=%d, efConstruction=%d): ingest %.1f s = %.0f vectors/s%n",
+                        M, EF_CONSTRUCTION, ingest, data.length / ingest);
+                this.buildRows.add(String.format(
+                        Locale.ROOT,
+                        "| OpenSearch 2.19.1 k-NN (Lucene engine) | %.1f s = %.0f vectors/s | node heap 512 MiB |%n",
+                        ingest,
+                        data.length / ingest));
+                for (int q = 0; q < Math.min(50, queries.length); q++) {
+                    index.search(queries[q], K, SearchFilter.NONE, 100); // warm-up
+                }
+                for (int breadth : candidates) {
+                    long[] nanos = new long[queries.length];
+                    List<List<IndexHit>> found = new ArrayList<>();
+                    for (int q = 0; q < queries.length; q++) {
+                        long begin = System.nanoTime();
+                        found.add(index.search(queries[q], K, SearchFilter.NONE, breadth));
+                        nanos[q] = System.nanoTime() - begin;
+                    }
+                    print(
+                            "%s",
+                            searchRow(
+                                    "OpenSearch 2.19.1 k-NN (Lucene engine, HTTP)",
+                                    breadth,
+                                    ExactSearch.recall(truth, found),
+                                    percentile(nanos, 50),
+                                    percentile(nanos, 99)));
+                }
+            }
+        }
+    }
+
+    /** The whole run in one table: every engine, ratios against exact search measured in this run. */
+    private void printTable() {
+        print("%n| index | ef | recall@10 vs exact | p50 | p99 | p50 speed-up vs exact |%n|---|---|---|---|---|---|%n");
+        this.searchRows.forEach(row -> print("%s", row));
+        print("%n| index | build (end to end) | memory |%n|---|---|---|%n");
+        this.buildRows.forEach(row -> print("%s", row));
     }
 
     private static float[][][] dataset(String dataset, int size, int dim, int queries) throws IOException {
@@ -259,7 +336,7 @@ class VectorIndexBenchmarkTests {
         return out;
     }
 
-    private static String exactLatency(float[][] data, float[][] queries) {
+    private String exactLatency(float[][] data, float[][] queries) {
         int measured = Math.min(queries.length, 50);
         long[] nanos = new long[measured];
         for (int q = 0; q < measured; q++) {
@@ -267,25 +344,23 @@ class VectorIndexBenchmarkTests {
             ExactSearch.topK(data, queries[q], K);
             nanos[q] = System.nanoTime() - start;
         }
-        return String.format(
-                "| exact (brute force, one thread) | all | 1.0000 | %.2f ms | %.2f ms |%n",
-                percentile(nanos, 50), percentile(nanos, 99));
+        this.exactP50 = percentile(nanos, 50);
+        return searchRow("exact (brute force, one thread)", "all", 1.0, this.exactP50, percentile(nanos, 99));
     }
 
-    private static void writeFloats(Path file, float[][] rows) throws IOException {
-        try (FileChannel out = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.allocate(rows[0].length * 4 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-            for (float[] row : rows) {
-                if (buffer.remaining() < row.length * 4) {
-                    out.write(buffer.flip());
-                    buffer.clear();
-                }
-                buffer.asFloatBuffer().put(row);
-                buffer.position(buffer.position() + row.length * 4);
-            }
-            out.write(buffer.flip());
-        }
+    /** One row of the search table, printed now and kept for the closing table. */
+    private String searchRow(String engine, Object ef, double recall, double p50, double p99) {
+        String row = String.format(
+                Locale.ROOT,
+                "| %s | %s | %.4f | %.2f ms | %.2f ms | %.1f× |%n",
+                engine,
+                ef,
+                recall,
+                p50,
+                p99,
+                this.exactP50 / p50);
+        this.searchRows.add(row);
+        return row;
     }
 
     private static float[][] readFloats(Path file, int dim) throws IOException {
