@@ -3,6 +3,7 @@ package io.xcomposer.gateway.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.xcomposer.gateway.support.TestRedisConnections;
 import io.xcomposer.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -23,9 +24,7 @@ class RequestRateLimiterIntegrationTests {
     @BeforeAll
     static void connect() {
         RedisServerProcess redis = RedisServerProcess.shared();
-        connections = new LettuceConnectionFactory(redis.host(), redis.port());
-        connections.afterPropertiesSet();
-        connections.start();
+        connections = TestRedisConnections.connect(redis);
         limiter = new RequestRateLimiter(connections);
     }
 
@@ -61,9 +60,7 @@ class RequestRateLimiterIntegrationTests {
     @Test
     void whileRedisIsDown_requestsFail_andAfterItReturnsTheBucketsWork() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            LettuceConnectionFactory own = new LettuceConnectionFactory(redis.host(), redis.port());
-            own.afterPropertiesSet();
-            own.start();
+            LettuceConnectionFactory own = TestRedisConnections.connect(redis);
             try {
                 RequestRateLimiter ownLimiter = new RequestRateLimiter(own);
                 String key = "key_" + UUID.randomUUID();

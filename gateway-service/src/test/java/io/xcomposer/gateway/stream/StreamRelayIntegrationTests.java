@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.xcomposer.common.error.ApiException;
 import io.xcomposer.gateway.config.GatewayProperties;
+import io.xcomposer.gateway.support.TestRedisConnections;
 import io.xcomposer.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +39,7 @@ class StreamRelayIntegrationTests {
 
     @BeforeAll
     static void connect() {
-        connections = new LettuceConnectionFactory(REDIS.host(), REDIS.port());
-        connections.afterPropertiesSet();
-        connections.start();
+        connections = TestRedisConnections.connect(REDIS);
         redis = new ReactiveStringRedisTemplate(connections);
     }
 
