@@ -369,18 +369,21 @@ class HelmChartTests {
     }
 
     @Test
-    void retrievalCanUseAnOpenSearchCluster() {
+    void retrievalCanUseAnOpenSearchCluster(@TempDir Path dir) throws Exception {
         Container lucene = RenderedChart.defaults().workload("retrieval").container();
         assertThat(env(lucene, "XCOMPOSER_RETRIEVAL_INDEX_ENGINE")).isEqualTo("lucene");
         assertThat(lucene.getEnv()).noneMatch(e -> e.getName().startsWith("XCOMPOSER_RETRIEVAL_INDEX_OPENSEARCH"));
 
-        Container opensearch = RenderedChart.render(
-                        List.of(),
-                        Map.of(
-                                "retrieval.index.engine", "opensearch",
-                                "retrieval.index.opensearch.uris",
-                                        "{https://os-0.search:9200,https://os-1.search:9200}",
-                                "retrieval.index.opensearch.credentialsSecret", "gallery-opensearch"))
+        // A values file (an absolute path resolves as itself), as an operator would write it.
+        Path values = Files.writeString(dir.resolve("opensearch.yaml"), """
+                retrieval:
+                  index:
+                    engine: opensearch
+                    opensearch:
+                      uris: [https://os-0.search:9200, https://os-1.search:9200]
+                      credentialsSecret: gallery-opensearch
+                """);
+        Container opensearch = RenderedChart.render(List.of(values.toString()), Map.of())
                 .workload("retrieval")
                 .container();
         assertThat(env(opensearch, "XCOMPOSER_RETRIEVAL_INDEX_ENGINE")).isEqualTo("opensearch");

@@ -97,6 +97,10 @@ class OpenSearchVectorIndexTests {
                         assertThat(hit.id()).isEqualTo("b");
                         assertThat(hit.score()).isCloseTo(1f, within(1e-4f));
                     });
+            // Negative dot products come back as such (OpenSearch scores them 1 / (1 - dot)).
+            assertThat(index.search(unit(-1, 0, 0), 1, SearchFilter.NONE))
+                    .singleElement()
+                    .satisfies(hit -> assertThat(hit.score()).isCloseTo(-1f, within(1e-4f)));
         }
     }
 
