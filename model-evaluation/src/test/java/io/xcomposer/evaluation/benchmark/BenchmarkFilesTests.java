@@ -58,8 +58,8 @@ class BenchmarkFilesTests {
         List<BenchmarkItem> slices = BenchmarkFiles.read(BenchmarkKind.SLICES, SETS.resolve("slices.jsonl"), null);
         assertThat(slices).hasSize(520);
         assertThat(slices)
-                .filteredOn(i -> i.category().startsWith("vqa+system")
-                        || i.category().equals("no-image+system"))
+                .filteredOn(i ->
+                        i.category().startsWith("vqa+system") || i.category().equals("no-image+system"))
                 .hasSize(80)
                 .allSatisfy(i -> assertThat(i.system()).isNotNull());
         assertThat(slices)
