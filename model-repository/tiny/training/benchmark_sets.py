@@ -10,7 +10,9 @@ Writes into OUT (default ../eval/benchmarks):
                                    index in its image column, as VLMEvalKit's TSVs do
 - seed.json + SEED-Bench-image/        SEED-Bench JSON (question_type map, questions with choice_a-d, data_id)
 - slices.jsonl                     robustness slices: the model's own phrasing with a system message, US spelling,
-                                   no image, 1-3 shapes for position, images-first multi-image, lettered choice
+                                   no image, 1-3 shapes for position, images-first multi-image, lettered choice;
+                                   then (issue 15, item 3) held-out phrasing variants, no image under a system
+                                   message, yes/no binding with 2-3 shapes
 
 Usage (Debian's python3 has numpy):
     /usr/bin/python3 benchmark_sets.py                       # the small committed copies
@@ -27,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenes import COLOURS, EN_POSITION_PHRASE, SHAPES, random_scene, render, write_png  # noqa: E402
+from robust import binding_question  # noqa: E402
 from tasks import (IMG, LETTERS, SPACE_VALUES, TEMPLATE, option_text, task_choice, task_multi_image,  # noqa: E402
                    task_vqa, vqa_question)
 
@@ -52,6 +55,11 @@ SYSTEM_PROMPTS = [
     "the user's language, English or Chinese.",
 ]
 NO_IMAGE = "(?i)no image|没有图片|没有图像"
+# Held-out phrasing variants (slices added in issue 15, item 3): the families robust.py trains on (case, whitespace,
+# punctuation, polite framing, US spelling) with frames that robust.py does not use.
+HELDOUT_FRAMES = {"en": ["Can you help me with this: {q}", "I have a question. {q}", "{q} Thank you."],
+                  "zh": ["请帮我看看：{q}", "{q}多谢！", "我想问一下，{q}"]}
+PHRASINGS = ["frame", "lower", "whitespace", "punctuation", "frame"]
 
 
 def png_base64(scene):
@@ -220,6 +228,41 @@ def slices(rng, n):
     return records
 
 
+def rephrase(rng, q, lang):
+    """One held-out phrasing variant of a question: (variant name, text)."""
+    variant = PHRASINGS[rng.integers(len(PHRASINGS))]
+    if variant == "frame":
+        frames = HELDOUT_FRAMES[lang]
+        return variant, frames[rng.integers(len(frames))].format(q=q)
+    if variant == "lower" and lang == "en":
+        return variant, q.lower().replace("colour", "color")
+    if variant == "punctuation":
+        return variant, q.replace("?", "").replace("？", "?")
+    return "whitespace", "  " + q.replace(" ", "  ") + " \n"
+
+
+def robustness_slices(rng, n):
+    """Slices added after slices() (their own seed, appended, so the earlier records stay as they were): phrasing
+    variants next to the same questions as asked in training, no-image questions under a system message, and
+    yes/no binding questions about two or three shapes."""
+    records = []
+    for lang in ("en", "zh"):
+        for _ in range(n):
+            segs, scenes, meta = task_vqa(rng, lang)
+            q = user_content(segs)
+            records.append(slice_record("vqa-2", lang, q, scenes, meta["answer"], "exact"))
+            variant, varied = rephrase(rng, q, lang)
+            records.append(dict(slice_record("vqa+phrasing", lang, varied, scenes, meta["answer"], "exact"),
+                                variant=variant))
+            segs, _, _ = task_vqa(rng, lang)
+            system = SYSTEM_PROMPTS[rng.integers(len(SYSTEM_PROMPTS))]
+            records.append(slice_record("no-image+system", lang, user_content(segs), [], NO_IMAGE, "pattern", system))
+            scene = random_scene(rng, n_objects=int(rng.integers(2, 4)))
+            q, a = binding_question(rng, scene, lang)
+            records.append(slice_record("yes-no-binding", lang, q, [scene], a, "exact"))
+    return records
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eval",
@@ -235,7 +278,10 @@ def main():
               mme_rows(np.random.default_rng([SEED, 2]), 36 * args.scale))
     seed_set(np.random.default_rng([SEED, 3]), 240 * args.scale, args.out)
     with open(os.path.join(args.out, "slices.jsonl"), "w", encoding="utf-8") as f:
-        for r in slices(np.random.default_rng([SEED, 4]), 20 * args.scale):
+        records = slices(np.random.default_rng([SEED, 4]), 20 * args.scale)
+        for r in robustness_slices(np.random.default_rng([SEED, 5]), 20 * args.scale):
+            records.append(dict(r, index=len(records)))
+        for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 
+import robust
 import scenes
 import tasks
 from hparams import MEAN, MODEL, STD, VOCAB_SEED
@@ -94,7 +95,7 @@ class Stage2Data(torch.utils.data.IterableDataset):
             task = self.names[rng.choice(len(self.names), p=self.weights)]
             seqs, labs, imgs = [], [], []
             while len(seqs) < self.batch:
-                segs, sc, _ = tasks.sample(rng, task)
+                segs, sc, _ = robust.sample(rng, task)
                 ids, labels = build_sequence(self.tok, segs)
                 if len(ids) > MODEL.context:
                     continue

@@ -205,11 +205,12 @@ def gallery_scenes(rng: np.random.Generator, size: int) -> list[scenes.Scene]:
 
 
 def write_eval_data(repo: str, per_cell: int = 100, write_per_cell: int = 20, gallery_size: int = 1000) -> None:
-    """Held-out questions (seed HELDOUT_SEED) and a retrieval gallery (seed GALLERY_SEED), as PNG + JSONL."""
+    """Held-out questions (seed HELDOUT_SEED) and a retrieval gallery (seed GALLERY_SEED), as PNG + JSONL. Only
+    what this writes is replaced: eval/benchmarks (benchmark_sets.py's sets) stays."""
     out = os.path.join(repo, "eval")
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(os.path.join(out, "images"))
-    os.makedirs(os.path.join(out, "gallery"))
+    for folder in ("images", "gallery"):
+        shutil.rmtree(os.path.join(out, folder), ignore_errors=True)
+        os.makedirs(os.path.join(out, folder))
     write_records(out, "heldout.jsonl", heldout_records(per_cell, write_per_cell))
     write_records(out, "gallery.jsonl", ((r, [s]) for r, s in gallery_records(gallery_size)))
 

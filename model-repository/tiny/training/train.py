@@ -151,6 +151,10 @@ def stage2(m: Models, tok: Tokenizer, args: argparse.Namespace, device: torch.de
     t0 = saved = time.time()
     for i in range(total):
         step(i, total)
+        if args.stop_minutes is not None and time.time() - t0 > args.stop_minutes * 60:
+            log.info("stage2 stopped at step %d/%d by --stop-minutes %s", i + 1, total, args.stop_minutes)
+            total = i + 1
+            break
         if time.time() - saved > args.save_minutes * 60:
             save_weights(m, args.out)  # a run stopped by a time limit keeps its progress
             saved = time.time()
@@ -255,6 +259,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--log-every", type=int, default=500, help="stage-2 steps between loss lines")
     p.add_argument("--save-minutes", type=float, default=10, help="stage-2 checkpoint interval")
     p.add_argument("--stage2-minutes", type=float, default=None, help="stage-2 time budget (default: the profile's)")
+    p.add_argument("--batch2", type=int, default=None, help="stage-2 batch size (default: the profile's)")
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default: the profile's)")
+    p.add_argument("--stop-minutes", type=float, default=None,
+                   help="wall-clock limit of stage 2's loop: stop there, keep the weights (the schedule is unchanged)")
     p.add_argument("--task-weights", type=json.loads, default=None, help="JSON task -> weight for stage 2")
     return p
 

@@ -129,3 +129,22 @@ class TinyModelShapeTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EvalDataTests(unittest.TestCase):
+    def test_writing_the_eval_data_keeps_the_benchmark_sets_and_replaces_its_own_files(self):
+        with tempfile.TemporaryDirectory() as repo:
+            benchmarks = os.path.join(repo, "eval", "benchmarks")
+            os.makedirs(benchmarks)
+            os.makedirs(os.path.join(repo, "eval", "images"))
+            with open(os.path.join(benchmarks, "slices.jsonl"), "w") as f:
+                f.write("{}\n")
+            stale = os.path.join(repo, "eval", "images", "stale.png")
+            with open(stale, "wb") as f:
+                f.write(b"x")
+            export.write_eval_data(repo, per_cell=1, write_per_cell=1, gallery_size=432)
+            with open(os.path.join(benchmarks, "slices.jsonl")) as f:
+                self.assertEqual(f.read(), "{}\n")
+            self.assertFalse(os.path.exists(stale))
+            with open(os.path.join(repo, "eval", "gallery.jsonl")) as f:
+                self.assertEqual(sum(1 for _ in f), 432)

@@ -6,8 +6,8 @@ import unittest
 from tests import TRAINING
 
 # The order of model-repository/tiny/README.md's module table: each module may import only modules before it.
-LAYERS = ["hparams", "tokenizer", "scenes", "tasks", "data", "models", "weights", "model_config_pb2", "export",
-          "import_onnx", "train", "benchmark_sets"]
+LAYERS = ["hparams", "tokenizer", "scenes", "tasks", "robust", "data", "models", "weights", "model_config_pb2", "export",
+          "import_onnx", "train", "benchmark_sets", "slice_eval"]
 
 
 def sibling_imports():

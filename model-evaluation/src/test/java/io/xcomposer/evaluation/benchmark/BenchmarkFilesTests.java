@@ -56,13 +56,20 @@ class BenchmarkFilesTests {
                 .extracting(BenchmarkItem::category)
                 .containsOnly("Instance Identity", "Instance Attributes", "Instance Location", "Instances Counting");
         List<BenchmarkItem> slices = BenchmarkFiles.read(BenchmarkKind.SLICES, SETS.resolve("slices.jsonl"), null);
-        assertThat(slices).hasSize(360);
+        assertThat(slices).hasSize(520);
         assertThat(slices)
-                .filteredOn(i -> i.category().equals("vqa+system"))
+                .filteredOn(i ->
+                        i.category().startsWith("vqa+system") || i.category().equals("no-image+system"))
+                .hasSize(80)
                 .allSatisfy(i -> assertThat(i.system()).isNotNull());
         assertThat(slices)
-                .filteredOn(i -> i.category().equals("no-image"))
+                .filteredOn(i -> i.category().startsWith("no-image"))
+                .hasSize(80)
                 .allSatisfy(i -> assertThat(i.imageUrls()).isEmpty());
+        assertThat(slices)
+                .filteredOn(i -> i.category().equals("yes-no-binding"))
+                .hasSize(40)
+                .allSatisfy(i -> assertThat(i.imageUrls()).hasSize(1));
     }
 
     @Test
