@@ -35,21 +35,20 @@ public record GatewayProperties(
 
     public GatewayProperties {
         if (models.isEmpty()) {
-            models = List.of(new Model("xcomposer-tiny", 512, true, List.of("vision", "composition")));
+            models = List.of(new Model("xcomposer-tiny", true, List.of("vision", "composition")));
         }
     }
 
     /**
-     * One served model as {@code /v1/models} describes it.
+     * One served model as {@code /v1/models} describes it (its context length comes from the model itself, through
+     * comprehension-service).
      *
      * @param id the model id clients send
-     * @param contextLength tokens of context (prompt + completion)
      * @param vision whether image parts are accepted
      * @param capabilities extension list, e.g. vision, composition
      */
     public record Model(
             String id,
-            @DefaultValue("512") int contextLength,
             @DefaultValue("true") boolean vision,
             @DefaultValue List<String> capabilities) {}
 

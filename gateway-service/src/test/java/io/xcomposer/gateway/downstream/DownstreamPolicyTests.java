@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.retry.RetryRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.xcomposer.common.error.ApiException;
-import io.xcomposer.gateway.config.GatewayProperties;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -35,18 +31,6 @@ class DownstreamPolicyTests {
 
     private static final ParameterizedTypeReference<String> TEXT = new ParameterizedTypeReference<>() {};
     private static final Duration OPEN_FOR = Duration.ofSeconds(1);
-    private static final GatewayProperties.Http HTTP = new GatewayProperties.Http(
-            Duration.ofSeconds(2),
-            Duration.ofMillis(300),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            2,
-            10,
-            5,
-            50,
-            OPEN_FOR,
-            3,
-            Duration.ofSeconds(10));
 
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private volatile int answer = 503;
@@ -173,12 +157,7 @@ class DownstreamPolicyTests {
     }
 
     private static Downstream downstream(String url) {
-        return new Downstream(
-                "test",
-                WebClient.builder().baseUrl(url).build(),
-                CircuitBreakerRegistry.of(DownstreamPolicy.breaker(HTTP)).circuitBreaker("test"),
-                RetryRegistry.of(DownstreamPolicy.retry(HTTP)).retry("test"),
-                HTTP);
+        return TestDownstreams.to(url);
     }
 
     private static String call(Downstream downstream, String path) {

@@ -78,6 +78,15 @@ public final class DownstreamDouble implements AutoCloseable {
                 .port(0)
                 .route(
                         routes -> routes.post("/v1/chat/completions", this::chat)
+                                // comprehension's model card: the tiny model's own context length
+                                .get(
+                                        "/v1/models",
+                                        (request, response) -> json(
+                                                response,
+                                                200,
+                                                "{\"object\":\"list\",\"data\":[{\"id\":\"xcomposer-tiny\","
+                                                        + "\"object\":\"model\",\"context_length\":512,"
+                                                        + "\"max_model_len\":512}]}"))
                                 .post(
                                         "/v1/images",
                                         (request, response) -> request.receive()
