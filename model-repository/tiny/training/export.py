@@ -85,9 +85,14 @@ def model_configs(sizes: Sizes = MODEL) -> dict[str, pb.ModelConfig]:
                        ("top_p", pb.TYPE_FP32, [1]), ("top_k", pb.TYPE_INT32, [1]),
                        ("repetition_penalty", pb.TYPE_FP32, [1]), ("seed", pb.TYPE_INT64, [1]),
                        ("stop_words", pb.TYPE_STRING, [-1]), ("num_beams", pb.TYPE_INT32, [1]),
-                       ("length_penalty", pb.TYPE_FP32, [1])]
-    llm_outputs = [("text_output", pb.TYPE_STRING), ("finish_reason", pb.TYPE_STRING),
-                   ("prompt_tokens", pb.TYPE_INT32), ("completion_tokens", pb.TYPE_INT32)]
+                       ("length_penalty", pb.TYPE_FP32, [1]), ("presence_penalty", pb.TYPE_FP32, [1]),
+                       ("frequency_penalty", pb.TYPE_FP32, [1]), ("logprobs", pb.TYPE_INT32, [1])]
+    # Per response: the text and counts, then (when logprobs were asked for) each new token's bytes and log
+    # probability and the top alternatives of each (docs/model-contract.md).
+    llm_outputs = [("text_output", pb.TYPE_STRING, [1]), ("finish_reason", pb.TYPE_STRING, [1]),
+                   ("prompt_tokens", pb.TYPE_INT32, [1]), ("completion_tokens", pb.TYPE_INT32, [1]),
+                   ("token_bytes", pb.TYPE_STRING, [-1]), ("token_logprobs", pb.TYPE_FP32, [-1]),
+                   ("top_token_bytes", pb.TYPE_STRING, [-1, -1]), ("top_logprobs", pb.TYPE_FP32, [-1, -1])]
     return {
         "vision_encoder": model_config(
             "vision_encoder", "onnxruntime", 16, [pixels],
@@ -104,7 +109,7 @@ def model_configs(sizes: Sizes = MODEL) -> dict[str, pb.ModelConfig]:
             "llm", "onnx_decoder", 0,
             [model_input("text_input", pb.TYPE_STRING, [1])]
             + [model_input(name, dtype, dims, optional=True) for name, dtype, dims in optional_inputs],
-            [model_output(name, dtype, [1]) for name, dtype in llm_outputs],
+            [model_output(name, dtype, dims) for name, dtype, dims in llm_outputs],
             llm_params(sizes), decoupled=True),
     }
 

@@ -8,11 +8,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.opensearch.client.Request;
+import org.opensearch.client.RequestOptions;
 import org.opensearch.client.ResponseException;
 import org.opensearch.client.RestClient;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +40,16 @@ public final class OpenSearchVectorIndex implements VectorIndex {
     private static final int MAX_BUFFERED = 512;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * For bulk loads, refreshes and force-merges, which build HNSW graphs inside the request: a force-merge of 20 000
+     * × 512 took longer than the client's default 30 s response timeout on a loaded 2-core machine.
+     */
+    private static final RequestOptions SLOW = RequestOptions.DEFAULT.toBuilder()
+            .setRequestConfig(RequestConfig.custom()
+                    .setResponseTimeout(Timeout.ofMinutes(30))
+                    .build())
+            .build();
 
     private final RestClient client;
 
@@ -289,6 +302,9 @@ public final class OpenSearchVectorIndex implements VectorIndex {
 
     private JsonNode call(String method, String path, @Nullable String body) {
         Request request = new Request(method, path);
+        if (path.endsWith("_bulk") || path.endsWith("_refresh") || path.contains("_forcemerge")) {
+            request.setOptions(SLOW);
+        }
         if (body != null) {
             request.setEntity(new StringEntity(
                     body,

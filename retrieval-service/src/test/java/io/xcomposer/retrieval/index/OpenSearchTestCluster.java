@@ -44,11 +44,8 @@ final class OpenSearchTestCluster implements AutoCloseable {
             build.load(in);
         }
         Path lib = Path.of(build.getProperty("lib"));
-        String classes = Path.of(URI.create(OpenSearchTestCluster.class
-                        .getResource("/opensearch-test-node.properties")
-                        .toString()))
-                .getParent()
-                .toString();
+        // The launcher's classes as built (the reactor hands this module a jar in verify, a folder in test).
+        String classes = build.getProperty("classes");
         Path home = Files.createTempDirectory("opensearch-test-node");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(List.of(
