@@ -2,8 +2,10 @@ package io.xcomposer.inference.server.generation;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.xcomposer.inference.client.generation.TokenLogprob;
 import io.xcomposer.inference.server.metrics.InferenceMetrics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -48,16 +50,38 @@ final class ObservedGeneration implements GenerationListener {
 
     @Override
     public void onText(String delta) {
+        firstToken();
+        this.delegate.onText(delta);
+    }
+
+    @Override
+    public void onText(String delta, List<TokenLogprob> logprobs) {
+        firstToken();
+        this.delegate.onText(delta, logprobs);
+    }
+
+    @Override
+    public void onFinished(String text, FinishReason reason, int promptTokens, int completionTokens) {
+        finished(reason, promptTokens, completionTokens);
+        this.delegate.onFinished(text, reason, promptTokens, completionTokens);
+    }
+
+    @Override
+    public void onFinished(
+            String text, List<TokenLogprob> logprobs, FinishReason reason, int promptTokens, int completionTokens) {
+        finished(reason, promptTokens, completionTokens);
+        this.delegate.onFinished(text, logprobs, reason, promptTokens, completionTokens);
+    }
+
+    private void firstToken() {
         if (this.firstTokenNanos == 0) {
             this.firstTokenNanos = System.nanoTime();
             this.metrics.firstToken(this.model, Duration.ofNanos(this.firstTokenNanos - this.receivedNanos));
             this.observation.event(Observation.Event.of("first_token"));
         }
-        this.delegate.onText(delta);
     }
 
-    @Override
-    public void onFinished(String text, FinishReason reason, int promptTokens, int completionTokens) {
+    private void finished(FinishReason reason, int promptTokens, int completionTokens) {
         long now = System.nanoTime();
         if (this.firstTokenNanos != 0 && completionTokens > 1) {
             this.metrics.timePerOutputToken(
@@ -69,7 +93,6 @@ final class ObservedGeneration implements GenerationListener {
                 .highCardinalityKeyValue("gen_ai.usage.input_tokens", Integer.toString(promptTokens))
                 .highCardinalityKeyValue("gen_ai.usage.output_tokens", Integer.toString(completionTokens));
         stop();
-        this.delegate.onFinished(text, reason, promptTokens, completionTokens);
     }
 
     @Override
