@@ -34,7 +34,8 @@ public final class ComprehensionStack implements AutoCloseable {
                 "--spring.data.redis.host=127.0.0.1",
                 "--spring.data.redis.port=" + redis.port(),
                 "--xcomposer.inference.host=127.0.0.1",
-                "--xcomposer.inference.port=" + model.port()));
+                "--xcomposer.inference.port=" + model.port(),
+                "--xcomposer.comprehension.model-name=xcomposer-tiny"));
         comprehensionAll.addAll(comprehensionArgs);
         comprehension = InJvmService.start(ComprehensionApplication.class, comprehensionAll.toArray(String[]::new));
         List<String> gatewayAll = new ArrayList<>(List.of(

@@ -78,7 +78,9 @@ public final class RealPlatform {
                 redisPort,
                 inferenceHost,
                 inferencePort,
-                serviceToken);
+                serviceToken,
+                // the id the gateway lists, as scripts/run, the chart and compose set it
+                "--xcomposer.comprehension.model-name=xcomposer-tiny");
         // As InJvmService.start does, plus the WebClient.Builder its (excluded) auto-configuration would give.
         composition = new SpringApplicationBuilder(
                         CompositionApplication.class, InJvmService.OwnNettyResources.class, CompositionWebClient.class)

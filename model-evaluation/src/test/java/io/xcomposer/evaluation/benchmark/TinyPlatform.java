@@ -42,6 +42,7 @@ final class TinyPlatform {
                 redisPort,
                 "--xcomposer.inference.host=127.0.0.1",
                 "--xcomposer.inference.port=" + model.port(),
+                "--xcomposer.comprehension.model-name=xcomposer-tiny",
                 serviceToken);
         gateway = InJvmService.start(
                 GatewayApplication.class,
