@@ -106,7 +106,10 @@ class PropertyNamesTests {
         assertThat(gateway.accepts("XCOMPOSER_GATEWAY_COMPREHENSIONURL")).isTrue();
         assertThat(gateway.accepts("XCOMPOSER_GATEWAY_LIMITS_REQUESTSPERMINUTE"))
                 .isTrue();
-        assertThat(gateway.accepts("XCOMPOSER_GATEWAY_MODELS_0_CONTEXTLENGTH")).isTrue();
+        assertThat(gateway.accepts("XCOMPOSER_GATEWAY_MODELS_0_VISION")).isTrue();
+        assertThat(gateway.accepts("XCOMPOSER_GATEWAY_MODELS_0_CONTEXTLENGTH"))
+                .as("the context length comes from the served model, not the gateway's settings")
+                .isFalse();
         assertThat(gateway.accepts("SPRING_DATA_REDIS_SENTINEL_NODES")).isTrue();
         assertThat(gateway.accepts("XCOMPOSER_ADMIN_TOKEN"))
                 .as("a placeholder of application.yml")

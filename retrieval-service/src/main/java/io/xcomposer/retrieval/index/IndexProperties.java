@@ -9,6 +9,9 @@ import org.springframework.util.unit.DataSize;
  * the measurements in docs/benchmarks.md ("Retrieval at scale"); the search breadth stays
  * {@code xcomposer.retrieval.search-candidates}.
  *
+ * @param engine which index serves the gallery: {@code lucene} (on local disk, the rest of these settings) or
+ * {@code opensearch} (a k-NN index on a cluster, {@code xcomposer.retrieval.index.opensearch.*}); bound here so that a
+ * misspelt value fails the start instead of silently meaning Lucene
  * @param quantization how the HNSW graph stores vectors for navigation; the full-precision vectors are kept beside
  * the quantized ones (for rescoring and merges)
  * @param rescore re-rank the explored candidates by the exact dot product read from the full-precision vectors;
@@ -25,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties(IndexProperties.PREFIX)
 public record IndexProperties(
+        @DefaultValue("lucene") Engine engine,
         @DefaultValue("int8") VectorQuantization quantization,
         @DefaultValue("true") boolean rescore,
         @DefaultValue("16") int maxConnections,
@@ -47,14 +51,22 @@ public record IndexProperties(
         }
     }
 
+    /** The index implementations {@code engine} chooses between. */
+    public enum Engine {
+        LUCENE,
+        OPENSEARCH
+    }
+
     /** The defaults, as bound from an empty configuration. */
     public static IndexProperties defaults() {
-        return new IndexProperties(VectorQuantization.INT8, true, 16, 100, 0, 0, 512, DataSize.ofMegabytes(256), 4, 1);
+        return new IndexProperties(
+                Engine.LUCENE, VectorQuantization.INT8, true, 16, 100, 0, 0, 512, DataSize.ofMegabytes(256), 4, 1);
     }
 
     /** A copy with another quantization and rescoring; the benchmark and tests vary these. */
     public IndexProperties with(VectorQuantization quantization, boolean rescore) {
         return new IndexProperties(
+                this.engine,
                 quantization,
                 rescore,
                 this.maxConnections,
