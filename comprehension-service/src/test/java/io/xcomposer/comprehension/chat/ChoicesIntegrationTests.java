@@ -12,9 +12,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,9 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @IntegrationTest
 class ChoicesIntegrationTests {
-
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
-            new ParameterizedTypeReference<>() {};
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -68,21 +62,7 @@ class ChoicesIntegrationTests {
         body.put("stream", true);
         body.put("stream_options", Map.of("include_usage", true));
 
-        List<String> data = this.client
-                .post()
-                .uri("/v1/chat/completions")
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .returnResult(EVENT)
-                .getResponseBody()
-                .filter(event -> event.data() != null)
-                .map(ServerSentEvent::data)
-                .collectList()
-                .block(Duration.ofSeconds(60));
+        List<String> data = Chat.streamedData(this.client, "/v1/chat/completions", body, Duration.ofSeconds(60));
 
         assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
         Map<Integer, StringBuilder> texts = new TreeMap<>();

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,9 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code POST /v1/completions} on the tiny model: template or raw, prompt arrays, n, streaming, logprobs, refusals. */
 @IntegrationTest
 class CompletionsIntegrationTests {
-
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
-            new ParameterizedTypeReference<>() {};
 
     private static final String QUESTION = "Describe a picture with two red circles.";
 
@@ -173,21 +168,7 @@ class CompletionsIntegrationTests {
     }
 
     private List<String> stream(Map<String, Object> body) {
-        return this.client
-                .post()
-                .uri("/v1/completions")
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .returnResult(EVENT)
-                .getResponseBody()
-                .filter(event -> event.data() != null)
-                .map(ServerSentEvent::data)
-                .collectList()
-                .block(Duration.ofSeconds(60));
+        return Chat.streamedData(this.client, "/v1/completions", body, Duration.ofSeconds(60));
     }
 
     private static String text(JsonNode completion, int index) {

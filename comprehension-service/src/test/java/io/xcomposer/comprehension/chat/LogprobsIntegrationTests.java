@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,9 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @IntegrationTest
 class LogprobsIntegrationTests {
-
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
-            new ParameterizedTypeReference<>() {};
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -71,21 +65,7 @@ class LogprobsIntegrationTests {
         Map<String, Object> body = body(true, 1);
         body.put("stream", true);
 
-        List<String> data = this.client
-                .post()
-                .uri("/v1/chat/completions")
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .returnResult(EVENT)
-                .getResponseBody()
-                .filter(event -> event.data() != null)
-                .map(ServerSentEvent::data)
-                .collectList()
-                .block(Duration.ofSeconds(30));
+        List<String> data = Chat.streamedData(this.client, "/v1/chat/completions", body, Duration.ofSeconds(30));
 
         StringBuilder streamed = new StringBuilder();
         int withLogprobs = 0;

@@ -1,18 +1,42 @@
 package io.xcomposer.comprehension.support;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
 /** Builds chat request bodies and posts them, for tests. */
 public final class Chat {
 
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
+            new ParameterizedTypeReference<>() {};
+
     private Chat() {}
+
+    /** Posts {@code body} to {@code path} as a stream, expects 200 and returns every event's data, {@code [DONE]} too. */
+    public static List<String> streamedData(WebTestClient client, String path, Object body, Duration within) {
+        return client.post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(EVENT)
+                .getResponseBody()
+                .filter(event -> event.data() != null)
+                .map(ServerSentEvent::data)
+                .collectList()
+                .block(within);
+    }
 
     public static Map<String, Object> text(String text) {
         return Map.of("type", "text", "text", text);
